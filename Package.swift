@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction (ARCHITECTURE.md): FixedPoint <- HDL <- {Waveform, Netlist, Blocks} <- EqSpike <- eqspike.
+// GoldenModel depends only on Datasets, so it stays an independent float reference.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
+let package = Package(
+    name: "EqSpikeHW",
+    products: [
+        .executable(name: "eqspike", targets: ["eqspike"]),
+    ],
+    targets: [
+        .target(name: "FixedPoint", swiftSettings: optimise),
+        .target(name: "HDL", dependencies: ["FixedPoint"], swiftSettings: optimise),
+        .target(name: "Waveform", dependencies: ["HDL"], swiftSettings: optimise),
+        .target(name: "Netlist", dependencies: ["HDL"], swiftSettings: optimise),
+        .target(name: "Blocks", dependencies: ["HDL"], swiftSettings: optimise),
+        .target(name: "Datasets", swiftSettings: optimise),
+        .target(name: "GoldenModel", dependencies: ["Datasets"], swiftSettings: optimise),
+        .target(name: "EqSpike", dependencies: ["Blocks", "Netlist", "Waveform", "Datasets"], swiftSettings: optimise),
+        .executableTarget(name: "eqspike", dependencies: ["EqSpike", "GoldenModel"], swiftSettings: optimise),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "HDLTests", dependencies: ["HDL"]),
+        .testTarget(name: "WaveformTests", dependencies: ["Waveform"]),
+        .testTarget(name: "NetlistTests", dependencies: ["Netlist", "Blocks"]),
+        .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "GoldenModelTests", dependencies: ["GoldenModel"]),
+        .testTarget(name: "EqSpikeTests", dependencies: ["EqSpike"]),
+    ]
+)

@@ -1,0 +1,87 @@
+import FixedPoint
+
+/// A clocked hardware block: a bank of `lanes` identical units with ports and state registers.
+///
+/// The simulator calls, per clock: `evaluate()` for every block in topological order, then
+/// `commit()` for every block (the clock edge). Rules a block follows (two-phase commit):
+/// - `evaluate()` computes combinational outputs from inputs and current registers, and computes
+///   next register values into private storage; it must not change any registered output or any
+///   state another block can read.
+/// - `commit()` moves next values into current ones; it must not read inputs (other blocks may
+///   already have committed).
+/// - `reset()` puts every register at its reset value.
+/// Subclasses are `final`, keep lanes in `LaneBuffer`s and use raw pointers in their loops, so a
+/// clock costs one virtual call per block and no allocation.
+open class Block {
+    public let name: String
+    public private(set) var inputs: [Port] = []
+    public private(set) var outputs: [Port] = []
+    public private(set) var registers: [Port] = []
+    /// Values clamped or wrapped by this block since the last `clearCounters()`.
+    public final var saturations: Int = 0
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// The block type's name as written in netlists (e.g. `lif`).
+    open var typeName: String { String(describing: type(of: self)) }
+
+    open func reset() {}
+    open func evaluate() {}
+    open func commit() {}
+
+    /// Activity counters for reports (SynOps, SRAM reads and writes, spikes...), by name.
+    open var counters: [(name: String, value: Int)] { [("saturations", saturations)] }
+    open func clearCounters() { saturations = 0 }
+
+    /// Storage this block implements in hardware, for budgets. Default: its registers.
+    open var storage: [StorageItem] {
+        registers.map { StorageItem(name: $0.name, kind: .register, bits: $0.lanes * $0.format.width) }
+    }
+
+    // MARK: Declaring ports (from subclass initialisers)
+
+    @discardableResult
+    public final func addInput(_ name: String, lanes: Int, format: QFormat, optional: Bool = false) -> Port {
+        let p = Port(name: name, kind: .input, lanes: lanes, format: format, timing: .combinational, optional: optional, owner: self)
+        inputs.append(p)
+        return p
+    }
+
+    @discardableResult
+    public final func addOutput(_ name: String, lanes: Int, format: QFormat, timing: Port.Timing) -> Port {
+        let p = Port(name: name, kind: .output, lanes: lanes, format: format, timing: timing, optional: false, owner: self)
+        outputs.append(p)
+        return p
+    }
+
+    /// A state register visible to probes. A register that is also an output is declared with
+    /// `addOutput(..., timing: .registered)` and listed here too via `exposeAsRegister`.
+    @discardableResult
+    public final func addRegister(_ name: String, lanes: Int, format: QFormat) -> Port {
+        let p = Port(name: name, kind: .register, lanes: lanes, format: format, timing: .registered, optional: false, owner: self)
+        registers.append(p)
+        return p
+    }
+
+    public final func port(named n: String) -> Port? {
+        inputs.first { $0.name == n } ?? outputs.first { $0.name == n } ?? registers.first { $0.name == n }
+    }
+
+    /// Every signal a probe or waveform can show: inputs, outputs, then registers.
+    public final var signals: [Port] { inputs + outputs + registers }
+}
+
+/// One piece of hardware storage, for the budget `eqspike check` prints.
+public struct StorageItem: Sendable, Equatable {
+    public enum Kind: String, Sendable { case register, sram, delayLine = "delay line" }
+    public let name: String
+    public let kind: Kind
+    public let bits: Int
+    public init(name: String, kind: Kind, bits: Int) {
+        self.name = name
+        self.kind = kind
+        self.bits = bits
+    }
+}
