@@ -1,0 +1,103 @@
+/// A small command-line parser: positionals, `--name value`, `--name=value`, repeated options and
+/// flags. Unknown options are errors with a suggestion; nothing traps on bad input.
+struct Options {
+    private(set) var positionals: [String] = []
+    private var values: [String: [String]] = [:]
+    private var flags: Set<String> = []
+    private var used: Set<String> = []
+
+    /// `valued` lists options that take a value, `booleans` those that don't.
+    init(_ args: ArraySlice<String>, valued: Set<String>, booleans: Set<String>) throws(CLIError) {
+        var i = args.startIndex
+        while i < args.endIndex {
+            let a = args[i]
+            if a == "--" {
+                positionals.append(contentsOf: args[(i + 1)...])
+                break
+            }
+            if a.hasPrefix("--") {
+                var name = String(a.dropFirst(2))
+                var inline: String? = nil
+                if let eq = name.firstIndex(of: "=") {
+                    inline = String(name[name.index(after: eq)...])
+                    name = String(name[..<eq])
+                }
+                if booleans.contains(name) {
+                    guard inline == nil else { throw .usage("--\(name) takes no value") }
+                    flags.insert(name)
+                } else if valued.contains(name) {
+                    if let v = inline {
+                        values[name, default: []].append(v)
+                    } else {
+                        guard i + 1 < args.endIndex else { throw .usage("--\(name) needs a value") }
+                        i += 1
+                        values[name, default: []].append(args[i])
+                    }
+                } else {
+                    let known = (valued.union(booleans)).sorted()
+                    let hint = closest(name, in: known).map { " (did you mean --\($0)?)" } ?? ""
+                    throw .usage("unknown option --\(name)\(hint)")
+                }
+            } else {
+                positionals.append(a)
+            }
+            i += 1
+        }
+    }
+
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+    func string(_ name: String) -> String? { values[name]?.last }
+    func all(_ name: String) -> [String] { values[name] ?? [] }
+
+    func int(_ name: String, range: ClosedRange<Int>? = nil) throws(CLIError) -> Int? {
+        guard let s = string(name) else { return nil }
+        guard let v = Int(s) else { throw .usage("--\(name) expects an integer, got '\(s)'") }
+        if let r = range, !r.contains(v) { throw .usage("--\(name) must be in \(r.lowerBound)...\(r.upperBound), got \(v)") }
+        return v
+    }
+
+    func double(_ name: String, range: ClosedRange<Double>? = nil) throws(CLIError) -> Double? {
+        guard let s = string(name) else { return nil }
+        guard let v = Double(s), v.isFinite else { throw .usage("--\(name) expects a number, got '\(s)'") }
+        if let r = range, !r.contains(v) { throw .usage("--\(name) must be in \(r.lowerBound)...\(r.upperBound), got \(v)") }
+        return v
+    }
+
+    /// The single positional argument a command requires (e.g. the netlist).
+    func positional(_ what: String, at index: Int = 0) throws(CLIError) -> String {
+        guard index < positionals.count else { throw .usage("missing \(what)") }
+        return positionals[index]
+    }
+}
+
+enum CLIError: Error, CustomStringConvertible {
+    case usage(String)
+    case failed(String)
+    var description: String {
+        switch self {
+        case .usage(let m): return m
+        case .failed(let m): return m
+        }
+    }
+}
+
+/// The closest candidate by edit distance, if close enough to be a plausible typo.
+func closest(_ word: String, in candidates: [String]) -> String? {
+    func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count), cur = prev
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+    let w = Array(word)
+    let scored = candidates.map { ($0, distance(w, Array($0))) }.min { $0.1 < $1.1 }
+    guard let best = scored, best.1 <= max(2, word.count / 3) else { return nil }
+    return best.0
+}
