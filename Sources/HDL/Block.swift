@@ -35,6 +35,15 @@ open class Block {
     open var counters: [(name: String, value: Int)] { [("saturations", saturations)] }
     open func clearCounters() { saturations = 0 }
 
+    /// State that survives `reset()` and belongs in a checkpoint: memory contents (weights, biases)
+    /// and random-source states, by name. Restoring it makes a resumed run bit-identical.
+    open var persistentState: [(name: String, values: [Int32])] { [] }
+
+    /// Restores one entry of `persistentState`; throws when the name or size does not fit.
+    open func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
+        throw .connection("block \(self.name) has no persistent state named '\(name)'")
+    }
+
     /// Storage this block implements in hardware, for budgets. Default: its registers.
     open var storage: [StorageItem] {
         registers.map { StorageItem(name: $0.name, kind: .register, bits: $0.lanes * $0.format.width) }
