@@ -27,6 +27,8 @@ public struct ParameterSpec: Sendable {
         case format
         case choice([String])
         case bool
+        /// Any word (identifier); the block type checks its spelling (e.g. an adder's signs `pm`).
+        case word
     }
     public let name: String
     public let kind: Kind
@@ -93,6 +95,8 @@ public struct BlockParameters: Sendable {
             return v
         case (.bool, .bool):
             return v
+        case (.word, .word):
+            return v
         default:
             throw ParameterError(parameter: s.name, message: "expected \(s.kind.expectation), got '\(v)'")
         }
@@ -133,6 +137,7 @@ extension ParameterSpec.Kind {
         case .format: return "a fixed-point format such as s1.7"
         case .choice(let o): return "one of \(o.joined(separator: ", "))"
         case .bool: return "true or false"
+        case .word: return "a word"
         }
     }
 }

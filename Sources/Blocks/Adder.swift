@@ -1,0 +1,101 @@
+import FixedPoint
+import HDL
+
+/// Adder (netlist type `adder`): `sum = OVF(sign_0 * in0 + sign_1 * in1 + ...)`, lane by lane,
+/// combinational. In the estimator it forms D(t) = V(t) - Vd(t) (signs `+-`).
+///
+/// All inputs and the output share one format, so the sum is exact before the single overflow
+/// step: terms are added in 64 bits (at most 8 terms of 32 bits: no intermediate overflow), then
+/// OVF saturates or wraps into the format, counted in `saturations`. No rounding.
+/// Signs: one character per term, '+' or 'p' adds, '-' or 'm' subtracts (the letters let a netlist
+/// write the signs as a plain identifier, e.g. `pm`).
+/// Latency: none (combinational).
+public final class Adder: Block {
+    public let lanes: Int
+    public let format: QFormat
+    public let overflow: Overflow
+    /// +1 or -1 per term.
+    public let signs: [Int64]
+
+    public private(set) var terms: [Port] = []
+    public private(set) var sum: Port!
+
+    private let fit: LaneMath.Fit
+    private let accumulator: UnsafeMutablePointer<Int64>
+
+    /// Parses a signs word ("+-", "pm", ...) into +1 / -1 per term.
+    public static func parseSigns(_ word: String, terms: Int) throws(ParameterError) -> [Int64] {
+        var out: [Int64] = []
+        for c in word {
+            switch c {
+            case "+", "p": out.append(1)
+            case "-", "m": out.append(-1)
+            default:
+                throw ParameterError(parameter: "signs", message: "'\(word)' has '\(c)': use one '+' or '-' (or 'p' / 'm') per term, e.g. +- or pm")
+            }
+        }
+        guard out.count == terms else {
+            throw ParameterError(parameter: "signs", message: "'\(word)' gives \(out.count) sign\(out.count == 1 ? "" : "s") but terms is \(terms); give one '+' or '-' per term")
+        }
+        return out
+    }
+
+    public init(name: String, lanes: Int, signs: [Int64], format: QFormat = QFormat(signed: true, intBits: 5, fracBits: 12),
+                overflow: Overflow = .saturate) throws(ParameterError) {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(format, parameter: "format")
+        guard (1...8).contains(signs.count) else {
+            throw ParameterError(parameter: "terms", message: "terms must be in 1...8, got \(signs.count)")
+        }
+        guard signs.allSatisfy({ $0 == 1 || $0 == -1 }) else {
+            throw ParameterError(parameter: "signs", message: "every sign must be +1 or -1, got \(signs)")
+        }
+        self.lanes = lanes
+        self.format = format
+        self.overflow = overflow
+        self.signs = signs
+        fit = LaneMath.Fit(format, overflow)
+        accumulator = .allocate(capacity: lanes)
+        accumulator.initialize(repeating: 0, count: lanes)
+        super.init(name: name)
+        terms = (0..<signs.count).map { addInput("in\($0)", lanes: lanes, format: format) }
+        sum = addOutput("sum", lanes: lanes, format: format, timing: .combinational)
+    }
+
+    /// Convenience: signs as a word such as "+-".
+    public convenience init(name: String, lanes: Int, terms: Int, signs: String? = nil,
+                            format: QFormat = QFormat(signed: true, intBits: 5, fracBits: 12),
+                            overflow: Overflow = .saturate) throws(ParameterError) {
+        guard (1...8).contains(terms) else {
+            throw ParameterError(parameter: "terms", message: "terms must be in 1...8, got \(terms)")
+        }
+        try self.init(name: name, lanes: lanes, signs: Adder.parseSigns(signs ?? String(repeating: "+", count: terms), terms: terms),
+                      format: format, overflow: overflow)
+    }
+
+    deinit { accumulator.deallocate() }
+
+    public override var typeName: String { "adder" }
+
+    public override func evaluate() {
+        let acc = accumulator, n = lanes
+        // Term-major loops over contiguous lanes (vectorisable); the first term initialises.
+        let first = terms[0].pointer, s0 = signs[0]
+        for i in 0..<n { acc[i] = s0 * Int64(first[i]) }
+        for k in 1..<signs.count {
+            let p = terms[k].pointer
+            if signs[k] > 0 {
+                for i in 0..<n { acc[i] += Int64(p[i]) }
+            } else {
+                for i in 0..<n { acc[i] -= Int64(p[i]) }
+            }
+        }
+        let out = sum.pointer, fit = self.fit
+        var sat = 0
+        for i in 0..<n { out[i] = Int32(truncatingIfNeeded: fit.apply(acc[i], &sat)) }
+        saturations &+= sat
+    }
+
+    /// Purely combinational: no storage.
+    public override var storage: [StorageItem] { [] }
+}

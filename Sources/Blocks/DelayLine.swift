@@ -1,0 +1,72 @@
+import FixedPoint
+import HDL
+
+/// Delay shift register (netlist type `delay`): `delayed(t) = x(t - depth)`, 0 for t < depth.
+/// In the estimator it gives Vd(t) = V(t - tau).
+///
+/// Hardware: `depth` stages of `lanes` words in the same format as the input; the output is the
+/// last stage. No arithmetic, so no rounding and no overflow. Modelled as a ring of `depth` slots
+/// of `lanes` words (slot-major, so each clock moves whole contiguous slots):
+///
+///     evaluate:  ring[head] = x(t)          (that slot's old word, x(t - depth), is already the
+///                                            current output, so nothing live is overwritten)
+///     commit:    head = (head + 1) mod depth
+///                delayed = ring[head]       = x(t + 1 - depth), the next clock's output
+///
+/// Latency: exactly `depth` clocks (depth = 1 is a plain D register).
+/// Reset clears every stage and the output.
+public final class DelayLine: Block {
+    public let lanes: Int
+    public let depth: Int
+    public let format: QFormat
+
+    public private(set) var x: Port!
+    public private(set) var delayed: Port!
+
+    private let ring: LaneBuffer
+    private var head = 0
+
+    /// The largest ring the model allocates (words = depth * lanes).
+    public static let maxWords = 1 << 28
+
+    public init(name: String, lanes: Int, depth: Int = 20,
+                format: QFormat = QFormat(signed: false, intBits: 4, fracBits: 12)) throws(ParameterError) {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(format, parameter: "format")
+        guard (1...65536).contains(depth) else {
+            throw ParameterError(parameter: "depth", message: "depth (tau) must be in 1...65536, got \(depth)")
+        }
+        guard depth * lanes <= DelayLine.maxWords else {
+            throw ParameterError(parameter: "depth", message: "depth \(depth) x lanes \(lanes) = \(depth * lanes) words exceeds the model's limit of \(DelayLine.maxWords)")
+        }
+        self.lanes = lanes
+        self.depth = depth
+        self.format = format
+        ring = LaneBuffer(count: depth * lanes)
+        super.init(name: name)
+        x = addInput("x", lanes: lanes, format: format)
+        delayed = addOutput("delayed", lanes: lanes, format: format, timing: .registered)
+    }
+
+    public override var typeName: String { "delay" }
+
+    public override func reset() {
+        ring.fill(0)
+        head = 0
+        delayed.storage.fill(0)
+    }
+
+    public override func evaluate() {
+        (ring.base + head * lanes).update(from: x.pointer, count: lanes)
+    }
+
+    public override func commit() {
+        head = head + 1 == depth ? 0 : head + 1
+        delayed.pointer.update(from: ring.base + head * lanes, count: lanes)
+    }
+
+    /// The output register is the last of the `depth` stages.
+    public override var storage: [StorageItem] {
+        [StorageItem(name: "stages", kind: .delayLine, bits: lanes * depth * format.width)]
+    }
+}

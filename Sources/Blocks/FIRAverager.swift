@@ -1,0 +1,160 @@
+import FixedPoint
+import HDL
+
+/// FIR averager (netlist type `fir`): a moving average over the last N = `taps` inputs,
+/// `mean(t+1) = (1/N) * sum_{k=0}^{N-1} x(t-k)` (inputs before the reset count as 0).
+/// In the estimator it gives F(t+1) from D(t) (docs/algorithm.md).
+///
+/// Formats: input `x` = Fi fraction bits, width Wi; output `mean` = Fo fraction bits.
+/// Running sum `S`: same signedness and fraction bits as the input, Wi + ceil(log2 N) bits, which
+/// holds any sum of N inputs, so it never overflows (elaboration rejects it beyond 32 bits).
+/// A delay line of N input words holds x(t-1) ... x(t-N).
+///
+/// Per clock, per lane:
+///
+///     S'    = S + x(t) - x(t - N)                   exact
+///     mean' = OVF(Q(S'))                            Q: the division, one rounding step; OVF:
+///                                                   saturate or wrap into the output format (counted)
+///     push x(t) into the delay line, dropping x(t - N)
+///
+/// The division Q(S') = S' * 2^(Fo - Fi) / N, rounded once by `rounding`:
+/// - N a power of two (N = 2^p): a shift by p + Fi - Fo (right: rounded; left: exact);
+/// - otherwise: exact integer division of A = S' * 2^max(0, Fo - Fi) by D = N * 2^max(0, Fi - Fo),
+///   rounded as stated (truncate = floor; nearest = ties up; nearestEven; stochastic = up with
+///   probability remainder / D). The result is the exactly rounded quotient; a netlist-to-RTL flow
+///   implements it as a multiply by a reciprocal with enough bits to give the same quotient.
+/// Stochastic rounding takes one step of the block's LFSR32 per lane per clock (lanes ascending).
+///
+/// Latency: registered; `mean` at clock t + 1 includes x(t).
+/// Error: |mean - exact moving average| <= 1/2 LSB of the output for nearest / nearestEven,
+/// < 1 LSB for truncate / stochastic; exact when N = 2^p and Fo >= Fi + p (no bit is dropped).
+public final class FIRAverager: Block {
+    public let lanes: Int
+    public let taps: Int
+    public let inputFormat: QFormat
+    public let outputFormat: QFormat
+    public let sumFormat: QFormat
+    public let rounding: Rounding
+    public let overflow: Overflow
+
+    public private(set) var x: Port!
+    public private(set) var mean: Port!
+    public private(set) var sum: Port!
+
+    private let window: LaneBuffer     // N slots of `lanes` words, slot-major
+    private var head = 0               // slot holding x(t - N)
+    private let xStage: LaneBuffer     // x(t), written to the window at the clock edge
+    private let sumNext: LaneBuffer
+    private let meanNext: LaneBuffer
+    private var rounder: LaneMath.Rounder
+    private let fit: LaneMath.Fit
+    /// Power-of-two taps: the shift; otherwise nil and the division uses `numeratorShift` / `divisor`.
+    private let shift: Int?
+    private let numeratorShift: Int64
+    private let divisor: Int64
+
+    public init(name: String, lanes: Int, taps: Int = 20,
+                input: QFormat = QFormat(signed: true, intBits: 5, fracBits: 12),
+                output: QFormat = QFormat(signed: true, intBits: 5, fracBits: 12),
+                rounding: Rounding = .nearest, overflow: Overflow = .saturate, seed: UInt32 = 1) throws(ParameterError) {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(input, parameter: "input")
+        try NeuronPathChecks.laneFormat(output, parameter: "output")
+        guard (1...65536).contains(taps) else {
+            throw ParameterError(parameter: "taps", message: "taps (N_filt) must be in 1...65536, got \(taps)")
+        }
+        guard taps * lanes <= DelayLine.maxWords else {
+            throw ParameterError(parameter: "taps", message: "taps \(taps) x lanes \(lanes) = \(taps * lanes) words exceeds the model's limit of \(DelayLine.maxWords)")
+        }
+        let grow = LaneMath.ceilLog2(taps)
+        guard let sf = try? QFormat.validated(signed: input.isSigned, intBits: input.intBits + grow, fracBits: input.fracBits),
+              sf.fitsInt32Lanes else {
+            throw ParameterError(parameter: "taps", message: "the running sum of \(taps) inputs in \(input) needs \(input.width + grow) bits, more than the model's 32-bit lanes (31 if unsigned); use fewer taps or a narrower input")
+        }
+        self.lanes = lanes
+        self.taps = taps
+        inputFormat = input
+        outputFormat = output
+        sumFormat = sf
+        self.rounding = rounding
+        self.overflow = overflow
+        window = LaneBuffer(count: taps * lanes)
+        xStage = LaneBuffer(count: lanes)
+        sumNext = LaneBuffer(count: lanes)
+        meanNext = LaneBuffer(count: lanes)
+        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
+        fit = LaneMath.Fit(output, overflow)
+        if taps & (taps - 1) == 0 {
+            shift = taps.trailingZeroBitCount + input.fracBits - output.fracBits
+            numeratorShift = 0
+            divisor = 1
+        } else {
+            shift = nil
+            numeratorShift = Int64(max(0, output.fracBits - input.fracBits))
+            divisor = Int64(taps) << Int64(max(0, input.fracBits - output.fracBits))
+        }
+        super.init(name: name)
+        x = addInput("x", lanes: lanes, format: input)
+        mean = addOutput("mean", lanes: lanes, format: output, timing: .registered)
+        sum = addRegister("sum", lanes: lanes, format: sf)
+    }
+
+    public override var typeName: String { "fir" }
+
+    public override func reset() {
+        window.fill(0)
+        head = 0
+        sum.storage.fill(0)
+        mean.storage.fill(0)
+        xStage.fill(0)
+        sumNext.fill(0)
+        meanNext.fill(0)
+    }
+
+    public override func evaluate() {
+        let xin = x.pointer, s = sum.pointer, oldest = window.base + head * lanes
+        let st = xStage.base, sN = sumNext.base, mN = meanNext.base
+        let fit = self.fit
+        var rd = rounder
+        var sat = 0
+        if let p = shift {
+            for i in 0..<lanes {
+                let xi = xin[i]
+                let total = Int64(s[i]) + Int64(xi) - Int64(oldest[i])
+                st[i] = xi
+                sN[i] = Int32(truncatingIfNeeded: total)
+                mN[i] = Int32(truncatingIfNeeded: fit.apply(rd.shiftRight(total, by: p), &sat))
+            }
+        } else {
+            let e = numeratorShift, d = divisor
+            for i in 0..<lanes {
+                let xi = xin[i]
+                let total = Int64(s[i]) + Int64(xi) - Int64(oldest[i])
+                st[i] = xi
+                sN[i] = Int32(truncatingIfNeeded: total)
+                mN[i] = Int32(truncatingIfNeeded: fit.apply(rd.divide(total << e, by: d), &sat))
+            }
+        }
+        rounder = rd
+        saturations &+= sat
+    }
+
+    public override func commit() {
+        (window.base + head * lanes).update(from: xStage.base, count: lanes)
+        head = head + 1 == taps ? 0 : head + 1
+        sum.pointer.update(from: sumNext.base, count: lanes)
+        mean.pointer.update(from: meanNext.base, count: lanes)
+    }
+
+    public override var storage: [StorageItem] {
+        [StorageItem(name: "window", kind: .delayLine, bits: lanes * taps * inputFormat.width),
+         StorageItem(name: "sum", kind: .register, bits: lanes * sumFormat.width),
+         StorageItem(name: "mean", kind: .register, bits: lanes * outputFormat.width)]
+    }
+
+    public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
+
+    public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
+        try rounder.restore(name: name, values: values, block: self.name)
+    }
+}

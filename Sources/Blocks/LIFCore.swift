@@ -1,0 +1,214 @@
+import FixedPoint
+import HDL
+
+/// LIF core (netlist type `lif`): a bank of leaky integrate-and-fire neurons with threshold,
+/// reset, refractory counter and a clipped membrane (docs/algorithm.md, "LIF core").
+///
+/// Formats: membrane `u` = Fu fraction bits, width Wu; input `current` = Fi fraction bits;
+/// `spike` u1.0; `refractory` unsigned, just wide enough for T_refract - 1.
+/// Constants, fixed at elaboration: `TH` = round_nearest(threshold * 2^Fu), `UMIN` =
+/// round_nearest(u_min * 2^Fu) (both must lie in the u format, 0 < TH, UMIN < TH);
+/// the leak gamma is realised as `GM * 2^-GK` with GM a 16-bit unsigned mantissa
+/// (GM in [2^15, 2^16), the most precise choice; GM = 0 when leak = 0); see `leakConstant`.
+///
+/// Per clock, per lane, all arithmetic exact in 64 bits unless a step says otherwise:
+///
+///     if integrate_refractory == false and r > 0:         (frozen while refractory)
+///         u' = u,  r' = r - 1,  s' = 0                     (no leak, no integration)
+///     else:
+///         L    = R(u * GM, GK)                             leak, one rounding step (0 if GM = 0)
+///         I    = R(current, Fi - Fu)                       current aligned to Fu: a rounding step
+///                                                          if Fi > Fu, an exact left shift if Fi <= Fu
+///         v    = OVF(u - L + I)                            into the u format: saturate or wrap,
+///                                                          counted in `saturations`
+///         fire = (r == 0) and (v >= TH)
+///         w    = fire ? (reset == subtract ? v - TH : 0) : v
+///         u'   = min(max(w, UMIN), TH)                     the designed clip (counted in
+///                                                          `clipped_high` / `clipped_low`, not an overflow)
+///         s'   = fire
+///         r'   = fire ? T_refract - 1 : max(r - 1, 0)
+///
+/// `R(x, n)` drops n bits by the block's `rounding` (truncate = floor, nearest = ties up,
+/// nearestEven, stochastic); for stochastic rounding one step of the block's LFSR32 is used per
+/// rounding step that drops bits, lanes in ascending order, the leak before the current. The LFSR
+/// is seeded once (`seed`) and is not re-seeded by `reset()` (it is persistent state).
+///
+/// Latency: `spike` is a register: a current at clock t shows as a spike at clock t + 1 at the
+/// earliest. With the default settings (no leak, subtract, integrate while refractory,
+/// T_refract = 2, th = 1) and currents representable in the u format the neuron is exact:
+/// its rate is clip(I / th, 0, 1/2).
+public final class LIFCore: Block {
+    public enum Reset: String, Sendable, CaseIterable {
+        /// u <- v - threshold on a spike (keeps the surplus charge).
+        case subtract
+        /// u <- 0 on a spike.
+        case zero
+    }
+
+    public let lanes: Int
+    public let membraneFormat: QFormat
+    public let currentFormat: QFormat
+    /// Threshold and lower clip, raw in the u format.
+    public let thresholdRaw: Int64
+    public let uMinRaw: Int64
+    /// The realised leak multiplier gamma_LIF (mantissa and shift, relative error).
+    public let leakConstant: QuantizedConstant
+    public let refractoryPeriod: Int
+    public let resetMode: Reset
+    public let integratesWhileRefractory: Bool
+    public let rounding: Rounding
+    public let overflow: Overflow
+
+    public private(set) var current: Port!
+    public private(set) var spike: Port!
+    public private(set) var u: Port!
+    public private(set) var refractory: Port!
+
+    /// Spikes emitted since `clearCounters()`.
+    public private(set) var spikesEmitted = 0
+    /// Membrane values clipped at the threshold / at u_min since `clearCounters()`.
+    public private(set) var clippedHigh = 0
+    public private(set) var clippedLow = 0
+
+    private let uNext: LaneBuffer
+    private let rNext: LaneBuffer
+    private let sNext: LaneBuffer
+    private var rounder: LaneMath.Rounder
+    private let fit: LaneMath.Fit
+    private let currentShift: Int
+
+    public var threshold: Double { membraneFormat.toDouble(thresholdRaw) }
+    public var uMin: Double { membraneFormat.toDouble(uMinRaw) }
+
+    public init(name: String, lanes: Int, membrane: QFormat = QFormat(signed: true, intBits: 3, fracBits: 13),
+                current: QFormat = QFormat(signed: true, intBits: 3, fracBits: 13),
+                threshold: Double = 1.0, uMin: Double = -1.0, leak: Double = 0, refractory: Int = 2,
+                reset: Reset = .subtract, integrateRefractory: Bool = true,
+                rounding: Rounding = .nearest, overflow: Overflow = .saturate, seed: UInt32 = 1) throws(ParameterError) {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(membrane, parameter: "u")
+        try NeuronPathChecks.laneFormat(current, parameter: "current")
+        let th = try NeuronPathChecks.quantize(threshold, into: membrane, parameter: "threshold")
+        guard th > 0 else {
+            throw ParameterError(parameter: "threshold", message: "threshold \(threshold) must be above 0 (it is \(membrane.toDouble(th)) in \(membrane))")
+        }
+        let lo = try NeuronPathChecks.quantize(uMin, into: membrane, parameter: "u_min")
+        guard lo < th else {
+            throw ParameterError(parameter: "u_min", message: "u_min \(uMin) must be below the threshold \(threshold)")
+        }
+        guard leak >= 0 && leak < 1 else {
+            throw ParameterError(parameter: "leak", message: "leak (gamma_LIF) must be in [0, 1), got \(leak)")
+        }
+        let g = QuantizedConstant(leak, magnitudeBits: 16)!
+        guard leak == 0 || g.shift <= 47 else {
+            throw ParameterError(parameter: "leak", message: "leak \(leak) is below 2^-32, the smallest the 16-bit leak multiplier supports; use 0 for no leak")
+        }
+        guard g.value < 1 else {
+            throw ParameterError(parameter: "leak", message: "leak \(leak) rounds to 1.0 in the 16-bit leak multiplier; use at most 0.99998")
+        }
+        guard (1...65535).contains(refractory) else {
+            throw ParameterError(parameter: "refractory", message: "refractory (T_refract) must be in 1...65535, got \(refractory)")
+        }
+        self.lanes = lanes
+        membraneFormat = membrane
+        currentFormat = current
+        thresholdRaw = th
+        uMinRaw = lo
+        leakConstant = g
+        refractoryPeriod = refractory
+        resetMode = reset
+        integratesWhileRefractory = integrateRefractory
+        self.rounding = rounding
+        self.overflow = overflow
+        uNext = LaneBuffer(count: lanes)
+        rNext = LaneBuffer(count: lanes)
+        sNext = LaneBuffer(count: lanes)
+        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
+        fit = LaneMath.Fit(membrane, overflow)
+        currentShift = current.fracBits - membrane.fracBits
+        super.init(name: name)
+        self.current = addInput("current", lanes: lanes, format: current)
+        spike = addOutput("spike", lanes: lanes, format: .bit, timing: .registered)
+        u = addRegister("u", lanes: lanes, format: membrane)
+        self.refractory = addRegister("refractory", lanes: lanes,
+                                      format: QFormat(signed: false, intBits: LaneMath.bitsFor(refractory - 1), fracBits: 0))
+    }
+
+    public override var typeName: String { "lif" }
+
+    public override func reset() {
+        u.storage.fill(0)
+        refractory.storage.fill(0)
+        spike.storage.fill(0)
+        uNext.fill(0)
+        rNext.fill(0)
+        sNext.fill(0)
+    }
+
+    public override func evaluate() {
+        let uCur = u.pointer, rCur = refractory.pointer, input = current.pointer
+        let uN = uNext.base, rN = rNext.base, sN = sNext.base
+        let th = thresholdRaw, lo = uMinRaw
+        let gm = leakConstant.mantissa, gk = leakConstant.shift, cs = currentShift
+        let subtract = resetMode == .subtract
+        let frozen = !integratesWhileRefractory
+        let rFire = Int32(refractoryPeriod - 1)
+        let fit = self.fit
+        var rd = rounder
+        var sat = 0, fired = 0, high = 0, low = 0
+        for i in 0..<lanes {
+            let r = rCur[i]
+            if frozen && r > 0 {
+                uN[i] = uCur[i]
+                rN[i] = r - 1
+                sN[i] = 0
+                continue
+            }
+            let ui = Int64(uCur[i])
+            let leakTerm = gm == 0 ? 0 : rd.shiftRight(ui * gm, by: gk)
+            let aligned = rd.shiftRight(Int64(input[i]), by: cs)
+            let v = fit.apply(ui - leakTerm + aligned, &sat)
+            let fire = r == 0 && v >= th
+            var w = fire ? (subtract ? v - th : 0) : v
+            if w > th { w = th; high &+= 1 } else if w < lo { w = lo; low &+= 1 }
+            uN[i] = Int32(truncatingIfNeeded: w)
+            rN[i] = fire ? rFire : (r > 0 ? r - 1 : 0)
+            sN[i] = fire ? 1 : 0
+            if fire { fired &+= 1 }
+        }
+        rounder = rd
+        saturations &+= sat
+        spikesEmitted &+= fired
+        clippedHigh &+= high
+        clippedLow &+= low
+    }
+
+    public override func commit() {
+        u.pointer.update(from: uNext.base, count: lanes)
+        refractory.pointer.update(from: rNext.base, count: lanes)
+        spike.pointer.update(from: sNext.base, count: lanes)
+    }
+
+    public override var counters: [(name: String, value: Int)] {
+        [("saturations", saturations), ("spikes", spikesEmitted), ("clipped_high", clippedHigh), ("clipped_low", clippedLow)]
+    }
+
+    public override func clearCounters() {
+        super.clearCounters()
+        spikesEmitted = 0
+        clippedHigh = 0
+        clippedLow = 0
+    }
+
+    public override var storage: [StorageItem] {
+        [StorageItem(name: "u", kind: .register, bits: lanes * membraneFormat.width),
+         StorageItem(name: "refractory", kind: .register, bits: lanes * refractory.format.width),
+         StorageItem(name: "spike", kind: .register, bits: lanes)]
+    }
+
+    public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
+
+    public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
+        try rounder.restore(name: name, values: values, block: self.name)
+    }
+}

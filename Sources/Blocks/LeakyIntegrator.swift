@@ -1,0 +1,129 @@
+import FixedPoint
+import HDL
+
+/// Leaky integrator (netlist type `li`): V(t+1) = V(t) - gamma_LI * V(t) + s(t), so that V settles
+/// near rate / gamma_LI. One per neuron of the rate-derivative estimator (docs/algorithm.md).
+///
+/// Formats: `v` = Fv fraction bits (any format that holds 1.0); `spike` u1.0.
+/// Constants: `ONE` = 2^Fv (one spike adds 1.0). The leak is `GM * 2^-GK`:
+/// - leak_mode = multiply: GM a 16-bit unsigned mantissa in [2^15, 2^16) (the most precise
+///   choice; relative error of gamma below 2^-16), GK >= 16; see `gammaConstant`;
+/// - leak_mode = shift: gamma must be exactly 2^-k; GM = 1, GK = k (no multiplier: a wire shift).
+///
+/// Per clock, per lane:
+///
+///     L  = R(V * GM, GK)                   one rounding step by `rounding` (exact 64-bit product)
+///     V' = SAT(V - L + (s != 0 ? ONE : 0)) saturate into the v format, counted in `saturations`
+///
+/// `R` rounds as `Fixed.shiftRightRounded` (truncate = floor, nearest = ties up, nearestEven,
+/// stochastic: one step of the block's LFSR32 per lane per clock, lanes in ascending order; the
+/// LFSR is not re-seeded by `reset()`).
+///
+/// Latency: registered; a spike at clock t adds 1.0 to `v` at clock t + 1.
+/// Error against the real-valued recursion with the same gamma: each clock adds at most rho LSB
+/// (rho = 1/2 for nearest and nearestEven, < 1 for truncate and stochastic) and the error decays by
+/// (1 - gamma) per clock, so it stays within rho / gamma LSB (5 LSB for gamma = 0.1, nearest)
+/// while nothing saturates.
+public final class LeakyIntegrator: Block {
+    public enum LeakMode: String, Sendable, CaseIterable {
+        case multiply
+        case shift
+    }
+
+    public let lanes: Int
+    public let format: QFormat
+    public let leakMode: LeakMode
+    public let rounding: Rounding
+    /// The realised gamma_LI (mantissa and shift, relative error).
+    public let gammaConstant: QuantizedConstant
+
+    public private(set) var spike: Port!
+    public private(set) var v: Port!
+
+    private let vNext: LaneBuffer
+    private var rounder: LaneMath.Rounder
+    private let one: Int64
+
+    public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 4, fracBits: 12),
+                gamma: Double = 0.1, leakMode: LeakMode = .multiply, rounding: Rounding = .nearest,
+                seed: UInt32 = 1) throws(ParameterError) {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(format, parameter: "v")
+        guard format.maxRaw >= Int64(1) << format.fracBits else {
+            throw ParameterError(parameter: "v", message: "format \(format) cannot hold 1.0, the value one spike adds; give it at least 1 integer bit (2 if signed)")
+        }
+        guard gamma > 0 && gamma < 1 else {
+            throw ParameterError(parameter: "gamma", message: "gamma (gamma_LI) must be in (0, 1), got \(gamma)")
+        }
+        let g: QuantizedConstant
+        switch leakMode {
+        case .multiply:
+            g = QuantizedConstant(gamma, magnitudeBits: 16)!
+            guard g.shift <= 56 else {
+                throw ParameterError(parameter: "gamma", message: "gamma \(gamma) is below 2^-40, the smallest the leak multiplier supports")
+            }
+            guard g.value < 1 else {
+                throw ParameterError(parameter: "gamma", message: "gamma \(gamma) rounds to 1.0 in the 16-bit leak multiplier; use at most 0.99998")
+            }
+        case .shift:
+            g = QuantizedConstant(gamma, magnitudeBits: 1)!
+            guard g.relativeError == 0 else {
+                throw ParameterError(parameter: "gamma", message: "leak_mode shift needs gamma = 2^-k (e.g. 0.125 or 0.0625); \(gamma) is not a power of two, use leak_mode multiply")
+            }
+            guard g.shift <= 40 else {
+                throw ParameterError(parameter: "gamma", message: "gamma \(gamma) is below 2^-40, the smallest shift supported")
+            }
+        }
+        self.lanes = lanes
+        self.format = format
+        self.leakMode = leakMode
+        self.rounding = rounding
+        gammaConstant = g
+        vNext = LaneBuffer(count: lanes)
+        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
+        one = Int64(1) << format.fracBits
+        super.init(name: name)
+        spike = addInput("spike", lanes: lanes, format: .bit)
+        v = addOutput("v", lanes: lanes, format: format, timing: .registered)
+    }
+
+    public override var typeName: String { "li" }
+
+    /// The realised gamma_LI.
+    public var gamma: Double { gammaConstant.value }
+
+    public override func reset() {
+        v.storage.fill(0)
+        vNext.fill(0)
+    }
+
+    public override func evaluate() {
+        let vCur = v.pointer, s = spike.pointer, vN = vNext.base
+        let gm = gammaConstant.mantissa, gk = gammaConstant.shift, one = self.one
+        let lo = format.minRaw, hi = format.maxRaw
+        var rd = rounder
+        var sat = 0
+        for i in 0..<lanes {
+            let x = Int64(vCur[i])
+            var y = x - rd.shiftRight(x * gm, by: gk) + (s[i] != 0 ? one : 0)
+            if y > hi { y = hi; sat &+= 1 } else if y < lo { y = lo; sat &+= 1 }
+            vN[i] = Int32(truncatingIfNeeded: y)
+        }
+        rounder = rd
+        saturations &+= sat
+    }
+
+    public override func commit() {
+        v.pointer.update(from: vNext.base, count: lanes)
+    }
+
+    public override var storage: [StorageItem] {
+        [StorageItem(name: "v", kind: .register, bits: lanes * format.width)]
+    }
+
+    public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
+
+    public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
+        try rounder.restore(name: name, values: values, block: self.name)
+    }
+}

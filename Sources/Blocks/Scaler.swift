@@ -1,0 +1,112 @@
+import FixedPoint
+import HDL
+
+/// Constant multiplier (netlist type `scale`): `y = round(x * factor)` into the output format,
+/// combinational. Used for learning rates (eta * F) and the nudge gain (beta).
+///
+/// The factor is realised as `M * 2^-K` with M a signed mantissa of `mantissa` bits (default 16:
+/// |M| in [2^14, 2^15 - 1], the most precise choice) and K chosen to match; K < 0 for factors of
+/// 2^15 and more. `factorConstant` gives M, K, the realised factor and its relative error
+/// (|error| <= 2^-(mantissa - 1): 2^-15 for 16 bits).
+///
+/// Formats: input Fi fraction bits, output Fo. Per clock, per lane (one rounding, one overflow):
+///
+///     P  = x * M                                exact (64 bits)
+///     y' = R(P, K + Fi - Fo)                    right shift rounded by `rounding` (or an exact
+///                                               left shift when K + Fi - Fo < 0, in 128 bits)
+///     y  = OVF(y')                              saturate or wrap into the output format (counted)
+///
+/// Stochastic rounding takes one step of the block's LFSR32 per lane per clock (lanes ascending),
+/// whenever bits are dropped; it makes tiny products (eta * F below one LSB) unbiased on average.
+/// Latency: none (combinational).
+public final class Scaler: Block {
+    public let lanes: Int
+    public let inputFormat: QFormat
+    public let outputFormat: QFormat
+    public let rounding: Rounding
+    public let overflow: Overflow
+    /// The realised factor (mantissa, shift, value, relative error).
+    public let factorConstant: QuantizedConstant
+
+    public private(set) var x: Port!
+    public private(set) var y: Port!
+
+    private var rounder: LaneMath.Rounder
+    private let fit: LaneMath.Fit
+    private let productShift: Int
+
+    /// The realised factor, `M * 2^-K`.
+    public var factor: Double { factorConstant.value }
+    /// (realised - asked) / asked.
+    public var factorRelativeError: Double { factorConstant.relativeError }
+
+    public init(name: String, lanes: Int, input: QFormat, output: QFormat, factor: Double,
+                mantissaBits: Int = 16, rounding: Rounding = .nearest, overflow: Overflow = .saturate,
+                seed: UInt32 = 1) throws(ParameterError) {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(input, parameter: "input")
+        try NeuronPathChecks.laneFormat(output, parameter: "output")
+        guard (2...24).contains(mantissaBits) else {
+            throw ParameterError(parameter: "mantissa", message: "mantissa must be 2...24 bits (sign included), got \(mantissaBits)")
+        }
+        guard factor.isFinite, abs(factor) <= 1e9, factor == 0 || abs(factor) >= 1e-12 else {
+            throw ParameterError(parameter: "factor", message: "factor \(factor) is outside the supported magnitudes: 0 or 1e-12 ... 1e9")
+        }
+        let c = QuantizedConstant(factor, magnitudeBits: mantissaBits - 1)!
+        let s = c.shift + input.fracBits - output.fracBits
+        guard s <= 62 else {
+            throw ParameterError(parameter: "factor", message: "factor \(factor) is so small that x * factor is far below one LSB of \(output) for every input in \(input) (product shift \(s) > 62 bits); the output would always be 0")
+        }
+        self.lanes = lanes
+        inputFormat = input
+        outputFormat = output
+        self.rounding = rounding
+        self.overflow = overflow
+        factorConstant = c
+        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
+        fit = LaneMath.Fit(output, overflow)
+        productShift = s
+        super.init(name: name)
+        x = addInput("x", lanes: lanes, format: input)
+        y = addOutput("y", lanes: lanes, format: output, timing: .combinational)
+    }
+
+    public override var typeName: String { "scale" }
+
+    public override func evaluate() {
+        let xin = x.pointer, out = y.pointer, m = factorConstant.mantissa, s = productShift
+        let fit = self.fit
+        var sat = 0
+        if s >= 0 {
+            var rd = rounder
+            for i in 0..<lanes {
+                out[i] = Int32(truncatingIfNeeded: fit.apply(rd.shiftRight(Int64(xin[i]) * m, by: s), &sat))
+            }
+            rounder = rd
+        } else {
+            // A left shift can exceed 64 bits: do it in 128 and fit from there (the wrap keeps
+            // the low bits of the exact product, as a wider datapath would).
+            for i in 0..<lanes {
+                let wide = Int128(Int64(xin[i]) * m) << Int128(-s)
+                let r: Int64
+                if wide > Int128(Int64.max) || wide < Int128(Int64.min) {
+                    sat &+= 1
+                    r = fit.wrap ? fit.wrapped(Int64(truncatingIfNeeded: wide)) : (wide > 0 ? fit.hi : fit.lo)
+                } else {
+                    r = fit.apply(Int64(wide), &sat)
+                }
+                out[i] = Int32(truncatingIfNeeded: r)
+            }
+        }
+        saturations &+= sat
+    }
+
+    /// Purely combinational: the constant is wiring. No storage.
+    public override var storage: [StorageItem] { [] }
+
+    public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
+
+    public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
+        try rounder.restore(name: name, values: values, block: self.name)
+    }
+}

@@ -1,0 +1,77 @@
+import FixedPoint
+import HDL
+
+/// Spike counter (netlist type `spike_counter`): counts the spikes of each lane while `enable` is
+/// high, saturating at the top of the count format. Readout windows use it (output spike counts).
+///
+/// Formats: `spike` u1.0 per lane; `enable` u1.0, one lane shared by all (optional: when it is not
+/// connected the counter always counts); `count` an unsigned integer format uW.0.
+///
+/// Per clock, per lane:
+///
+///     count' = SAT(count + ((enable != 0 and spike != 0) ? 1 : 0))    at most 2^W - 1, counted
+///
+/// Latency: registered; a spike at clock t is in `count` from clock t + 1. Reset clears the counts.
+public final class SpikeCounter: Block {
+    public let lanes: Int
+    public let format: QFormat
+
+    public private(set) var spike: Port!
+    public private(set) var enable: Port!
+    public private(set) var count: Port!
+
+    private let countNext: LaneBuffer
+
+    public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 16, fracBits: 0)) throws(ParameterError) {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(format, parameter: "count")
+        guard !format.isSigned, format.fracBits == 0 else {
+            throw ParameterError(parameter: "count", message: "a count needs an unsigned integer format such as u16.0, got \(format)")
+        }
+        self.lanes = lanes
+        self.format = format
+        countNext = LaneBuffer(count: lanes)
+        super.init(name: name)
+        spike = addInput("spike", lanes: lanes, format: .bit)
+        enable = addInput("enable", lanes: 1, format: .bit, optional: true)
+        count = addOutput("count", lanes: lanes, format: format, timing: .registered)
+    }
+
+    public override var typeName: String { "spike_counter" }
+
+    public override func reset() {
+        count.storage.fill(0)
+        countNext.fill(0)
+    }
+
+    public override func evaluate() {
+        let c = count.pointer, n = countNext.base
+        // An unconnected enable reads as "always counting"; a connected one is read once per clock.
+        guard !enable.isConnected || enable.pointer[0] != 0 else {
+            n.update(from: c, count: lanes)
+            return
+        }
+        let s = spike.pointer, top = Int32(truncatingIfNeeded: format.maxRaw)
+        var sat = 0
+        for i in 0..<lanes {
+            let ci = c[i]
+            if s[i] == 0 {
+                n[i] = ci
+            } else if ci < top {
+                n[i] = ci + 1
+            } else {
+                n[i] = ci
+                sat &+= 1
+            }
+        }
+        saturations &+= sat
+    }
+
+    public override func commit() {
+        count.pointer.update(from: countNext.base, count: lanes)
+    }
+
+    public override var storage: [StorageItem] {
+        [StorageItem(name: "count", kind: .register, bits: lanes * format.width)]
+    }
+}
