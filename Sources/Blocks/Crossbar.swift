@@ -1,0 +1,450 @@
+import FixedPoint
+import HDL
+
+/// `crossbar`: a rows x cols SRAM of weights with two read ports (row read, column read: the
+/// bidirectional synapse) and two update ports (row update, column update), read-before-write.
+///
+/// Notation: `W[i][j]` raw weight (format `weight`, `fw` fraction bits), row-major at address
+/// `i * cols + j`; `fd`, `fc` fraction bits of `delta` and `current`; `R = {i : row_spike[i] != 0}`
+/// and `C = {j : col_spike[j] != 0}` in increasing index order (an unconnected spike input gives
+/// an empty set). `learn` and `apply` read 0 when unconnected.
+///
+/// **Clock t, combinational (evaluate)** — reads see the weights as they were at the start of clock t:
+///
+///     col_current[j] = fitc( sum_{i in R} W[i][j] )        j < cols   (row read: SynOps)
+///     row_current[i] = fitc( sum_{j in C} W[i][j] )        i < rows   (column read)
+///
+/// The sums are exact (Int32 when `n * max|W|` fits, else Int64). `fitc(S)`: if `fc >= fw`,
+/// `S * 2^(fc-fw)` (exact); else `S / 2^(fw-fc)` rounded by `read_rounding` (default `nearest`:
+/// floor + bit fw-fc-1 of S, i.e. ties towards +inf); then saturated to `current`, each clamped
+/// lane counted in `saturations`.
+///
+/// **Clock edge at the end of t (commit)**, when `learn(t) = 1` (requests captured in evaluate:
+/// the sets R, C and copies of the delta vectors):
+///
+///     1. rows first, i in R increasing:  for j < cols:  W[i][j] = fitw(W[i][j] + rnd(row_delta[j]))
+///     2. then columns, j in C increasing: for i < rows: W[i][j] = fitw(W[i][j] + rnd(col_delta[i]))
+///
+/// (a word in a spiking row and a spiking column gets both increments, fitted after each).
+/// `rnd(d)` = d re-expressed in weight LSBs: `d * 2^(fw-fd)` exact if `fd <= fw`, else
+/// `floor(d / 2^s) + b`, s = fd - fw, with b from `rounding`: truncate 0; nearest bit s-1 of d;
+/// nearestEven (rem > half) or (rem == half and floor odd); stochastic (rem > (r mod 2^s)), where
+/// rem = d mod 2^s and r is the word's random draw. `fitw`: `overflow` = saturate clamps to the
+/// weight range, wrap keeps the low `width` bits (two's complement); either event is counted.
+/// An unconnected `row_delta` (`col_delta`) disables row (column) updates.
+///
+/// Deferred mode (`update = deferred`): steps 1-2 instead add the raw delta to a shadow array
+/// `S[i][j]` in the `delta` format, saturating (`S = clamp(S + d)`, no rounding), and the weights
+/// do not change. If `apply(t) = 1`, after steps 1-2 of that same edge the whole shadow is
+/// committed, row-major: `W[i][j] = fitw(W[i][j] + rnd(S[i][j]))`, `S[i][j] = 0`, for every word.
+/// `apply` is ignored in immediate mode.
+///
+/// Stochastic draws: a bank of 16 `LFSR32` streams (stream k seeded `MemCtl.streamSeed(seed, k)`).
+/// An update of n words (one row: n = cols, one column: n = rows; a commit sweep = rows row
+/// updates) steps all 16 streams ceil(n / 16) times; word m (address order within that row or
+/// column) uses the state of stream m % 16 after step m / 16 + 1. Draws happen only for updates
+/// (not for deterministic rounding) and in the order of steps 1, 2, then the sweep, so a run is
+/// reproducible from `seed`. The bank is a write port's random source (16 words per SRAM access)
+/// and is not re-seeded by `reset()` (host: `reseed(_:)`); it is persistent state.
+///
+/// reset(): clears pending requests and the outputs. Weights and the shadow are memory and keep
+/// their values (`clearShadow()` for the host).
+///
+/// Counters: `row_reads` = sum |R| * cols (words read by row reads = SynOps), `col_reads` = sum
+/// |C| * rows, `row_writes` / `col_writes` = words written by row / column updates (into the
+/// shadow in deferred mode), `shadow_commits` = commit sweeps, `commit_writes` = words written by
+/// sweeps (rows * cols each), `saturations`.
+public final class Crossbar: Block {
+    public enum UpdateMode: String, Sendable, CaseIterable {
+        case immediate, deferred
+    }
+
+    public let rows: Int
+    public let cols: Int
+    public let weightFormat: QFormat
+    public let currentFormat: QFormat
+    public let deltaFormat: QFormat
+    public let rounding: Rounding
+    public let overflow: Overflow
+    public let readRounding: Rounding
+    public let updateMode: UpdateMode
+
+    public private(set) var rowSpike: Port!
+    public private(set) var colSpike: Port!
+    public private(set) var rowDelta: Port!
+    public private(set) var colDelta: Port!
+    public private(set) var learn: Port!
+    public private(set) var apply: Port!
+    public private(set) var colCurrent: Port!
+    public private(set) var rowCurrent: Port!
+
+    /// Number of streams in the stochastic-rounding bank.
+    public static let randomStreams = 16
+
+    // Memory.
+    let w: UnsafeMutablePointer<Int32>
+    let shadow: UnsafeMutablePointer<Int32>?
+    // Read scratch.
+    let rowList: UnsafeMutablePointer<Int32>
+    let colList: UnsafeMutablePointer<Int32>
+    var rowCount = 0
+    var colCount = 0
+    let acc32: UnsafeMutablePointer<Int32>
+    let acc64: UnsafeMutablePointer<Int64>
+    let rowSum32: Bool          // col_current sums (up to `rows` terms) fit Int32
+    // Pending update requests (captured in evaluate, applied in commit).
+    var pendingRows = 0         // rows of rowList to update (0: none)
+    var pendingCols = 0
+    var pendingApply = false
+    let rowDeltaCopy: UnsafeMutablePointer<Int32>   // cols: raw row_delta (deferred / wide path)
+    let colDeltaCopy: UnsafeMutablePointer<Int32>   // rows
+    let rowInc: UnsafeMutablePointer<Int32>         // cols: prepared increments (fast path)
+    let rowRem: UnsafeMutablePointer<Int32>
+    let colInc: UnsafeMutablePointer<Int32>         // rows
+    let colRem: UnsafeMutablePointer<Int32>
+    let draws: UnsafeMutablePointer<Int32>          // max(rows, cols) rounded up to 16
+    var bank: SIMD16<UInt32>
+    let plan: XbarKernel.UpdatePlan
+    /// Updates of weights run in Int32 (weight width <= 28); else the exact Int64 reference.
+    let fastWeights: Bool
+    /// Shadow accumulation runs in Int32 (delta range within +-2^30).
+    let fastShadow: Bool
+    let deltaShift: Int
+
+    public private(set) var rowReads = 0
+    public private(set) var colReads = 0
+    public private(set) var rowWrites = 0
+    public private(set) var colWrites = 0
+    public private(set) var shadowCommits = 0
+    public private(set) var commitWrites = 0
+
+    public init(name: String, rows: Int, cols: Int, weight: QFormat, current: QFormat, delta: QFormat,
+                rounding: Rounding = .nearest, overflow: Overflow = .saturate, readRounding: Rounding = .nearest,
+                update: UpdateMode = .immediate, seed: UInt32 = 1) {
+        precondition(rows >= 1 && cols >= 1, "crossbar needs at least one row and one column")
+        precondition(readRounding != .stochastic, "read rounding cannot be stochastic")
+        self.rows = rows
+        self.cols = cols
+        weightFormat = weight
+        currentFormat = current
+        deltaFormat = delta
+        self.rounding = rounding
+        self.overflow = overflow
+        self.readRounding = readRounding
+        updateMode = update
+        deltaShift = delta.fracBits - weight.fracBits
+        plan = XbarKernel.UpdatePlan(shift: deltaShift, rounding: rounding, overflow: overflow, format: weight)
+        fastWeights = weight.width <= 28
+        fastShadow = delta.minRaw >= -(1 << 30) && delta.maxRaw <= (1 << 30)
+        let maxAbs = max(-weight.minRaw, weight.maxRaw)
+        rowSum32 = Int64(rows) * maxAbs <= Int64(Int32.max)
+
+        let words = rows * cols
+        w = .allocate(capacity: words)
+        w.initialize(repeating: 0, count: words)
+        if update == .deferred {
+            let s = UnsafeMutablePointer<Int32>.allocate(capacity: words)
+            s.initialize(repeating: 0, count: words)
+            shadow = s
+        } else {
+            shadow = nil
+        }
+        func buffer(_ n: Int) -> UnsafeMutablePointer<Int32> {
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)
+            return p
+        }
+        rowList = buffer(rows)
+        colList = buffer(cols)
+        acc32 = buffer(max(rows, cols))
+        acc64 = .allocate(capacity: max(rows, cols))
+        acc64.initialize(repeating: 0, count: max(rows, cols))
+        rowDeltaCopy = buffer(cols)
+        colDeltaCopy = buffer(rows)
+        rowInc = buffer(cols)
+        rowRem = buffer(cols)
+        colInc = buffer(rows)
+        colRem = buffer(rows)
+        let n = Crossbar.randomStreams
+        draws = buffer((max(rows, cols) + n - 1) / n * n)
+        bank = Crossbar.seededBank(seed)
+
+        super.init(name: name)
+        rowSpike = addInput("row_spike", lanes: rows, format: .bit, optional: true)
+        colSpike = addInput("col_spike", lanes: cols, format: .bit, optional: true)
+        rowDelta = addInput("row_delta", lanes: cols, format: delta, optional: true)
+        colDelta = addInput("col_delta", lanes: rows, format: delta, optional: true)
+        learn = addInput("learn", lanes: 1, format: .bit, optional: true)
+        apply = addInput("apply", lanes: 1, format: .bit, optional: true)
+        colCurrent = addOutput("col_current", lanes: cols, format: current, timing: .combinational)
+        rowCurrent = addOutput("row_current", lanes: rows, format: current, timing: .combinational)
+    }
+
+    deinit {
+        w.deallocate()
+        shadow?.deallocate()
+        for p in [rowList, colList, acc32, rowDeltaCopy, colDeltaCopy, rowInc, rowRem, colInc, colRem, draws] { p.deallocate() }
+        acc64.deallocate()
+    }
+
+    static func seededBank(_ seed: UInt32) -> SIMD16<UInt32> {
+        var b = SIMD16<UInt32>()
+        for k in 0..<randomStreams { b[k] = LFSR32(seed: MemCtl.streamSeed(seed, k)).state }
+        return b
+    }
+
+    public override var typeName: String { "crossbar" }
+
+    // MARK: Clock
+
+    public override func reset() {
+        pendingRows = 0
+        pendingCols = 0
+        pendingApply = false
+        rowCount = 0
+        colCount = 0
+        colCurrent.storage.fill(0)
+        rowCurrent.storage.fill(0)
+    }
+
+    public override func evaluate() {
+        let rows = self.rows, cols = self.cols
+        // Spike lists (branch-free compaction).
+        var nr = 0
+        if rowSpike.isConnected {
+            let s = rowSpike.pointer, list = rowList
+            nr = Crossbar.compact(s, count: rows, into: list)
+        }
+        rowCount = nr
+        var nc = 0
+        if colSpike.isConnected {
+            let s = colSpike.pointer, list = colList
+            nc = Crossbar.compact(s, count: cols, into: list)
+        }
+        colCount = nc
+
+        // Row read -> col_current.
+        let out = colCurrent.pointer
+        let shift = weightFormat.fracBits - currentFormat.fracBits
+        if nr == 0 {
+            out.update(repeating: 0, count: cols)
+        } else if rowSum32 {
+            XbarKernel.sumRows32(w, cols: cols, list: rowList, count: nr, into: acc32)
+            saturations &+= XbarKernel.convert32(acc32, count: cols, shift: shift, rounding: readRounding,
+                                                 lo: Int32(currentFormat.minRaw), hi: Int32(currentFormat.maxRaw), into: out)
+        } else {
+            XbarKernel.sumRows64(w, cols: cols, list: rowList, count: nr, into: acc64)
+            saturations &+= XbarKernel.convert64(acc64, count: cols, fromFrac: weightFormat.fracBits, to: currentFormat,
+                                                 rounding: readRounding, into: out)
+        }
+        rowReads &+= nr &* cols
+
+        // Column read -> row_current.
+        let rout = rowCurrent.pointer
+        if nc == 0 {
+            rout.update(repeating: 0, count: rows)
+        } else {
+            XbarKernel.sumColumns(w, rows: rows, cols: cols, list: colList, count: nc, into: acc64)
+            saturations &+= XbarKernel.convert64(acc64, count: rows, fromFrac: weightFormat.fracBits, to: currentFormat,
+                                                 rounding: readRounding, into: rout)
+        }
+        colReads &+= nc &* rows
+
+        // Update requests: captured now, applied at the edge (inputs may change before commit).
+        let learning = learn.isConnected && learn.pointer[0] != 0
+        pendingRows = 0
+        pendingCols = 0
+        if learning {
+            if nr > 0 && rowDelta.isConnected {
+                pendingRows = nr
+                capture(rowDelta.pointer, count: cols, copy: rowDeltaCopy, inc: rowInc, rem: rowRem)
+            }
+            if nc > 0 && colDelta.isConnected {
+                pendingCols = nc
+                capture(colDelta.pointer, count: rows, copy: colDeltaCopy, inc: colInc, rem: colRem)
+            }
+        }
+        pendingApply = shadow != nil && apply.isConnected && apply.pointer[0] != 0
+    }
+
+    /// Indices of the non-zero lanes, increasing; chunks of 8 zero lanes are skipped at once.
+    @inline(__always)
+    static func compact(_ s: UnsafePointer<Int32>, count n: Int, into list: UnsafeMutablePointer<Int32>) -> Int {
+        var found = 0
+        var i = 0
+        let raw = UnsafeRawPointer(s)
+        while i &+ 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Int32>.self)
+            if v != SIMD8<Int32>() {
+                var k = i
+                while k < i &+ 8 {
+                    list[found] = Int32(truncatingIfNeeded: k)
+                    found &+= s[k] != 0 ? 1 : 0
+                    k &+= 1
+                }
+            }
+            i &+= 8
+        }
+        while i < n {
+            list[found] = Int32(truncatingIfNeeded: i)
+            found &+= s[i] != 0 ? 1 : 0
+            i &+= 1
+        }
+        return found
+    }
+
+    @inline(__always)
+    private func capture(_ src: UnsafeMutablePointer<Int32>, count n: Int, copy: UnsafeMutablePointer<Int32>,
+                         inc: UnsafeMutablePointer<Int32>, rem: UnsafeMutablePointer<Int32>) {
+        if shadow == nil && fastWeights {
+            XbarKernel.prepare(src, count: n, plan: plan, inc: inc, rem: rem)
+        } else {
+            copy.update(from: src, count: n)
+        }
+    }
+
+    public override func commit() {
+        let rows = self.rows, cols = self.cols
+        let stochastic = rounding == .stochastic && deltaShift > 0
+        var sat = 0
+        if pendingRows > 0 {
+            for k in 0..<pendingRows {
+                let r = Int(rowList[k])
+                if let s = shadow {
+                    addToShadow(s + r &* cols, stride: 1, rowDeltaCopy, count: cols)
+                } else {
+                    let word = w + r &* cols
+                    if stochastic { fillDraws(cols) }
+                    if fastWeights {
+                        sat &+= stochastic
+                            ? XbarKernel.rmwStochastic(word, rowInc, rowRem, draws, count: cols, plan: plan)
+                            : XbarKernel.rmw(word, rowInc, count: cols, plan: plan)
+                    } else {
+                        updateExact(word, stride: 1, rowDeltaCopy, count: cols, stochastic: stochastic)
+                    }
+                }
+            }
+            rowWrites &+= pendingRows &* cols
+            pendingRows = 0
+        }
+        if pendingCols > 0 {
+            for k in 0..<pendingCols {
+                let c = Int(colList[k])
+                if let s = shadow {
+                    addToShadow(s + c, stride: cols, colDeltaCopy, count: rows)
+                } else {
+                    if stochastic { fillDraws(rows) }
+                    if fastWeights {
+                        sat &+= XbarKernel.rmwStrided(w + c, stride: cols, colInc, colRem,
+                                                              stochastic ? UnsafePointer(draws) : nil, count: rows, plan: plan)
+                    } else {
+                        updateExact(w + c, stride: cols, colDeltaCopy, count: rows, stochastic: stochastic)
+                    }
+                }
+            }
+            colWrites &+= pendingCols &* rows
+            pendingCols = 0
+        }
+        saturations &+= sat
+        if pendingApply {
+            sweep(stochastic: stochastic)
+            pendingApply = false
+        }
+    }
+
+    /// Steps the 16 streams ceil(n / 16) times; draws[m] = stream m % 16 after step m / 16 + 1.
+    @inline(__always)
+    func fillDraws(_ n: Int) {
+        var b = bank
+        let raw = UnsafeMutableRawPointer(draws)
+        var m = 0
+        while m < n {
+            b ^= b &<< 13
+            b ^= b &>> 17
+            b ^= b &<< 5
+            raw.storeBytes(of: b, toByteOffset: m &* 4, as: SIMD16<UInt32>.self)
+            m &+= 16
+        }
+        bank = b
+    }
+
+    /// Deferred mode: S = clamp(S + d) in the delta format.
+    @inline(__always)
+    private func addToShadow(_ s: UnsafeMutablePointer<Int32>, stride: Int, _ d: UnsafePointer<Int32>, count n: Int) {
+        if stride == 1 && fastShadow {
+            saturations &+= XbarKernel.accumulate(s, d, count: n, lo: Int32(deltaFormat.minRaw), hi: Int32(deltaFormat.maxRaw))
+            return
+        }
+        var sat = 0
+        for i in 0..<n {
+            let a = s + i &* stride
+            a.pointee = Int32(truncatingIfNeeded: Fixed.applyOverflow(Int64(a.pointee) + Int64(d[i]), format: deltaFormat,
+                                                                      mode: .saturate, saturations: &sat))
+        }
+        saturations &+= sat
+    }
+
+    /// The exact reference update (weights wider than 28 bits): W = fitw(W + rnd(d)) per word.
+    private func updateExact(_ word: UnsafeMutablePointer<Int32>, stride: Int, _ d: UnsafePointer<Int32>, count n: Int, stochastic: Bool) {
+        var sat = 0
+        for i in 0..<n {
+            let a = word + i &* stride
+            a.pointee = MemCtl.addRounded(a.pointee, d[i], shift: deltaShift, rounding: rounding,
+                                          draw: stochastic ? UInt32(bitPattern: draws[i]) : 0,
+                                          format: weightFormat, overflow: overflow, saturations: &sat)
+        }
+        saturations &+= sat
+    }
+
+    /// Commit sweep: W = fitw(W + rnd(S)), S = 0, row by row.
+    private func sweep(stochastic: Bool) {
+        guard let s = shadow else { return }
+        let cols = self.cols
+        for r in 0..<rows {
+            let srow = s + r &* cols, wrow = w + r &* cols
+            if stochastic { fillDraws(cols) }
+            if fastWeights {
+                XbarKernel.prepare(srow, count: cols, plan: plan, inc: rowInc, rem: rowRem)
+                saturations &+= stochastic
+                    ? XbarKernel.rmwStochastic(wrow, rowInc, rowRem, draws, count: cols, plan: plan)
+                    : XbarKernel.rmw(wrow, rowInc, count: cols, plan: plan)
+            } else {
+                updateExact(wrow, stride: 1, srow, count: cols, stochastic: stochastic)
+            }
+            srow.update(repeating: 0, count: cols)
+        }
+        shadowCommits &+= 1
+        commitWrites &+= rows &* cols
+    }
+
+    // MARK: Reports
+
+    /// `weights`, `shadow` (deferred mode) and `lfsr` (the 16 stream states, as bit patterns).
+    public override var persistentState: [(name: String, values: [Int32])] { persistentEntries }
+
+    public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
+        try restoreEntry(name: name, values: values)
+    }
+
+    public override var counters: [(name: String, value: Int)] {
+        [("row_reads", rowReads), ("col_reads", colReads), ("row_writes", rowWrites), ("col_writes", colWrites),
+         ("shadow_commits", shadowCommits), ("commit_writes", commitWrites), ("saturations", saturations)]
+    }
+
+    public override func clearCounters() {
+        super.clearCounters()
+        rowReads = 0
+        colReads = 0
+        rowWrites = 0
+        colWrites = 0
+        shadowCommits = 0
+        commitWrites = 0
+    }
+
+    public override var storage: [StorageItem] {
+        var items = [StorageItem(name: "weights", kind: .sram, bits: rows * cols * weightFormat.width)]
+        if shadow != nil { items.append(StorageItem(name: "shadow", kind: .sram, bits: rows * cols * deltaFormat.width)) }
+        if rounding == .stochastic { items.append(StorageItem(name: "lfsr", kind: .register, bits: 32 * Crossbar.randomStreams)) }
+        return items
+    }
+}

@@ -1,0 +1,123 @@
+import FixedPoint
+import HDL
+
+// Host side of the crossbar (not per clock): netlist type, memory load/read, persistent state.
+extension Crossbar {
+    public static let blockType = BlockType(
+        name: "crossbar",
+        doc: "rows x cols weight SRAM: a spike on row i reads row i into col_current, a spike on column j reads column j into row_current (bidirectional synapse); learn=1 adds rounded delta vectors to the spiking rows/columns at the edge (immediate) or into a shadow array committed on apply (deferred). Read-before-write.",
+        parameters: [
+            ParameterSpec("rows", .int(1...100_000), doc: "number of rows (presynaptic side: row_spike, col_delta, row_current lanes)"),
+            ParameterSpec("cols", .int(1...100_000), doc: "number of columns (postsynaptic side: col_spike, row_delta, col_current lanes)"),
+            ParameterSpec("weight", .format, default: .format(QFormat(signed: true, intBits: 1, fracBits: 15)), doc: "format of a stored weight"),
+            ParameterSpec("current", .format, default: .format(QFormat(signed: true, intBits: 6, fracBits: 15)), doc: "format of col_current and row_current (sums are saturated to it)"),
+            ParameterSpec("delta", .format, default: .format(QFormat(signed: true, intBits: 1, fracBits: 23)), doc: "format of row_delta / col_delta and of the shadow array"),
+            .rounding("rounding", default: .nearest, doc: "delta -> weight LSB rounding of updates"),
+            .overflow("overflow", default: .saturate, doc: "what a weight update does past the weight range"),
+            ParameterSpec("read_rounding", .choice(["truncate", "nearest", "nearestEven"]), default: .word("nearest"),
+                          doc: "rounding of a read sum when current has fewer fraction bits than weight"),
+            ParameterSpec("update", .choice(UpdateMode.allCases.map(\.rawValue)), default: .word("immediate"),
+                          doc: "immediate: write the weights at the edge; deferred: accumulate in a shadow array, commit on apply"),
+            MemCtl.seedSpec(doc: "seed of the 16 LFSR32 streams of stochastic rounding"),
+        ],
+        make: { (name, p) throws(ParameterError) -> Block in
+            let rows = p.int("rows"), cols = p.int("cols")
+            guard rows * cols <= 1 << 28 else {
+                throw ParameterError(parameter: "cols", message: "rows x cols = \(rows * cols) words exceeds the model's limit of 268435456 (1 GiB of weights)")
+            }
+            let weight = p.format("weight"), delta = p.format("delta")
+            let rounding = p.rounding("rounding")
+            try MemCtl.checkStochastic(rounding, weight: weight, delta: delta)
+            return Crossbar(name: name, rows: rows, cols: cols, weight: weight, current: p.format("current"), delta: delta,
+                            rounding: rounding, overflow: p.overflow("overflow"), readRounding: p.rounding("read_rounding"),
+                            update: UpdateMode(rawValue: p.word("update"))!, seed: UInt32(p.int("seed")))
+        })
+
+    // MARK: Memory access
+
+    /// Loads raw weights (row-major, rows * cols values, each within the weight format).
+    public func load(weights raw: [Int32]) throws(MemoryLoadError) {
+        try MemCtl.checkRaw(raw, count: rows * cols, format: weightFormat, what: "weights", block: name)
+        raw.withUnsafeBufferPointer { w.update(from: $0.baseAddress!, count: rows * cols) }
+    }
+
+    /// Loads real weights (row-major), quantised with `rounding` (stochastic: a host-side LFSR32
+    /// seeded from `seed`), saturating. Returns the number of values that saturated.
+    @discardableResult
+    public func load(weights values: [Double], rounding: Rounding = .nearest, seed: UInt32 = 1) throws(MemoryLoadError) -> Int {
+        guard values.count == rows * cols else {
+            throw MemoryLoadError(block: name, message: "weights needs \(rows * cols) values, got \(values.count)")
+        }
+        let (raw, sat) = try MemCtl.quantizeAll(values, to: weightFormat, rounding: rounding, seed: seed, block: name)
+        try load(weights: raw)
+        return sat
+    }
+
+    /// All raw weights, row-major.
+    public var weights: [Int32] { Array(UnsafeBufferPointer(start: w, count: rows * cols)) }
+
+    /// All weights as reals, row-major.
+    public var realWeights: [Double] { weights.map { weightFormat.toDouble(Int64($0)) } }
+
+    public func weight(_ i: Int, _ j: Int) -> Int32 {
+        precondition(i >= 0 && i < rows && j >= 0 && j < cols, "weight (\(i), \(j)) outside \(rows) x \(cols)")
+        return w[i * cols + j]
+    }
+
+    public func realWeight(_ i: Int, _ j: Int) -> Double { weightFormat.toDouble(Int64(weight(i, j))) }
+
+    /// Direct access to the weight memory (row-major), for fast host-side initialisation or export.
+    /// The body must keep every value within the weight format.
+    public func withUnsafeMutableWeights<R>(_ body: (UnsafeMutableBufferPointer<Int32>) throws -> R) rethrows -> R {
+        try body(UnsafeMutableBufferPointer(start: w, count: rows * cols))
+    }
+
+    /// The shadow array (deferred mode; empty in immediate mode), row-major, delta format.
+    public var shadowValues: [Int32] {
+        guard let s = shadow else { return [] }
+        return Array(UnsafeBufferPointer(start: s, count: rows * cols))
+    }
+
+    /// Clears the shadow array without committing it.
+    public func clearShadow() { shadow?.update(repeating: 0, count: rows * cols) }
+
+    /// Re-seeds the stochastic-rounding streams as at construction with `seed`.
+    public func reseed(_ seed: UInt32) { bank = Crossbar.seededBank(seed) }
+
+    /// The 16 stream states (for checkpoints and tests).
+    public var randomState: [UInt32] { (0..<Crossbar.randomStreams).map { bank[$0] } }
+
+    // MARK: Persistent state (checkpoints)
+
+    var persistentEntries: [(name: String, values: [Int32])] {
+        var out: [(name: String, values: [Int32])] = [("weights", weights)]
+        if shadow != nil { out.append(("shadow", shadowValues)) }
+        out.append(("lfsr", randomState.map { Int32(bitPattern: $0) }))
+        return out
+    }
+
+    func restoreEntry(name: String, values: [Int32]) throws(HDLError) {
+        do throws(MemoryLoadError) {
+            switch name {
+            case "weights":
+                try load(weights: values)
+                return
+            case "shadow" where shadow != nil:
+                try MemCtl.checkRaw(values, count: rows * cols, format: deltaFormat, what: "shadow", block: self.name)
+                values.withUnsafeBufferPointer { shadow!.update(from: $0.baseAddress!, count: rows * cols) }
+                return
+            case "lfsr":
+                guard values.count == Crossbar.randomStreams, !values.contains(0) else {
+                    throw MemoryLoadError(block: self.name, message: "lfsr needs \(Crossbar.randomStreams) non-zero states")
+                }
+                for k in 0..<Crossbar.randomStreams { bank[k] = UInt32(bitPattern: values[k]) }
+                return
+            default:
+                break
+            }
+        } catch {
+            throw .connection(error.description)
+        }
+        throw .connection("block \(self.name) has no persistent state named '\(name)'")
+    }
+}
