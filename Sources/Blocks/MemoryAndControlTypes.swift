@@ -5,11 +5,11 @@ import HDL
 /// Exact per-clock semantics: each block's doc comment and `docs/blocks-memory-control.md`.
 let memoryAndControlBlockTypes: [BlockType] = [
     Crossbar.blockType,
-    //Bias.blockType,
-    //PixelEncoder.blockType,
-    //NudgeUnit.blockType,
-    //PhaseController.blockType,
-    //LFSRBlock.blockType,
+    Bias.blockType,
+    PixelEncoder.blockType,
+    NudgeUnit.blockType,
+    PhaseController.blockType,
+    LFSRBlock.blockType,
 ]
 
 /// A host-side load into a block's memory or register was rejected (wrong size, value outside the

@@ -1,0 +1,181 @@
+import FixedPoint
+import HDL
+
+/// `nudge`: the nudge current of the output layer and the skip decision (docs/algorithm.md).
+///
+/// Registers: `target` (bit per lane, y: one-hot or multi-hot), loaded by the host per image and
+/// kept by reset. Inputs: `v` (LI value V of each output, format `v`, `fv` fraction bits),
+/// `enable` (1 bit; unconnected = 0), `count` (readout spike count per output, format `count`,
+/// `fn` fraction bits; unconnected = 0).
+///
+/// Constants, fixed at elaboration with K = `coef_frac` fraction bits (round to nearest):
+///
+///     B = round(beta * 2^K)                        (the y term)
+///     C = round(beta * gamma_li / f_max * 2^K)     (the V term)
+///     E = round(f_max * window * 2^fn)             (expected count of a target lane)
+///     T = floor(threshold * f_max * window * 2^fn) (skip tolerance, in count LSBs)
+///
+/// **Clock t, combinational** (per lane k; exact Int128 arithmetic):
+///
+///     x          = B * y[k] * 2^fv - C * v[k]                 value * 2^(K + fv)
+///     current[k] = enable ? sat(rnd(x / 2^(K + fv - fc))) : 0
+///     skip       = AND over k of ( |count[k] - y[k] * E| <= T )
+///
+/// i.e. current = beta * (y - gamma_li * V / f_max) with fc = fraction bits of `current`;
+/// rnd is round to nearest, ties towards +inf (floor(x / 2^m + 1/2)); a left shift (exact) when
+/// K + fv < fc; sat clamps to the `current` format and counts. The skip test is
+/// |count / (f_max * window) - y| <= threshold multiplied through by f_max * window * 2^fn; it is
+/// exact whenever f_max * window * 2^fn is an integer (e.g. f_max = 0.5, window = 50), otherwise
+/// the expected count E is rounded to the nearest count LSB.
+/// No state changes per clock (the target register only changes by host loads).
+public final class NudgeUnit: Block {
+    public let lanes: Int
+    public let vFormat: QFormat
+    public let currentFormat: QFormat
+    public let countFormat: QFormat
+    public let beta: Double
+    public let gammaLI: Double
+    public let fMax: Double
+    public let window: Int
+    public let threshold: Double
+    public let coefFrac: Int
+    /// The quantised constants B, C, E, T (see the doc comment).
+    public let coefY: Int64
+    public let coefV: Int64
+    public let expectedCount: Int64
+    public let tolerance: Int64
+
+    public private(set) var v: Port!
+    public private(set) var enable: Port!
+    public private(set) var count: Port!
+    public private(set) var current: Port!
+    public private(set) var skip: Port!
+    public private(set) var target: Port!
+
+    private let shift: Int   // K + fv - fc
+
+    public init(name: String, lanes: Int, v: QFormat, current: QFormat, count: QFormat, beta: Double, gammaLI: Double,
+                fMax: Double = 0.5, window: Int, threshold: Double = 0.01, coefFrac: Int = 24) {
+        precondition(lanes >= 1 && window >= 1 && fMax > 0 && coefFrac >= 0 && coefFrac <= 40)
+        self.lanes = lanes
+        vFormat = v
+        currentFormat = current
+        countFormat = count
+        self.beta = beta
+        self.gammaLI = gammaLI
+        self.fMax = fMax
+        self.window = window
+        self.threshold = threshold
+        self.coefFrac = coefFrac
+        let scale = Double(Int64(1) << coefFrac)
+        coefY = Int64((beta * scale + 0.5).rounded(.down))
+        coefV = Int64((beta * gammaLI / fMax * scale + 0.5).rounded(.down))
+        let countScale = fMax * Double(window) * Double(Int64(1) << count.fracBits)
+        expectedCount = Int64((countScale + 0.5).rounded(.down))
+        tolerance = Int64((threshold * countScale).rounded(.down))
+        shift = coefFrac + v.fracBits - current.fracBits
+        super.init(name: name)
+        self.v = addInput("v", lanes: lanes, format: v)
+        enable = addInput("enable", lanes: 1, format: .bit, optional: true)
+        self.count = addInput("count", lanes: lanes, format: count, optional: true)
+        self.current = addOutput("current", lanes: lanes, format: current, timing: .combinational)
+        skip = addOutput("skip", lanes: 1, format: .bit, timing: .combinational)
+        target = addRegister("target", lanes: lanes, format: .bit)
+    }
+
+    public override var typeName: String { "nudge" }
+
+    public override func reset() {
+        current.storage.fill(0)
+        skip.storage.fill(0)
+    }
+
+    public override func evaluate() {
+        let n = lanes
+        let y = target.pointer, out = current.pointer
+        if enable.isConnected && enable.pointer[0] != 0 {
+            let vin = v.pointer
+            let yScaled = Int128(coefY) << vFormat.fracBits
+            let c = Int128(coefV)
+            let lo = Int128(currentFormat.minRaw), hi = Int128(currentFormat.maxRaw)
+            let sh = shift
+            var sat = 0
+            var k = 0
+            while k < n {
+                let x = (y[k] != 0 ? yScaled : 0) - c * Int128(vin[k])
+                var r = sh > 0 ? (x + (Int128(1) << (sh - 1))) >> sh : x << (-sh)
+                if r < lo { r = lo; sat &+= 1 } else if r > hi { r = hi; sat &+= 1 }
+                out[k] = Int32(truncatingIfNeeded: r)
+                k &+= 1
+            }
+            saturations &+= sat
+        } else {
+            out.update(repeating: 0, count: n)
+        }
+        var ok = true
+        let e = expectedCount, tol = tolerance
+        if count.isConnected {
+            let cnt = count.pointer
+            var k = 0
+            while k < n {
+                let d = Int64(cnt[k]) - (y[k] != 0 ? e : 0)
+                ok = ok && (d < 0 ? -d : d) <= tol
+                k &+= 1
+            }
+        } else {
+            var k = 0
+            while k < n {
+                ok = ok && (y[k] != 0 ? e : 0) <= tol
+                k &+= 1
+            }
+        }
+        skip.pointer[0] = ok ? 1 : 0
+    }
+
+    // MARK: Host
+
+    /// One-hot target: lane `target` is 1, all others 0.
+    public func load(target index: Int) {
+        precondition(index >= 0 && index < lanes, "\(name): target \(index) outside 0..<\(lanes)")
+        let y = target.pointer
+        for k in 0..<lanes { y[k] = k == index ? 1 : 0 }
+    }
+
+    /// General (multi-hot) target: each lane 0 or 1.
+    public func load(targets: [Int32]) {
+        precondition(targets.count == lanes && targets.allSatisfy { $0 == 0 || $0 == 1 },
+                     "\(name): targets must be \(lanes) values of 0 or 1")
+        target.set(targets)
+    }
+
+    public var targets: [Int32] { target.values }
+
+    public static let blockType = BlockType(
+        name: "nudge",
+        doc: "nudge current beta * (y - gamma_li * V / f_max) while enable, and the skip decision |count / (f_max * window) - y| <= threshold for every lane; target y loaded by the host",
+        parameters: [
+            MemCtl.lanesSpec("number of outputs"),
+            ParameterSpec("v", .format, doc: "format of the LI value input v"),
+            ParameterSpec("current", .format, doc: "format of the nudge current output"),
+            ParameterSpec("count", .format, default: .format(QFormat(signed: false, intBits: 8, fracBits: 0)), doc: "format of the spike count input"),
+            ParameterSpec("beta", .real(0...1000), doc: "nudge strength beta"),
+            ParameterSpec("gamma_li", .real(0...1), doc: "LI leak gamma_LI (normalised rate = gamma_li * V / f_max)"),
+            ParameterSpec("f_max", .real(0.001...1), default: .real(0.5), doc: "maximum firing rate (spikes per clock)"),
+            ParameterSpec("window", .int(1...1_000_000), doc: "readout window length in clocks (R_to - R_from)"),
+            ParameterSpec("threshold", .real(0...1_000_000), default: .real(0.01), doc: "skip threshold on the normalised count"),
+            ParameterSpec("coef_frac", .int(0...40), default: .int(24), doc: "fraction bits K of the constant multipliers B and C"),
+        ],
+        make: { (name, p) throws(ParameterError) -> Block in
+            let current = p.format("current")
+            guard current.isSigned else {
+                throw ParameterError(parameter: "current", message: "the nudge current is signed (y - r can be negative); \(current) is unsigned")
+            }
+            let beta = p.real("beta"), k = p.int("coef_frac")
+            if beta > 0 && (beta * Double(Int64(1) << k) + 0.5).rounded(.down) == 0 {
+                throw ParameterError(parameter: "coef_frac", message: "beta = \(beta) rounds to 0 with \(k) fraction bits; raise coef_frac")
+            }
+            return NudgeUnit(name: name, lanes: p.int("lanes"), v: p.format("v"), current: current, count: p.format("count"),
+                             beta: beta, gammaLI: p.real("gamma_li"), fMax: p.real("f_max"), window: p.int("window"),
+                             threshold: p.real("threshold"), coefFrac: k)
+        })
+}
