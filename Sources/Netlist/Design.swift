@@ -1,0 +1,264 @@
+import Foundation
+import FixedPoint
+import HDL
+
+/// One block instance of an elaborated design.
+public struct BlockInstance {
+    public let block: Block
+    /// The block type's name as written in the netlist (`lif`, `crossbar`...).
+    public let typeName: String
+    /// Position of the instance name in its `block` statement.
+    public let location: SourceLocation
+    /// Every parameter of the instance, validated, defaults filled in.
+    public let parameters: BlockParameters
+
+    public var name: String { block.name }
+}
+
+/// A signal (some of its lanes) that waveforms show by default.
+public struct Probe {
+    public let port: HDL.Port
+    public let lanes: Range<Int>
+    public let location: SourceLocation
+}
+
+/// The design's clock: only used to turn clocks into time (VCD timescale, energy and time reports).
+public struct Clock: Sendable, Equatable, CustomStringConvertible {
+    public let periodSeconds: Double
+    /// Where it was declared (nil: the default).
+    public let location: SourceLocation?
+
+    /// 1 us (1 MHz) when a netlist does not say.
+    public static let defaultPeriod = 1e-6
+
+    public init(periodSeconds: Double, location: SourceLocation? = nil) {
+        self.periodSeconds = periodSeconds
+        self.location = location
+    }
+
+    public var frequencyHertz: Double { 1 / periodSeconds }
+
+    /// `10 us (100 kHz)`.
+    public var description: String { "\(Clock.engineering(periodSeconds, "s")) (\(Clock.engineering(frequencyHertz, "Hz")))" }
+
+    /// A value with an SI prefix, e.g. `2.5 ms`, `100 kHz`.
+    public static func engineering(_ value: Double, _ unit: String) -> String {
+        guard value.isFinite, value != 0 else { return "\(value) \(unit)" }
+        let prefixes: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "u"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f")]
+        let (scale, prefix) = prefixes.first { abs(value) >= $0.0 * 0.9999999 } ?? prefixes.last!
+        var s = String(format: "%.6g", value / scale)
+        if s.contains("e") { s = String(value / scale) }
+        return "\(s) \(prefix)\(unit)"
+    }
+}
+
+/// A value of the experiment section.
+public enum ExperimentValue: Equatable, Sendable, CustomStringConvertible {
+    case int(Int)
+    case real(Double)
+    case format(QFormat)
+    case word(String)
+    case bool(Bool)
+    case list([ExperimentValue])
+
+    public var description: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .real(let v): return String(v)
+        case .format(let f): return f.description
+        case .word(let w): return w
+        case .bool(let b): return b ? "true" : "false"
+        case .list(let l): return "[" + l.map(\.description).joined(separator: ", ") + "]"
+        }
+    }
+
+    /// The value as a real number, if it is one.
+    public var real: Double? {
+        switch self {
+        case .int(let v): return Double(v)
+        case .real(let v): return v
+        default: return nil
+        }
+    }
+}
+
+/// The learning-phase parameters written with the design: a typed key/value table, every entry
+/// with its position so the learning system can report a bad value where it was written.
+public struct ExperimentTable: Sendable {
+    public struct Entry: Sendable {
+        public let key: String
+        public let value: ExperimentValue
+        public let location: SourceLocation
+    }
+    /// In the order written.
+    public let entries: [Entry]
+    /// Role bindings (`role input = x`): role -> instance name, with positions.
+    public let roles: [(role: String, instance: String, location: SourceLocation)]
+    /// Where missing keys are reported: the `experiment` keyword, else the start of the file.
+    public let location: SourceLocation
+
+    public subscript(key: String) -> ExperimentValue? { entries.first { $0.key == key }?.value }
+    public func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
+    public var keys: [String] { entries.map(\.key) }
+}
+
+/// An elaborated design: the wired simulator and everything else the netlist says.
+public final class Design {
+    /// The netlist file it came from.
+    public let sourcePath: String
+    public let simulator: Simulator
+    /// In netlist order.
+    public let instances: [BlockInstance]
+    public let clock: Clock
+    /// Default waveform probes, in the order written.
+    public let probes: [Probe]
+    public let experiment: ExperimentTable
+    /// Role name -> block (`role input = x`).
+    public let roles: [String: Block]
+    /// Named parameters and formats after overrides, in the order written.
+    public let parameters: [(name: String, value: ParameterValue)]
+
+    init(sourcePath: String, simulator: Simulator, instances: [BlockInstance], clock: Clock, probes: [Probe],
+         experiment: ExperimentTable, roles: [String: Block], parameters: [(name: String, value: ParameterValue)]) {
+        self.sourcePath = sourcePath
+        self.simulator = simulator
+        self.instances = instances
+        self.clock = clock
+        self.probes = probes
+        self.experiment = experiment
+        self.roles = roles
+        self.parameters = parameters
+    }
+
+    public var blocks: [Block] { simulator.blocks }
+
+    public func instance(named name: String) -> BlockInstance? { instances.first { $0.name == name } }
+
+    /// Where a block was declared (`file:line:col` of its instance name).
+    public func location(of block: Block) -> SourceLocation? { instances.first { $0.block === block }?.location }
+
+    /// A named parameter's value.
+    public func parameter(_ name: String) -> ParameterValue? { parameters.first { $0.name == name }?.value }
+
+    /// A reader that validates experiment keys and collects every error with its position.
+    public func experimentReader() -> ExperimentReader { ExperimentReader(self) }
+}
+
+/// Reads the experiment table with types and ranges, collecting every problem as a diagnostic at
+/// the value's position (or at the `experiment` keyword for a missing key). Accessors return a
+/// placeholder (the default, or zero) after an error; call `finish()` before using the values:
+///
+///     var r = design.experimentReader()
+///     let beta = r.real("beta", in: 0...1)
+///     let epochs = r.int("epochs", in: 1...1000, default: 1)
+///     let input = r.role("input", type: "pixel_encoder")
+///     try r.finish()      // throws NetlistErrors with every problem, unread keys included
+public struct ExperimentReader {
+    private let design: Design
+    private var read = Set<String>()
+    private var readRoles = Set<String>()
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    init(_ design: Design) { self.design = design }
+
+    private var table: ExperimentTable { design.experiment }
+
+    private mutating func fetch(_ key: String, required: Bool) -> ExperimentTable.Entry? {
+        read.insert(key)
+        if let e = table.entry(key) { return e }
+        if required {
+            diagnostics.append(Diagnostic(table.location, "experiment key '\(key)' is required\(Suggestions.hint(for: key, among: table.keys))"))
+        }
+        return nil
+    }
+
+    /// Reports a problem with a key's value (for checks across keys), at the key's position.
+    public mutating func error(_ key: String, _ message: String) {
+        diagnostics.append(Diagnostic(table.entry(key)?.location ?? table.location, "experiment key '\(key)': \(message)"))
+    }
+
+    public mutating func int(_ key: String, in range: ClosedRange<Int>, default d: Int? = nil) -> Int {
+        guard let e = fetch(key, required: d == nil) else { return d ?? range.lowerBound }
+        let v: Int?
+        switch e.value {
+        case .int(let i): v = i
+        case .real(let r) where r == r.rounded() && abs(r) < 1e15: v = Int(r)
+        default: v = nil
+        }
+        guard let i = v else { error(key, "expected an integer, got '\(e.value)'"); return d ?? range.lowerBound }
+        guard range.contains(i) else { error(key, "\(i) is out of range \(range.lowerBound)...\(range.upperBound)"); return d ?? range.lowerBound }
+        return i
+    }
+
+    public mutating func real(_ key: String, in range: ClosedRange<Double>, default d: Double? = nil) -> Double {
+        guard let e = fetch(key, required: d == nil) else { return d ?? range.lowerBound }
+        guard let r = e.value.real else { error(key, "expected a number, got '\(e.value)'"); return d ?? range.lowerBound }
+        guard range.contains(r) else { error(key, "\(r) is out of range \(range.lowerBound)...\(range.upperBound)"); return d ?? range.lowerBound }
+        return r
+    }
+
+    public mutating func bool(_ key: String, default d: Bool? = nil) -> Bool {
+        guard let e = fetch(key, required: d == nil) else { return d ?? false }
+        guard case .bool(let b) = e.value else { error(key, "expected true or false, got '\(e.value)'"); return d ?? false }
+        return b
+    }
+
+    public mutating func word(_ key: String, oneOf options: [String], default d: String? = nil) -> String {
+        guard let e = fetch(key, required: d == nil) else { return d ?? options.first ?? "" }
+        guard case .word(let w) = e.value, options.contains(w) else {
+            let got = "\(e.value)"
+            error(key, "expected one of \(options.joined(separator: ", ")), got '\(got)'\(Suggestions.hint(for: got, among: options))")
+            return d ?? options.first ?? ""
+        }
+        return w
+    }
+
+    public mutating func format(_ key: String, default d: QFormat? = nil) -> QFormat {
+        guard let e = fetch(key, required: d == nil) else { return d ?? .bit }
+        guard case .format(let f) = e.value else { error(key, "expected a fixed-point format such as s1.15, got '\(e.value)'"); return d ?? .bit }
+        return f
+    }
+
+    /// A list of numbers (`[1, 0.25]`); a single number is a list of one.
+    public mutating func reals(_ key: String, in range: ClosedRange<Double>, default d: [Double]? = nil) -> [Double] {
+        guard let e = fetch(key, required: d == nil) else { return d ?? [] }
+        let items: [ExperimentValue]
+        if case .list(let l) = e.value { items = l } else { items = [e.value] }
+        var out: [Double] = []
+        for item in items {
+            guard let r = item.real else { error(key, "expected a list of numbers, got '\(e.value)'"); return d ?? [] }
+            guard range.contains(r) else { error(key, "\(r) is out of range \(range.lowerBound)...\(range.upperBound)"); return d ?? [] }
+            out.append(r)
+        }
+        return out
+    }
+
+    /// The block bound to a role; with `type`, it must be an instance of that block type.
+    public mutating func role(_ name: String, type: String? = nil) -> Block? {
+        readRoles.insert(name)
+        guard let block = design.roles[name] else {
+            diagnostics.append(Diagnostic(table.location, "role '\(name)' is required (add: role \(name) = INSTANCE)\(Suggestions.hint(for: name, among: design.roles.keys))"))
+            return nil
+        }
+        if let type, let inst = design.instance(named: block.name), inst.typeName != type {
+            let at = table.roles.first { $0.role == name }?.location ?? table.location
+            diagnostics.append(Diagnostic(at, "role '\(name)' must be a \(type) block, but '\(block.name)' is a \(inst.typeName)"))
+        }
+        return block
+    }
+
+    /// Throws every problem found so far; unless `allowUnread`, a key or role never read is an
+    /// error too (a misspelt key would otherwise be silently ignored).
+    public func finish(allowUnread: Bool = false) throws(NetlistErrors) {
+        var all = diagnostics
+        if !allowUnread {
+            for e in table.entries where !read.contains(e.key) {
+                all.append(Diagnostic(e.location, "unknown experiment key '\(e.key)'\(Suggestions.hint(for: e.key, among: read))"))
+            }
+            for r in table.roles where !readRoles.contains(r.role) {
+                all.append(Diagnostic(r.location, "unknown role '\(r.role)'\(Suggestions.hint(for: r.role, among: readRoles))"))
+            }
+        }
+        if !all.isEmpty { throw NetlistErrors(all) }
+    }
+}

@@ -1,0 +1,622 @@
+import FixedPoint
+import HDL
+
+/// Limits that keep a hostile or mistyped netlist from allocating gigabytes.
+public struct ElaborationLimits: Sendable {
+    /// Words of lane/memory state the whole design may hold, estimated before any block is built
+    /// as the product of each block's size parameters (`sizeParameters`, e.g. rows x cols of a
+    /// crossbar, lanes x depth of a delay line). 2^23 words (32 MiB of Int32 lanes) is ~35x the
+    /// 784-300-10 design.
+    public var maxStateWords: Int
+    /// Diagnostics reported before giving up (a binary file would give thousands).
+    public var maxErrors: Int
+
+    public init(maxStateWords: Int = 1 << 23, maxErrors: Int = 100) {
+        self.maxStateWords = maxStateWords
+        self.maxErrors = maxErrors
+    }
+
+    public static let standard = ElaborationLimits()
+
+    /// Integer block parameters that size a block's storage.
+    public static let sizeParameters: Set<String> = ["lanes", "rows", "cols", "columns", "depth", "taps", "length", "size", "window", "n_filt", "entries", "terms"]
+}
+
+/// Turns a parsed netlist into a wired design, collecting every error on the way.
+final class Elaborator {
+    private let sink: DiagnosticSink
+    private let registry: BlockRegistry
+    private let limits: ElaborationLimits
+    private let parsed: ParsedNetlist
+    private var evaluator: Evaluator
+
+    private enum LaneSpec {
+        case whole
+        case lanes(Int, Int, SourceLocation)
+        case broken
+    }
+    private struct PendingConnect {
+        let statement: ConnectStatement
+        let source: LaneSpec
+        let destinations: [LaneSpec]
+    }
+    private struct Drive {
+        let lanes: Range<Int>
+        let location: SourceLocation
+        let source: String
+    }
+
+    private var declarations: [String: BlockDeclaration] = [:]
+    private var failedBlocks = Set<String>()
+    private var instances: [BlockInstance] = []
+    private var instanceByName: [String: BlockInstance] = [:]
+    private var estimatedWords = 0
+    private var parameterLocations: [String: SourceLocation] = [:]
+    private var parameterOrder: [String] = []
+    private var connects: [PendingConnect] = []
+    private var probes: [(ProbeStatement, [LaneSpec])] = []
+    private var clock: Clock?
+    private var settings: [ExperimentTable.Entry] = []
+    private var settingLocations: [String: SourceLocation] = [:]
+    private var roleBindings: [RoleBinding] = []
+
+    init(parsed: ParsedNetlist, registry: BlockRegistry, limits: ElaborationLimits, sink: DiagnosticSink) {
+        self.parsed = parsed
+        self.registry = registry
+        self.limits = limits
+        self.sink = sink
+        evaluator = Evaluator(sink: sink)
+        evaluator.scope.broken = parsed.brokenParameters
+        for case .parameter(let p) in parsed.statements where evaluator.scope.definitions[p.name.text] == nil {
+            evaluator.scope.definitions[p.name.text] = p.name.location
+        }
+    }
+
+    /// The design, or nil when anything was reported.
+    func run() -> Design? {
+        for s in parsed.statements {
+            if sink.isFull { return nil }
+            switch s {
+            case .parameter(let p): define(p)
+            case .block(let b): declare(b)
+            case .connect(let c):
+                connects.append(PendingConnect(statement: c, source: laneSpec(c.source.lanes), destinations: c.destinations.map { laneSpec($0.lanes) }))
+            case .clock(let c): defineClock(c)
+            case .probe(let p): probes.append((p, p.patterns.map { laneSpec($0.lanes) }))
+            case .setting(let e): set(e)
+            case .role(let r):
+                if let previous = roleBindings.first(where: { $0.role.text == r.role.text }) {
+                    sink.error(r.role.location, "role '\(r.role.text)' is already bound at line \(previous.role.location.line)")
+                } else {
+                    roleBindings.append(r)
+                }
+            }
+        }
+        let (connections, locations) = wire()
+        checkDrivers(connections)
+        let probeList = resolveProbes()
+        var roles: [String: Block] = [:]
+        for r in roleBindings {
+            if let inst = instanceByName[r.instance.text] { roles[r.role.text] = inst.block }
+            else if declarations[r.instance.text] == nil && !parsed.brokenBlocks.contains(r.instance.text) {
+                sink.error(r.instance.location, "unknown block instance '\(r.instance.text)'\(Suggestions.hint(for: r.instance.text, among: declarations.keys))")
+            }
+        }
+        guard sink.isEmpty else { return nil }
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(blocks: instances.map(\.block), connections: connections)
+        } catch {
+            report(error, connections: connections, locations: locations)
+            return nil
+        }
+        var parameters: [(name: String, value: ParameterValue)] = []
+        for n in parameterOrder {
+            switch evaluator.scope.values[n] {
+            case .int(let v)?: parameters.append((n, .int(v)))
+            case .real(let v)?: parameters.append((n, .real(v)))
+            case .format(let v)?: parameters.append((n, .format(v)))
+            case .word(let w, _)?: parameters.append((n, .word(w)))
+            case .bool(let b)?: parameters.append((n, .bool(b)))
+            default: break
+            }
+        }
+        let table = ExperimentTable(entries: settings,
+                                    roles: roleBindings.map { ($0.role.text, $0.instance.text, $0.role.location) },
+                                    location: parsed.experimentLocation ?? SourceLocation(file: parsed.path, line: 1, column: 1))
+        return Design(sourcePath: parsed.path, simulator: simulator, instances: instances,
+                      clock: clock ?? Clock(periodSeconds: Clock.defaultPeriod), probes: probeList,
+                      experiment: table, roles: roles, parameters: parameters)
+    }
+
+    // MARK: Parameters
+
+    private func define(_ p: ParameterDefinition) {
+        let n = p.name.text
+        if let first = parameterLocations[n] {
+            sink.error(p.name.location, "'\(n)' is already defined at line \(first.line)")
+            return
+        }
+        parameterLocations[n] = p.name.location
+        parameterOrder.append(n)
+        var v = evaluator.evaluate(p.value)
+        if p.isFormat {
+            switch v {
+            case .format, .poison: break
+            case .word(let w, let loc):
+                sink.error(loc, evaluator.unknownName(w))
+                v = .poison
+            default:
+                sink.error(p.value.location, "format '\(n)' must be a fixed-point format such as s1.15, got \(v.kindDescription)")
+                v = .poison
+            }
+        }
+        if case .poison = v { evaluator.scope.broken.insert(n) } else { evaluator.scope.values[n] = v }
+    }
+
+    // MARK: Blocks
+
+    private func declare(_ d: BlockDeclaration) {
+        let n = d.name.text
+        if let first = declarations[n] {
+            sink.error(d.name.location, "block '\(n)' is already declared at line \(first.name.location.line)")
+            return
+        }
+        declarations[n] = d
+        guard let type = registry[d.type.text] else {
+            sink.error(d.type.location, "unknown block type '\(d.type.text)'\(Suggestions.hint(for: d.type.text, among: registry.names))")
+            failedBlocks.insert(n)
+            return
+        }
+        var ok = true
+        var given: [String: ParameterValue] = [:]
+        var argumentLocations: [String: SourceLocation] = [:]
+        var suggested = Set<String>()
+        for a in d.arguments {
+            argumentLocations[a.name.text] = a.value.location
+            guard let spec = type.parameters.first(where: { $0.name == a.name.text }) else {
+                let best = Suggestions.best(for: a.name.text, among: type.parameters.map(\.name).filter { argumentLocations[$0] == nil })
+                if let best { suggested.insert(best) }
+                sink.error(a.name.location, "\(type.name) has no parameter '\(a.name.text)'\(best.map { " (did you mean '\($0)'?)" } ?? "")")
+                ok = false
+                continue
+            }
+            if let v = parameterValue(evaluator.evaluate(a.value), spec: spec, type: type.name, at: a.value.location) {
+                given[spec.name] = v
+            } else {
+                ok = false
+            }
+        }
+        // A misspelt parameter was reported with its suggestion: do not also call it missing.
+        for s in type.parameters where s.defaultValue == nil && argumentLocations[s.name] == nil && !suggested.contains(s.name) {
+            sink.error(d.type.location, "\(type.name) '\(n)' needs parameter '\(s.name)' (\(s.kind.wanted))")
+            ok = false
+        }
+        guard ok else { failedBlocks.insert(n); return }
+        let parameters: BlockParameters
+        do {
+            parameters = try BlockParameters(given, specs: type.parameters)
+        } catch {
+            sink.error(argumentLocations[error.parameter] ?? d.type.location, "\(type.name) \(error)")
+            failedBlocks.insert(n)
+            return
+        }
+        guard withinSizeLimit(d, type, parameters) else { failedBlocks.insert(n); return }
+        let block: Block
+        do {
+            block = try type.make(n, parameters)
+        } catch {
+            sink.error(argumentLocations[error.parameter] ?? d.name.location, "\(type.name) \(error)")
+            failedBlocks.insert(n)
+            return
+        }
+        let inst = BlockInstance(block: block, typeName: type.name, location: d.name.location, parameters: parameters)
+        instances.append(inst)
+        instanceByName[n] = inst
+    }
+
+    /// Converts an evaluated value for a block parameter and checks it against the spec.
+    private func parameterValue(_ v: Value, spec: ParameterSpec, type: String, at loc: SourceLocation) -> ParameterValue? {
+        let pv: ParameterValue
+        switch v {
+        case .poison: return nil
+        case .list:
+            sink.error(loc, "\(type) parameter '\(spec.name)': a list is not allowed here")
+            return nil
+        case .word(let w, let wloc):
+            switch spec.kind {
+            case .choice(let options):
+                guard options.contains(w) else {
+                    sink.error(wloc, "\(type) parameter '\(spec.name)': '\(w)' is not one of \(options.joined(separator: ", "))\(Suggestions.hint(for: w, among: options))")
+                    return nil
+                }
+                pv = .word(w)
+            case .bool:
+                sink.error(wloc, "\(type) parameter '\(spec.name)': expected true or false, got '\(w)'")
+                return nil
+            default:
+                // A kind that takes any word (checked by the block type) accepts it; for numbers
+                // and formats an unknown word is an unknown name.
+                if (try? BlockParameters([spec.name: .word(w)], specs: [spec])) != nil {
+                    pv = .word(w)
+                } else {
+                    sink.error(wloc, evaluator.unknownName(w))
+                    return nil
+                }
+            }
+        case .int(let i): pv = .int(i)
+        case .real(let r): pv = .real(r)
+        case .format(let f): pv = .format(f)
+        case .bool(let b): pv = .bool(b)
+        }
+        do {
+            let checked = try BlockParameters([spec.name: pv], specs: [spec])
+            return checked.values[spec.name]
+        } catch {
+            sink.error(loc, "\(type) \(error)")
+            return nil
+        }
+    }
+
+    /// Refuses a block whose size parameters would take the design over `maxStateWords`.
+    private func withinSizeLimit(_ d: BlockDeclaration, _ type: BlockType, _ p: BlockParameters) -> Bool {
+        var words = 1
+        var factors: [String] = []
+        for s in type.parameters where ElaborationLimits.sizeParameters.contains(s.name) {
+            guard case .int(let v)? = p.values[s.name] else { continue }
+            factors.append("\(s.name) \(v)")
+            let (m, o) = words.multipliedReportingOverflow(by: max(v, 1))
+            words = o ? Int.max : m
+        }
+        let limit = limits.maxStateWords
+        if words > limit {
+            sink.error(d.name.location, "block '\(d.name.text)' would hold about \(words) words of state (\(factors.joined(separator: " x "))), over the limit of \(limit)")
+            return false
+        }
+        let (total, o) = estimatedWords.addingReportingOverflow(words)
+        if o || total > limit {
+            sink.error(d.name.location, "with block '\(d.name.text)' (\(factors.joined(separator: " x "))) the design would hold more than \(limit) words of state, the limit")
+            return false
+        }
+        estimatedWords = total
+        return true
+    }
+
+    // MARK: Clock and experiment
+
+    private static let periodUnits: [String: Double] = ["s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "ps": 1e-12]
+    private static let frequencyUnits: [String: Double] = ["Hz": 1, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9]
+
+    private func defineClock(_ c: ClockStatement) {
+        if let previous = clock?.location {
+            sink.error(c.keyword, "the clock is already defined at line \(previous.line)")
+            return
+        }
+        let isPeriod = c.property.text == "period"
+        let units = isPeriod ? Elaborator.periodUnits : Elaborator.frequencyUnits
+        let others = isPeriod ? Elaborator.frequencyUnits : Elaborator.periodUnits
+        let v = evaluator.evaluate(c.value)
+        guard let scale = units[c.unit.text] else {
+            let expected = isPeriod ? "s, ms, us, ns or ps" : "Hz, kHz, MHz or GHz"
+            if others[c.unit.text] != nil {
+                sink.error(c.unit.location, "'\(c.unit.text)' is a \(isPeriod ? "frequency" : "time") unit; the clock \(c.property.text) takes \(expected)")
+            } else {
+                sink.error(c.unit.location, "unknown unit '\(c.unit.text)' (the clock \(c.property.text) takes \(expected))\(Suggestions.hint(for: c.unit.text, among: units.keys))")
+            }
+            return
+        }
+        let x: Double
+        switch v {
+        case .int(let i): x = Double(i)
+        case .real(let r): x = r
+        case .poison: return
+        case .word(let w, let loc): sink.error(loc, evaluator.unknownName(w)); return
+        default:
+            sink.error(c.value.location, "the clock \(c.property.text) must be a number, got \(v.kindDescription)")
+            return
+        }
+        let period = isPeriod ? x * scale : 1 / (x * scale)
+        guard x > 0, period.isFinite, period > 0 else {
+            sink.error(c.value.location, "the clock \(c.property.text) must be a positive number")
+            return
+        }
+        clock = Clock(periodSeconds: period, location: c.keyword)
+    }
+
+    private func set(_ s: ExperimentSetting) {
+        let k = s.key.text
+        if let first = settingLocations[k] {
+            sink.error(s.key.location, "experiment key '\(k)' is already set at line \(first.line)")
+            return
+        }
+        settingLocations[k] = s.key.location
+        if let v = experimentValue(evaluator.evaluate(s.value), at: s.value.location, nested: false) {
+            settings.append(ExperimentTable.Entry(key: k, value: v, location: s.value.location))
+        }
+    }
+
+    private func experimentValue(_ v: Value, at loc: SourceLocation, nested: Bool) -> ExperimentValue? {
+        switch v {
+        case .int(let i): return .int(i)
+        case .real(let r): return .real(r)
+        case .format(let f): return .format(f)
+        case .word(let w, _): return .word(w)
+        case .bool(let b): return .bool(b)
+        case .poison: return nil
+        case .list(let items):
+            if nested { sink.error(loc, "lists do not nest"); return nil }
+            var out: [ExperimentValue] = []
+            for i in items {
+                guard let x = experimentValue(i, at: loc, nested: true) else { return nil }
+                out.append(x)
+            }
+            return .list(out)
+        }
+    }
+
+    // MARK: Wiring
+
+    private func laneSpec(_ r: LaneRange?) -> LaneSpec {
+        guard let r else { return .whole }
+        guard let a = evaluator.integer(r.from, what: "a lane index") else { return .broken }
+        guard let t = r.to else { return .lanes(a, a, r.location) }
+        guard let b = evaluator.integer(t, what: "a lane index") else { return .broken }
+        return .lanes(a, b, r.location)
+    }
+
+    private enum Resolved {
+        case port(Port)
+        /// Already reported, or refers to something that failed earlier: stay quiet.
+        case broken
+    }
+
+    /// Finds `instance.port`; `direction` is "source" or "destination".
+    private func resolve(_ ref: SignalReference, asSource: Bool) -> Resolved {
+        let n = ref.instance.text
+        guard let inst = instanceByName[n] else {
+            if declarations[n] == nil && !parsed.brokenBlocks.contains(n) {
+                sink.error(ref.instance.location, "unknown block instance '\(n)'\(Suggestions.hint(for: n, among: declarations.keys))")
+            }
+            return .broken
+        }
+        let b = inst.block
+        guard let p = b.port(named: ref.port.text) else {
+            let all = b.signals.map(\.name)
+            var message = "\(inst.typeName) '\(n)' has no port '\(ref.port.text)'"
+            let hint = Suggestions.hint(for: ref.port.text, among: all)
+            if hint.isEmpty {
+                let candidates = asSource ? (b.outputs + b.registers).map(\.name) : b.inputs.map(\.name)
+                message += candidates.isEmpty ? "" : " (its \(asSource ? "outputs" : "inputs"): \(candidates.joined(separator: ", ")))"
+            } else {
+                message += hint
+            }
+            sink.error(ref.port.location, message)
+            return .broken
+        }
+        if asSource && p.kind == .input {
+            sink.error(ref.port.location, "\(p.fullName) is an input; a connection starts at an output or register")
+            return .broken
+        }
+        if !asSource && p.kind != .input {
+            sink.error(ref.port.location, "\(p.fullName) is \(p.kind == .output ? "an output" : "a register"); only inputs can be driven")
+            return .broken
+        }
+        return .port(p)
+    }
+
+    /// The lanes a reference selects, checked against the port.
+    private func lanes(_ spec: LaneSpec, of p: Port) -> Range<Int>? {
+        switch spec {
+        case .whole: return 0..<p.lanes
+        case .broken: return nil
+        case .lanes(let a, let b, let loc):
+            if a < 0 || b < 0 {
+                sink.error(loc, "lane indices must not be negative (\(a):\(b))")
+                return nil
+            }
+            if b < a {
+                sink.error(loc, "empty lane range \(a):\(b): the first lane is after the last")
+                return nil
+            }
+            if b >= p.lanes {
+                sink.error(loc, "lane\(a == b ? " \(a) is" : "s \(a):\(b) are") outside \(p.fullName), which has \(p.lanes) lane\(p.lanes == 1 ? "" : "s") (0:\(p.lanes - 1))")
+                return nil
+            }
+            return a..<(b + 1)
+        }
+    }
+
+    private var drives: [ObjectIdentifier: [Drive]] = [:]
+    private var unknownDrivers = Set<ObjectIdentifier>()
+    private var blocksWithUnknownDrivers = Set<String>()
+
+    private func wire() -> ([Connection], [SourceLocation]) {
+        var connections: [Connection] = []
+        var locations: [SourceLocation] = []
+        for pc in connects {
+            let c = pc.statement
+            var source: (Port, Range<Int>)? = nil
+            if case .port(let p) = resolve(c.source, asSource: true), let r = lanes(pc.source, of: p) { source = (p, r) }
+            var resize: Connection.Resize? = nil
+            var resizeOK = true
+            if let (rn, on) = c.resize {
+                let rounding = Rounding(rawValue: rn.text)
+                let overflow = Overflow(rawValue: on.text)
+                if rounding == nil {
+                    let options = Rounding.allCases.map(\.rawValue)
+                    sink.error(rn.location, "unknown rounding mode '\(rn.text)' (one of \(options.joined(separator: ", ")))\(Suggestions.hint(for: rn.text, among: options))")
+                }
+                if overflow == nil {
+                    let options = Overflow.allCases.map(\.rawValue)
+                    sink.error(on.location, "unknown overflow mode '\(on.text)' (one of \(options.joined(separator: ", ")))\(Suggestions.hint(for: on.text, among: options))")
+                }
+                if let rounding, let overflow { resize = Connection.Resize(rounding: rounding, overflow: overflow) } else { resizeOK = false }
+            }
+            for (d, spec) in zip(c.destinations, pc.destinations) {
+                guard case .port(let dp) = resolve(d, asSource: false) else {
+                    // We cannot tell which input was meant: do not call that block's inputs undriven.
+                    blocksWithUnknownDrivers.insert(d.instance.text)
+                    continue
+                }
+                guard let dr = lanes(spec, of: dp) else { unknownDrivers.insert(ObjectIdentifier(dp)); continue }
+                let sourceText = source.map { describe($0.0, $0.1) } ?? c.source.text
+                drives[ObjectIdentifier(dp), default: []].append(Drive(lanes: dr, location: d.location, source: sourceText))
+                guard let (sp, sr) = source, resizeOK else { continue }
+                if sr.count != dr.count {
+                    sink.error(d.location, "\(describe(sp, sr)) gives \(sr.count) lane\(sr.count == 1 ? "" : "s") but \(describe(dp, dr)) takes \(dr.count)")
+                    continue
+                }
+                if resize == nil && sp.format != dp.format {
+                    sink.error(d.location, "format mismatch: \(sp.fullName) is \(sp.format) but \(dp.fullName) is \(dp.format); add resize(rounding, overflow) to convert")
+                    continue
+                }
+                connections.append(Connection(sp, sr, dp, dr, resize: sp.format == dp.format ? nil : resize))
+                locations.append(d.location)
+            }
+        }
+        return (connections, locations)
+    }
+
+    /// `x.y` for the whole port, `x.y[a:b]` for part of it.
+    private func describe(_ p: Port, _ r: Range<Int>) -> String {
+        if r == 0..<p.lanes { return p.fullName }
+        return r.count == 1 ? "\(p.fullName)[\(r.lowerBound)]" : "\(p.fullName)[\(r.lowerBound):\(r.upperBound - 1)]"
+    }
+
+    /// `lane 3`, `lanes 0:9`, `lanes 0:3, 8:9 and 5 more`.
+    private func describeLanes(_ lanes: [Int]) -> String {
+        var runs: [(Int, Int)] = []
+        for l in lanes {
+            if let last = runs.last, last.1 == l - 1 { runs[runs.count - 1].1 = l } else { runs.append((l, l)) }
+        }
+        let shown = runs.prefix(3).map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0):\($0.1)" }.joined(separator: ", ")
+        let more = runs.count > 3 ? " and \(runs.count - 3) more ranges" : ""
+        return (lanes.count == 1 ? "lane " : "lanes ") + shown + more
+    }
+
+    /// Every required input driven exactly once per lane; reports every offence.
+    private func checkDrivers(_ connections: [Connection]) {
+        for inst in instances {
+            for input in inst.block.inputs {
+                let id = ObjectIdentifier(input)
+                let list = drives[id] ?? []
+                var owner = Array(repeating: -1, count: input.lanes)
+                for (k, d) in list.enumerated() {
+                    var overlap: [Int] = []
+                    for l in d.lanes {
+                        if owner[l] >= 0 { overlap.append(l) } else { owner[l] = k }
+                    }
+                    if let first = overlap.first {
+                        let previous = list[owner[first]]
+                        sink.error(d.location, "\(describeLanes(overlap)) of input \(input.fullName) \(overlap.count == 1 ? "is" : "are") already driven by \(previous.source) (line \(previous.location.line))")
+                    }
+                }
+                if unknownDrivers.contains(id) || blocksWithUnknownDrivers.contains(inst.name) { continue }
+                if list.isEmpty {
+                    if !input.isOptional { sink.error(inst.location, "input \(input.fullName) is not driven") }
+                    continue
+                }
+                let missing = owner.indices.filter { owner[$0] < 0 }
+                if !missing.isEmpty {
+                    sink.error(inst.location, "\(describeLanes(missing)) of input \(input.fullName) \(missing.count == 1 ? "is" : "are") not driven")
+                }
+            }
+        }
+    }
+
+    /// Maps an error of the HDL wiring (a combinational loop) to the connections involved.
+    private func report(_ error: HDLError, connections: [Connection], locations: [SourceLocation]) {
+        guard case .combinationalLoop(let names) = error, !names.isEmpty else {
+            sink.error(locations.first ?? SourceLocation(file: parsed.path, line: 1, column: 1), error.description)
+            return
+        }
+        var found = false
+        for (k, a) in names.enumerated() {
+            let b = names[(k + 1) % names.count]
+            for (i, c) in connections.enumerated()
+            where c.source.owner.name == a && c.destination.owner.name == b && c.source.kind == .output && c.source.timing == .combinational {
+                sink.error(locations[i], "\(error.description) (via \(c.source.fullName) -> \(c.destination.fullName), combinational)")
+                found = true
+            }
+        }
+        if !found {
+            let at = names.first.flatMap { instanceByName[$0]?.location } ?? SourceLocation(file: parsed.path, line: 1, column: 1)
+            sink.error(at, error.description)
+        }
+    }
+
+    // MARK: Probes
+
+    private func resolveProbes() -> [Probe] {
+        var out: [Probe] = []
+        var seen = Set<String>()
+        for (statement, specs) in probes {
+            for (pattern, spec) in zip(statement.patterns, specs) {
+                let wildInstance = pattern.instance.text == "*", wildPort = pattern.port.text == "*"
+                var blocks: [BlockInstance]
+                if wildInstance {
+                    blocks = instances
+                } else if let inst = instanceByName[pattern.instance.text] {
+                    blocks = [inst]
+                } else {
+                    let n = pattern.instance.text
+                    if declarations[n] == nil && !parsed.brokenBlocks.contains(n) {
+                        sink.error(pattern.instance.location, "unknown block instance '\(n)'\(Suggestions.hint(for: n, among: declarations.keys))")
+                    }
+                    continue
+                }
+                var ports: [Port] = []
+                for b in blocks {
+                    if wildPort { ports += b.block.signals } else if let p = b.block.port(named: pattern.port.text) { ports.append(p) }
+                }
+                if ports.isEmpty {
+                    let candidates = blocks.flatMap { $0.block.signals.map(\.name) }
+                    let whose = wildInstance ? "no block has" : "\(blocks[0].typeName) '\(blocks[0].name)' has no"
+                    if !blocks.isEmpty || !wildInstance {
+                        sink.error(pattern.port.location, "probe \(pattern.text): \(whose) signal '\(pattern.port.text)'\(Suggestions.hint(for: pattern.port.text, among: candidates))")
+                    }
+                    continue
+                }
+                let exact = !wildInstance && !wildPort
+                if !exact, case .lanes(let a, let b, let loc) = spec, a < 0 || b < a {
+                    sink.error(loc, a < 0 || b < 0 ? "lane indices must not be negative (\(a):\(b))" : "empty lane range \(a):\(b): the first lane is after the last")
+                    continue
+                }
+                for p in ports {
+                    var r = 0..<p.lanes
+                    switch spec {
+                    case .whole: break
+                    case .broken: continue
+                    case .lanes(let a, let b, _):
+                        if exact {
+                            guard let checked = lanes(spec, of: p) else { continue }
+                            r = checked
+                        } else {
+                            // A wildcard takes the lanes each matching signal has.
+                            guard a < p.lanes else { continue }
+                            r = a..<(min(b, p.lanes - 1) + 1)
+                        }
+                    }
+                    if seen.insert("\(p.fullName)[\(r.lowerBound)..<\(r.upperBound)]").inserted {
+                        out.append(Probe(port: p, lanes: r, location: pattern.location))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension ParameterSpec.Kind {
+    /// What a value of this kind looks like, for messages.
+    var wanted: String {
+        switch self {
+        case .int(let r): return "an integer in \(r.lowerBound)...\(r.upperBound)"
+        case .real(let r): return "a number in \(r.lowerBound)...\(r.upperBound)"
+        case .format: return "a fixed-point format such as s1.15"
+        case .choice(let o): return "one of \(o.joined(separator: ", "))"
+        case .bool: return "true or false"
+        default: return "a word"
+        }
+    }
+}
