@@ -26,14 +26,15 @@ public final class Scaler: Block {
     public let rounding: Rounding
     public let overflow: Overflow
     /// The realised factor (mantissa, shift, value, relative error).
-    public let factorConstant: QuantizedConstant
+    public private(set) var factorConstant: QuantizedConstant
+    private let mantissaBits: Int
 
     public private(set) var x: Port!
     public private(set) var y: Port!
 
     private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
-    private let productShift: Int
+    private var productShift: Int
 
     /// The realised factor, `M * 2^-K`.
     public var factor: Double { factorConstant.value }
@@ -63,6 +64,7 @@ public final class Scaler: Block {
         self.rounding = rounding
         self.overflow = overflow
         factorConstant = c
+        self.mantissaBits = mantissaBits
         rounder = LaneMath.Rounder(mode: rounding, seed: seed)
         fit = LaneMath.Fit(output, overflow)
         productShift = s
@@ -72,6 +74,22 @@ public final class Scaler: Block {
     }
 
     public override var typeName: String { "scale" }
+
+    /// The host rewrites the factor register (e.g. a learning-rate schedule between epochs). The
+    /// new factor is quantised with the same mantissa width; an unusable one is refused and the
+    /// old factor kept.
+    public func setFactor(_ factor: Double) throws(ParameterError) {
+        guard factor.isFinite, abs(factor) <= 1e9, factor == 0 || abs(factor) >= 1e-12,
+              let c = QuantizedConstant(factor, magnitudeBits: mantissaBits - 1) else {
+            throw ParameterError(parameter: "factor", message: "factor \(factor) is outside the supported magnitudes: 0 or 1e-12 ... 1e9")
+        }
+        let s = c.shift + inputFormat.fracBits - outputFormat.fracBits
+        guard s <= 62 else {
+            throw ParameterError(parameter: "factor", message: "factor \(factor) is far below one LSB of \(outputFormat) for every input")
+        }
+        factorConstant = c
+        productShift = s
+    }
 
     public override func evaluate() {
         let xin = x.pointer, out = y.pointer, m = factorConstant.mantissa, s = productShift

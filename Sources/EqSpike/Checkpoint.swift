@@ -17,7 +17,11 @@ public struct Checkpoint: Equatable {
         public var imageInEpoch: Int
         public var seed: UInt64
         public var version: String
-        public init(design: String, fingerprint: String, epoch: Int, imageInEpoch: Int, seed: UInt64, version: String) {
+        /// Statistics of a partly trained epoch, so its metrics survive an interruption.
+        public var partial: EpochTally?
+        public init(design: String, fingerprint: String, epoch: Int, imageInEpoch: Int, seed: UInt64, version: String,
+                    partial: EpochTally? = nil) {
+            self.partial = partial
             self.design = design
             self.fingerprint = fingerprint
             self.epoch = epoch

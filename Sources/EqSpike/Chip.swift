@@ -1,0 +1,223 @@
+import Foundation
+import FixedPoint
+import HDL
+import Blocks
+import Netlist
+import Datasets
+
+/// The modelled chip: a netlist-built design plus the host's view of it (which block plays which
+/// role in the algorithm, and the experiment settings written with the design).
+///
+/// The host does only what a test bench does: load pixels and target, pulse reset, clock until the
+/// phase controller reports done, read counters and memories. Everything else happens in blocks.
+public final class Chip {
+    public let design: Design
+    public let settings: ExperimentSettings
+    public var simulator: Simulator { design.simulator }
+
+    public let encoder: PixelEncoder
+    public let inputLayer: LIFCore
+    public let hiddenLayer: LIFCore
+    public let outputLayer: LIFCore
+    public let w1: Crossbar
+    public let w2: Crossbar
+    public let biases: [Bias]
+    public let nudge: NudgeUnit
+    public let phase: PhaseController
+    public let readout: SpikeCounter
+    /// Learning-rate multipliers (`scale` blocks) that the epoch schedule rescales.
+    public let learningRates: [(block: Scaler, base: Double)]
+    /// Every crossbar, for SynOp and SRAM counters.
+    public let crossbars: [Crossbar]
+
+    /// Longest an image may take: a guard against a controller that never finishes.
+    let maxClocks: Int
+
+    /// Loads and elaborates a netlist, then binds the roles the learning system needs.
+    public convenience init(path: String, overrides: [String] = []) throws(NetlistErrors) {
+        try self.init(design: Netlist.load(path: path, registry: standardBlocks, overrides: overrides))
+    }
+
+    public init(design: Design) throws(NetlistErrors) {
+        self.design = design
+        var r = design.experimentReader()
+        let encoder = r.role("encoder", type: "pixel_encoder") as? PixelEncoder
+        let input = r.role("input", type: "lif") as? LIFCore
+        let hidden = r.role("hidden", type: "lif") as? LIFCore
+        let output = r.role("output", type: "lif") as? LIFCore
+        let w1 = r.role("w1", type: "crossbar") as? Crossbar
+        let w2 = r.role("w2", type: "crossbar") as? Crossbar
+        let nudge = r.role("nudge", type: "nudge") as? NudgeUnit
+        let phase = r.role("phase", type: "phase_controller") as? PhaseController
+        let readout = r.role("readout", type: "spike_counter") as? SpikeCounter
+        var biases: [Bias] = []
+        var rates: [(Scaler, Double)] = []
+        for binding in design.experiment.roles {
+            if binding.role.hasPrefix("bias") {
+                if let b = r.role(binding.role, type: "bias") as? Bias { biases.append(b) }
+            } else if binding.role.hasPrefix("eta") {
+                if let s = r.role(binding.role, type: "scale") as? Scaler { rates.append((s, s.factor)) }
+            }
+        }
+        settings = ExperimentSettings(reading: &r)
+        try r.finish()
+        // After finish() every role is bound and of its type.
+        self.encoder = encoder!
+        self.inputLayer = input!
+        self.hiddenLayer = hidden!
+        self.outputLayer = output!
+        self.w1 = w1!
+        self.w2 = w2!
+        self.nudge = nudge!
+        self.phase = phase!
+        self.readout = readout!
+        self.biases = biases
+        self.learningRates = rates
+        crossbars = design.blocks.compactMap { $0 as? Crossbar }
+        maxClocks = self.phase.tFree + self.phase.tNudge + 4
+        try checkShapes()
+    }
+
+    /// The roles must fit together: an image fills the encoder, labels index the outputs.
+    private func checkShapes() throws(NetlistErrors) {
+        var problems: [String] = []
+        if encoder.lanes != inputLayer.lanes { problems.append("encoder has \(encoder.lanes) lanes but input has \(inputLayer.lanes)") }
+        if w1.rows != inputLayer.lanes || w1.cols != hiddenLayer.lanes { problems.append("w1 must be \(inputLayer.lanes)x\(hiddenLayer.lanes), is \(w1.rows)x\(w1.cols)") }
+        if w2.rows != hiddenLayer.lanes || w2.cols != outputLayer.lanes { problems.append("w2 must be \(hiddenLayer.lanes)x\(outputLayer.lanes), is \(w2.rows)x\(w2.cols)") }
+        if nudge.lanes != outputLayer.lanes { problems.append("nudge has \(nudge.lanes) lanes but output has \(outputLayer.lanes)") }
+        if readout.lanes != outputLayer.lanes { problems.append("readout has \(readout.lanes) lanes but output has \(outputLayer.lanes)") }
+        guard !problems.isEmpty else { return }
+        let at = design.experiment.location
+        throw NetlistErrors(problems.map { Diagnostic(at, "roles do not fit together: \($0)") })
+    }
+
+    public var inputs: Int { inputLayer.lanes }
+    public var outputs: Int { outputLayer.lanes }
+
+    // MARK: Memories
+
+    /// Initial weights: uniform in ±init_scale * sqrt(6 / (fan_in + fan_out)), drawn in the golden
+    /// model's order (W1 row-major, then W2 row-major, one 64-bit word each from
+    /// SeededGenerator(seed)), rounded to nearest into the weight format. Biases start at 0.
+    public func initialiseMemories(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        for w in [w1, w2] {
+            let a = settings.initScale * (6.0 / Double(w.rows + w.cols)).squareRoot()
+            var values = [Double](repeating: 0, count: w.rows * w.cols)
+            for k in 0..<values.count {
+                let x = Double(rng.next() >> 11) * 0x1p-53
+                values[k] = (2 * x - 1) * a
+            }
+            _ = try w.load(weights: values, rounding: .nearest)
+        }
+        for b in biases { try b.load(values: [Int32](repeating: 0, count: b.lanes) as [Int32]) }
+    }
+
+    /// Persistent state of every block (memories, LFSRs), for checkpoints.
+    public func persistentState() -> [(name: String, values: [Int32])] {
+        design.blocks.flatMap { b in b.persistentState.map { (name: "\(b.name)/\($0.name)", values: $0.values) } }
+    }
+
+    public func restore(_ entries: [(name: String, values: [Int32])]) throws {
+        var expected = Set(persistentState().map(\.name))
+        for e in entries {
+            guard let slash = e.name.firstIndex(of: "/"), let block = simulator.block(named: String(e.name[..<slash])) else {
+                throw CheckpointError.wrongDesign("checkpoint", "it holds state for '\(e.name)', which this design does not have")
+            }
+            do { try block.restorePersistentState(name: String(e.name[e.name.index(after: slash)...]), values: e.values) } catch {
+                throw CheckpointError.wrongDesign("checkpoint", "\(e.name): \(error)")
+            }
+            expected.remove(e.name)
+        }
+        if let missing = expected.sorted().first {
+            throw CheckpointError.wrongDesign("checkpoint", "it has no state for '\(missing)' of this design")
+        }
+    }
+
+    /// A fingerprint of the design's structure (block names, types, lanes, formats and persistent
+    /// state sizes), so a checkpoint of another design is refused.
+    public var fingerprint: String {
+        var f = Fingerprint()
+        for b in design.blocks {
+            f.add(b.name); f.add(b.typeName)
+            for p in b.signals { f.add("\(p.name):\(p.lanes):\(p.format)") }
+            for s in b.persistentState { f.add("\(s.name):\(s.values.count)") }
+        }
+        return f.hex
+    }
+
+    // MARK: Learning-rate schedule
+
+    /// Sets every learning-rate multiplier to its netlist value times `multiplier` (the host
+    /// writing the scale registers between epochs).
+    public func setLearningRateMultiplier(_ multiplier: Double) throws(ParameterError) {
+        for (s, base) in learningRates { try s.setFactor(base * multiplier) }
+    }
+
+    // MARK: One image
+
+    /// Presents one image: reset, free phase, readout, nudge phase unless skipped (training only).
+    @discardableResult
+    public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int, train: Bool) -> ImageResult {
+        encoder.load(pixels: pixels)
+        nudge.load(target: label)
+        phase.train = train
+        let sim = simulator
+        let synBefore = synapticOperations
+        let spikesBefore = (inputLayer.spikesEmitted, hiddenLayer.spikesEmitted, outputLayer.spikesEmitted)
+        sim.reset()
+        var result = ImageResult(label: label)
+        let outSpike = outputLayer.spike.pointer
+        let nOut = outputs
+        var clocks = 0
+        var freeSynOps = 0
+        var inFree = true
+        while !phase.isDone && clocks < maxClocks {
+            if result.firstSpikeClock < 0 {
+                for o in 0..<nOut where outSpike[o] != 0 {
+                    result.firstSpikeClock = clocks
+                    result.firstSpikeClass = o
+                    break
+                }
+            }
+            sim.step()
+            clocks += 1
+            if inFree && clocks == phase.tFree {
+                inFree = false
+                freeSynOps = synapticOperations - synBefore
+                result.counts = readout.count.values.map(Int.init)
+            }
+        }
+        result.clocks = clocks
+        result.nudged = phase.nudgedThisImage
+        result.synopsFree = freeSynOps
+        result.synopsNudge = synapticOperations - synBefore - freeSynOps
+        result.spikes = (inputLayer.spikesEmitted - spikesBefore.0, hiddenLayer.spikesEmitted - spikesBefore.1,
+                         outputLayer.spikesEmitted - spikesBefore.2)
+        // Prediction: highest count over the readout window, ties to the lowest index.
+        var best = 0
+        for o in 1..<max(nOut, 1) where result.counts[o] > result.counts[best] { best = o }
+        result.prediction = best
+        return result
+    }
+
+    /// Synaptic operations so far: words read by spike-driven crossbar reads.
+    public var synapticOperations: Int { crossbars.reduce(0) { $0 + $1.rowReads + $1.colReads } }
+}
+
+/// What one image did.
+public struct ImageResult: Sendable {
+    public var label: Int
+    public var prediction = 0
+    public var counts: [Int] = []
+    public var firstSpikeClass = -1
+    public var firstSpikeClock = -1
+    public var nudged = false
+    public var clocks = 0
+    public var synopsFree = 0
+    public var synopsNudge = 0
+    public var spikes: (input: Int, hidden: Int, output: Int) = (0, 0, 0)
+
+    public init(label: Int) { self.label = label }
+    public var correct: Bool { prediction == label }
+}

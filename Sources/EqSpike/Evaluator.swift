@@ -1,0 +1,85 @@
+import Foundation
+import Datasets
+
+/// Test-set evaluation with frozen weights, split across several chips (one per job) that hold the
+/// same memories. Images are independent, so this scales with cores; results are merged in image
+/// order, so they do not depend on the number of jobs.
+public enum Evaluator {
+    /// Builds `jobs - 1` more chips from the same netlist with the same memories as `chip`.
+    public static func clones(of chip: Chip, netlist: String, overrides: [String], jobs: Int) throws -> [Chip] {
+        let state = chip.persistentState()
+        var chips = [chip]
+        for _ in 1..<max(jobs, 1) {
+            let c = try Chip(path: netlist, overrides: overrides)
+            try c.restore(state)
+            chips.append(c)
+        }
+        return chips
+    }
+
+    /// Copies the memories of `chip` into the other chips (after a training epoch).
+    public static func sync(_ chips: [Chip]) throws {
+        guard let first = chips.first else { return }
+        let state = first.persistentState()
+        for c in chips.dropFirst() { try c.restore(state) }
+    }
+
+    /// Presents `count` images (inference only) using every chip in parallel.
+    public static func evaluate(chips: [Chip], images: LabeledImages, count: Int? = nil,
+                                progress: Progress? = nil) -> (tally: EpochTally, results: [ImageResult]) {
+        let n = min(count ?? images.count, images.count)
+        let classes = chips[0].outputs
+        let deadline = chips[0].settings.firstSpikeDeadline
+        let box = ResultBox(n)
+        let jobs = max(1, min(chips.count, n))
+        let done = ManagedCounter()
+        let shared = UncheckedSendable((chips, images, progress))
+        DispatchQueue.concurrentPerform(iterations: jobs) { j in
+            let (chips, images, progress) = shared.value
+            let chip = chips[j]
+            let lo = n * j / jobs, hi = n * (j + 1) / jobs
+            for i in lo..<hi {
+                let r = images.withImage(i) { chip.present(pixels: $0, label: Int(images.labels[i]), train: false) }
+                box.set(i, r)
+                let d = done.increment()
+                if j == 0, let p = progress { p.update(done: d, fields: []) }
+            }
+        }
+        var tally = EpochTally(classes: classes, firstSpikeDeadline: deadline)
+        for r in box.results { tally.add(r) }
+        progress?.update(done: n, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy))])
+        return (tally, box.results)
+    }
+}
+
+/// Results written by several threads, each to its own indices.
+/// Raw storage rather than an Array property: concurrent writes to distinct elements of a class's
+/// Array property would trip Swift's exclusivity checks.
+final class ResultBox: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<ImageResult>
+    private let count: Int
+    init(_ n: Int) {
+        count = n
+        storage = .allocate(capacity: max(n, 1))
+        storage.initialize(repeating: ImageResult(label: -1), count: n)
+    }
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+    func set(_ i: Int, _ r: ImageResult) { storage[i] = r }
+    var results: [ImageResult] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+}
+
+final class ManagedCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
+
+/// For handing non-Sendable, thread-confined objects to concurrentPerform: each job only
+/// touches its own chip.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ v: T) { value = v }
+}

@@ -1,0 +1,32 @@
+import Netlist
+
+/// The learning-system settings written in a design's `experiment` section (block parameters such
+/// as T_free or beta live on their blocks). Every key is documented in hw-configs/README.md.
+public struct ExperimentSettings: Sendable, Equatable {
+    /// Epochs `eqspike train` runs when --epochs is not given.
+    public var epochs: Int
+    /// Seed of the host-side PRNG (weight init and shuffling).
+    public var seed: UInt64
+    /// Initial weights: uniform in ±init_scale * sqrt(6 / (fan_in + fan_out)); 0.5 = half Glorot.
+    public var initScale: Double
+    /// Learning-rate multiplier per epoch (the last value holds for later epochs).
+    public var learningRateSchedule: [Double]
+    /// Energy per synaptic operation, for energy reports (the paper: 10 pJ).
+    public var synopEnergyPicojoules: Double
+    /// Clock by which the first-spike readout must have seen an output spike (paper: 10/f_max).
+    public var firstSpikeDeadline: Int
+
+    init(reading r: inout ExperimentReader) {
+        epochs = r.int("epochs", in: 1...100_000, default: 1)
+        seed = UInt64(r.int("seed", in: 0...Int(Int32.max), default: 1))
+        initScale = r.real("init_scale", in: 0...10, default: 0.5)
+        learningRateSchedule = r.reals("lr_schedule", in: 0...1e6, default: [1])
+        if learningRateSchedule.isEmpty { r.error("lr_schedule", "needs at least one multiplier") }
+        synopEnergyPicojoules = r.real("synop_energy_pj", in: 0...1e9, default: 10)
+        firstSpikeDeadline = r.int("first_spike_deadline", in: 1...1_000_000, default: 20)
+    }
+
+    public func learningRateMultiplier(epoch: Int) -> Double {
+        learningRateSchedule[min(epoch, learningRateSchedule.count - 1)]
+    }
+}

@@ -1,0 +1,63 @@
+/// Running sums over a set of presented images: what metrics.csv and eval reports are made of.
+public struct EpochTally: Codable, Equatable, Sendable {
+    public var images = 0
+    public var correct = 0
+    public var firstSpikeCorrect = 0
+    public var withOutputSpike = 0
+    public var firstSpikeClockSum = 0
+    public var nudged = 0
+    public var spikesInput = 0
+    public var spikesHidden = 0
+    public var spikesOutput = 0
+    public var synopsFree = 0
+    public var synopsNudge = 0
+    public var clocks = 0
+    /// confusion[label * classes + prediction]
+    public var confusion: [Int]
+    public let classes: Int
+    /// First-spike readout deadline (clocks): an output spike later than this counts as none.
+    public let firstSpikeDeadline: Int
+
+    public init(classes: Int, firstSpikeDeadline: Int) {
+        self.classes = classes
+        self.firstSpikeDeadline = firstSpikeDeadline
+        confusion = [Int](repeating: 0, count: classes * classes)
+    }
+
+    public mutating func add(_ r: ImageResult) {
+        images += 1
+        if r.correct { correct += 1 }
+        if r.firstSpikeClock >= 0 {
+            withOutputSpike += 1
+            firstSpikeClockSum += r.firstSpikeClock
+            if r.firstSpikeClock <= firstSpikeDeadline && r.firstSpikeClass == r.label { firstSpikeCorrect += 1 }
+        }
+        if r.nudged { nudged += 1 }
+        spikesInput += r.spikes.input
+        spikesHidden += r.spikes.hidden
+        spikesOutput += r.spikes.output
+        synopsFree += r.synopsFree
+        synopsNudge += r.synopsNudge
+        clocks += r.clocks
+        if r.label >= 0 && r.label < classes && r.prediction < classes { confusion[r.label * classes + r.prediction] += 1 }
+    }
+
+    public mutating func merge(_ o: EpochTally) {
+        images += o.images; correct += o.correct; firstSpikeCorrect += o.firstSpikeCorrect
+        withOutputSpike += o.withOutputSpike; firstSpikeClockSum += o.firstSpikeClockSum; nudged += o.nudged
+        spikesInput += o.spikesInput; spikesHidden += o.spikesHidden; spikesOutput += o.spikesOutput
+        synopsFree += o.synopsFree; synopsNudge += o.synopsNudge; clocks += o.clocks
+        for i in confusion.indices { confusion[i] += o.confusion[i] }
+    }
+
+    private func per(_ x: Int) -> Double { images > 0 ? Double(x) / Double(images) : 0 }
+    public var accuracy: Double { per(correct) }
+    public var firstSpikeAccuracy: Double { per(firstSpikeCorrect) }
+    public var nudgedFraction: Double { per(nudged) }
+    public var meanFirstSpikeClock: Double { withOutputSpike > 0 ? Double(firstSpikeClockSum) / Double(withOutputSpike) : .nan }
+    public var synopsFreePerImage: Double { per(synopsFree) }
+    public var synopsNudgePerImage: Double { per(synopsNudge) }
+    public func spikesPerNeuronPerImage(neurons: Int) -> Double {
+        neurons > 0 ? per(spikesInput + spikesHidden + spikesOutput) / Double(neurons) : 0
+    }
+}

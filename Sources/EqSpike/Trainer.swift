@@ -1,0 +1,186 @@
+import Foundation
+import Datasets
+
+/// What `eqspike train` asks for.
+public struct TrainOptions: Sendable {
+    public var netlist: String
+    public var overrides: [String] = []
+    public var epochs: Int? = nil
+    public var trainLimit: Int? = nil
+    public var testLimit: Int? = nil
+    public var seed: UInt64? = nil
+    public var outDirectory: String
+    public var resume = false
+    public var jobs = 1
+    public var version = "dev"
+    public init(netlist: String, outDirectory: String) {
+        self.netlist = netlist
+        self.outDirectory = outDirectory
+    }
+}
+
+/// One line of metrics.csv.
+public struct EpochMetrics: Sendable {
+    public var epoch: Int
+    public var train: EpochTally
+    public var test: EpochTally?
+    public var learningRateMultiplier: Double
+    public var saturations: Int
+    public var wallSeconds: Double
+    public var neurons: Int
+
+    public static let csvHeader = "epoch,train_images,train_accuracy,test_images,test_accuracy,test_first_spike_accuracy,"
+        + "test_mean_first_spike_clock,nudged_fraction,spikes_per_neuron_per_image,synops_free_per_image,"
+        + "synops_nudge_per_image,test_synops_per_inference,saturations,lr_multiplier,wall_seconds"
+
+    public var csvLine: String {
+        func f(_ x: Double, _ digits: Int = 6) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "" }
+        return [String(epoch), String(train.images), f(train.accuracy), String(test?.images ?? 0),
+                test.map { f($0.accuracy) } ?? "", test.map { f($0.firstSpikeAccuracy) } ?? "",
+                test.map { f($0.meanFirstSpikeClock, 3) } ?? "", f(train.nudgedFraction),
+                f(train.spikesPerNeuronPerImage(neurons: neurons), 3), f(train.synopsFreePerImage, 1),
+                f(train.synopsNudgePerImage, 1), test.map { f($0.synopsFreePerImage, 1) } ?? "",
+                String(saturations), f(learningRateMultiplier), f(wallSeconds, 2)].joined(separator: ",")
+    }
+}
+
+public enum TrainError: Error, CustomStringConvertible {
+    case interrupted(checkpoint: String)
+    case resume(String)
+    public var description: String {
+        switch self {
+        case .interrupted(let p): return "interrupted: checkpoint written to \(p); continue with --resume"
+        case .resume(let m): return m
+        }
+    }
+}
+
+/// Trains the chip on-chip, one image at a time (batch size 1), as the paper's Algorithm 1.
+///
+/// Per epoch: shuffle with the seed (a permutation from SeededGenerator(seed, stream: epoch)), set
+/// the learning-rate multiplier of the schedule, present every image with learning on, then
+/// evaluate the test set with frozen weights (in parallel over `jobs` chip clones), append a line
+/// to metrics.csv and write checkpoint.bin. Train accuracy is the running accuracy of the free-phase
+/// prediction made before each image's nudge phase. Ctrl-C checkpoints mid-epoch; --resume continues
+/// from the checkpoint and gives the same bits as an uninterrupted run.
+public final class Trainer {
+    public let chip: Chip
+    public let options: TrainOptions
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    public init(chip: Chip, options: TrainOptions) {
+        self.chip = chip
+        self.options = options
+    }
+
+    public var checkpointPath: String { options.outDirectory + "/checkpoint.bin" }
+    public var metricsPath: String { options.outDirectory + "/metrics.csv" }
+
+    public func run(train: LabeledImages, test: LabeledImages) throws -> [EpochMetrics] {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
+        let seed = options.seed ?? chip.settings.seed
+        let epochs = options.epochs ?? chip.settings.epochs
+        let trainSet = options.trainLimit.map { train.prefix(min($0, train.count)) } ?? train
+        let testCount = min(options.testLimit ?? test.count, test.count)
+        let neurons = chip.inputLayer.lanes + chip.hiddenLayer.lanes + chip.outputLayer.lanes
+
+        var startEpoch = 0
+        var startImage = 0
+        var partial: EpochTally? = nil
+        if options.resume {
+            let ck: Checkpoint
+            do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
+            guard ck.header.fingerprint == chip.fingerprint else {
+                throw TrainError.resume("\(checkpointPath): checkpoint of another design (\(ck.header.design), fingerprint \(ck.header.fingerprint)); this design is \(chip.fingerprint)")
+            }
+            guard ck.header.seed == seed else { throw TrainError.resume("\(checkpointPath): checkpoint was made with seed \(ck.header.seed), not \(seed)") }
+            try chip.restore(ck.entries)
+            startEpoch = ck.header.epoch
+            startImage = ck.header.imageInEpoch
+            partial = ck.header.partial
+            log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
+        } else {
+            try chip.initialiseMemories(seed: seed)
+            try (EpochMetrics.csvHeader + "\n").write(toFile: metricsPath, atomically: true, encoding: .utf8)
+            try writeRunRecord(seed: seed, epochs: epochs)
+        }
+        let chips = try Evaluator.clones(of: chip, netlist: options.netlist, overrides: options.overrides, jobs: options.jobs)
+        var all: [EpochMetrics] = []
+        for epoch in startEpoch..<epochs {
+            let started = Date()
+            let multiplier = chip.settings.learningRateMultiplier(epoch: epoch)
+            try chip.setLearningRateMultiplier(multiplier)
+            var order = Array(0..<trainSet.count)
+            var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
+            SeededShuffle.shuffle(&order, using: &rng)
+            var tally = partial ?? EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
+            partial = nil
+            let saturationsBefore = chip.simulator.saturations
+            let progress = Progress(total: trainSet.count, label: "epoch \(epoch + 1)/\(epochs)")
+            for k in (epoch == startEpoch ? startImage : 0)..<trainSet.count {
+                let i = order[k]
+                let r = trainSet.withImage(i) { chip.present(pixels: $0, label: Int(trainSet.labels[i]), train: true) }
+                tally.add(r)
+                progress.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),
+                                                      ("nudged", String(format: "%.0f%%", 100 * tally.nudgedFraction))])
+                if Interrupt.requested {
+                    try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally)
+                    throw TrainError.interrupted(checkpoint: checkpointPath)
+                }
+            }
+            try Evaluator.sync(chips)
+            let test = testCount > 0
+                ? Evaluator.evaluate(chips: chips, images: test, count: testCount, progress: Progress(total: testCount, label: "  test")).tally
+                : nil
+            let m = EpochMetrics(epoch: epoch + 1, train: tally, test: test, learningRateMultiplier: multiplier,
+                                 saturations: chip.simulator.saturations - saturationsBefore,
+                                 wallSeconds: Date().timeIntervalSince(started), neurons: neurons)
+            all.append(m)
+            try appendLine(m.csvLine, to: metricsPath)
+            try checkpoint(seed: seed, epoch: epoch + 1, imageInEpoch: 0, partial: nil)
+            log(String(format: "epoch %d: train %.2f%%  test %@  nudged %.1f%%  %.1f s", epoch + 1, 100 * tally.accuracy,
+                       test.map { String(format: "%.2f%%", 100 * $0.accuracy) } ?? "-", 100 * tally.nudgedFraction, m.wallSeconds))
+            if Interrupt.requested { throw TrainError.interrupted(checkpoint: checkpointPath) }
+        }
+        return all
+    }
+
+    func checkpoint(seed: UInt64, epoch: Int, imageInEpoch: Int, partial: EpochTally?) throws {
+        let header = Checkpoint.Header(design: options.netlist, fingerprint: chip.fingerprint, epoch: epoch,
+                                       imageInEpoch: imageInEpoch, seed: seed, version: options.version, partial: partial)
+        try Checkpoint(header: header, entries: chip.persistentState()).write(to: checkpointPath)
+    }
+
+    /// run.json: what is needed to reproduce the run bit for bit.
+    func writeRunRecord(seed: UInt64, epochs: Int) throws {
+        let record: [String: Any] = [
+            "netlist": options.netlist,
+            "netlist_sha": fileFingerprint(options.netlist),
+            "overrides": options.overrides,
+            "seed": seed,
+            "epochs": epochs,
+            "train_limit": options.trainLimit as Any? ?? NSNull(),
+            "test_limit": options.testLimit as Any? ?? NSNull(),
+            "design_fingerprint": chip.fingerprint,
+            "version": options.version,
+            "command": CommandLine.arguments.joined(separator: " "),
+            "started": ISO8601DateFormatter().string(from: Date()),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: options.outDirectory + "/run.json"))
+    }
+
+    private func fileFingerprint(_ path: String) -> String {
+        var f = Fingerprint()
+        if let d = FileManager.default.contents(atPath: path) { f.add(d) }
+        return f.hex
+    }
+}
+
+func appendLine(_ line: String, to path: String) throws {
+    let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? h.close() }
+    try h.seekToEnd()
+    try h.write(contentsOf: Data((line + "\n").utf8))
+}
