@@ -1,1 +1,56 @@
-print("eqspike")
+import Foundation
+import EqSpike
+
+/// eqspike — the command-line tool of EqSpikeHW. Each command lives in its own file.
+let usage = """
+usage: eqspike <command> [arguments]
+
+commands:
+  check <netlist> [--json] [--set k=v ...]      elaborate a design and print its hardware budget
+  train <netlist> [options]                      train on-chip (fixed point) or the float golden model
+  eval <netlist> --weights CKPT [options]        test accuracy, readouts, SynOps and energy
+  simulate <netlist> --images N --vcd FILE       run images and write a VCD + GTKWave save file
+  export <netlist> --weights CKPT --out DIR      crossbar contents as $readmemh hex files
+  help [command]                                 this text, or one command's options
+
+Run `eqspike help <command>` for a command's options.
+"""
+
+let version = "0.1.0"
+
+func fail(_ message: String, code: Int32 = 1) -> Never {
+    FileHandle.standardError.write(Data("eqspike: \(message)\n".utf8))
+    exit(code)
+}
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    print(usage)
+    exit(2)
+}
+let command = args[1]
+let rest = args.dropFirst(2)
+
+do {
+    switch command {
+    case "check": try CheckCommand.run(rest)
+    case "train": try TrainCommand.run(rest)
+    case "eval": try EvalCommand.run(rest)
+    case "simulate": try SimulateCommand.run(rest)
+    case "export": try ExportCommand.run(rest)
+    case "help", "--help", "-h":
+        if let c = rest.first, let text = commandHelp[c] { print(text) } else { print(usage) }
+    case "--version", "version": print("eqspike \(version)")
+    default:
+        let hint = closest(command, in: ["check", "train", "eval", "simulate", "export", "help"]).map { " (did you mean '\($0)'?)" } ?? ""
+        fail("unknown command '\(command)'\(hint)\n\n\(usage)", code: 2)
+    }
+} catch let e as CLIError {
+    if case .usage = e { fail("\(e)\nsee: eqspike help \(command)", code: 2) }
+    fail("\(e)")
+} catch let e as TrainError {
+    if case .interrupted = e { fail("\(e)", code: 130) }
+    fail("\(e)")
+} catch {
+    fail("\(error)")
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Datasets
+import EqSpike
+import Netlist
+
+/// Loading designs, data and checkpoints the same way for every command.
+enum Setup {
+    /// Elaborates the netlist as a chip, printing every diagnostic on failure.
+    static func chip(_ path: String, overrides: [String]) throws -> Chip {
+        do { return try Chip(path: path, overrides: overrides) } catch {
+            throw CLIError.failed("\(error)\n\(error.diagnostics.count) error(s) in \(path)")
+        }
+    }
+
+    static let subsetDirectory = "Tests/Data/mnist-subset"
+
+    /// MNIST from `dir`; when the default directory is missing, the shipped subset (saying so).
+    static func data(_ dir: String?) throws -> (train: LabeledImages, test: LabeledImages, source: String) {
+        let chosen = dir ?? "data/mnist"
+        if dir == nil && !FileManager.default.fileExists(atPath: chosen + "/train-images-idx3-ubyte")
+            && !FileManager.default.fileExists(atPath: chosen + "/train-images-idx3-ubyte.gz") {
+            FileHandle.standardError.write(Data("eqspike: no MNIST in \(chosen) (run `make data`); using the shipped subset \(subsetDirectory)\n".utf8))
+            let (tr, te) = try MNIST.load(directory: subsetDirectory)
+            return (tr, te, subsetDirectory)
+        }
+        let (tr, te) = try MNIST.load(directory: chosen)
+        return (tr, te, chosen)
+    }
+
+    /// Loads a checkpoint's memories into the chip, refusing one of another design.
+    static func loadWeights(_ path: String, into chip: Chip) throws {
+        let ck = try Checkpoint.read(from: path)
+        guard ck.header.fingerprint == chip.fingerprint else {
+            throw CLIError.failed("\(path): checkpoint of another design (\(ck.header.design), fingerprint \(ck.header.fingerprint)); this design is \(chip.fingerprint)")
+        }
+        try chip.restore(ck.entries)
+    }
+
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

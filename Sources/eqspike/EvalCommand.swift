@@ -1,0 +1,53 @@
+import Foundation
+import EqSpike
+
+/// `eqspike eval`: frozen-weight test accuracy, readouts, SynOps and energy.
+enum EvalCommand {
+    static func run(_ args: ArraySlice<String>) throws {
+        let o = try Options(args, valued: ["weights", "data", "test-limit", "jobs", "set", "energy-pj"], booleans: ["json"])
+        let path = try o.positional("netlist file")
+        guard let weights = o.string("weights") else { throw CLIError.usage("eval needs --weights CKPT (a checkpoint.bin from eqspike train)") }
+        let chip = try Setup.chip(path, overrides: o.all("set"))
+        try Setup.loadWeights(weights, into: chip)
+        let data = try Setup.data(o.string("data"))
+        let jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
+        let pj = try o.double("energy-pj", range: 0...1e9) ?? chip.settings.synopEnergyPicojoules
+        let chips = try Evaluator.clones(of: chip, netlist: path, overrides: o.all("set"), jobs: jobs)
+        let n = min(try o.int("test-limit", range: 1...Int.max) ?? data.test.count, data.test.count)
+        let started = Date()
+        let (t, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
+                                        progress: o.flag("json") ? nil : Progress(total: n, label: "eval"))
+        let seconds = Date().timeIntervalSince(started)
+        let fMax = chip.nudge.fMax
+        let energy = t.synopsFreePerImage * pj * 1e-12
+        if o.flag("json") {
+            let obj: [String: Any] = [
+                "netlist": path, "weights": weights, "images": t.images,
+                "accuracy": t.accuracy, "first_spike_accuracy": t.firstSpikeAccuracy,
+                "first_spike_deadline_clocks": t.firstSpikeDeadline,
+                "mean_first_spike_clock": t.meanFirstSpikeClock.isFinite ? t.meanFirstSpikeClock : NSNull(),
+                "mean_first_spike_time_x_fmax": t.meanFirstSpikeClock.isFinite ? t.meanFirstSpikeClock * fMax : NSNull(),
+                "images_without_output_spike": t.images - t.withOutputSpike,
+                "synops_per_inference": t.synopsFreePerImage, "energy_per_inference_joules": energy,
+                "energy_pj_per_synop": pj, "confusion": t.confusion, "classes": t.classes, "wall_seconds": seconds, "jobs": jobs,
+            ]
+            let d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: d, as: UTF8.self))
+            return
+        }
+        print(String(format: "images                 %d (%@)", t.images, data.source))
+        print(String(format: "accuracy (rate)        %.2f%%   highest spike count over the readout window", 100 * t.accuracy))
+        print(String(format: "accuracy (first spike) %.2f%%   first output spike by clock %d (t x f_max = %.1f)",
+                     100 * t.firstSpikeAccuracy, t.firstSpikeDeadline, Double(t.firstSpikeDeadline) * fMax))
+        print(String(format: "first output spike     clock %.2f on average (t x f_max = %.2f); %d images without one",
+                     t.meanFirstSpikeClock, t.meanFirstSpikeClock * fMax, t.images - t.withOutputSpike))
+        print(String(format: "SynOps per inference   %.0f", t.synopsFreePerImage))
+        print(String(format: "energy per inference   %.3f uJ at %.1f pJ/SynOp", energy * 1e6, pj))
+        print(String(format: "wall time              %.1f s with %d job(s), %.0f images/s", seconds, jobs, Double(t.images) / max(seconds, 1e-9)))
+        print("confusion matrix (rows: label, columns: prediction)")
+        print("     " + (0..<t.classes).map { String(format: "%6d", $0) }.joined())
+        for l in 0..<t.classes {
+            print(String(format: "%4d ", l) + (0..<t.classes).map { String(format: "%6d", t.confusion[l * t.classes + $0]) }.joined())
+        }
+    }
+}
