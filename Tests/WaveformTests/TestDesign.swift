@@ -153,3 +153,23 @@ enum TestFiles {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+
+let goldenDate = "Thu Jan 1 00:00:00 2026"
+let goldenVersion = "EqSpikeHW VCDWriter (test)"
+
+/// The golden dump: every signal of the test design under top scope `fixed` (16 variables), plus
+/// the accumulator's Double shadow under `float` (2), 100 kHz clock; `acc` and `q` drawn analog.
+func writeTestDesign(to dir: URL, clocks: Int = 12) throws -> (VCDWriter, Recorder, TestDesign) {
+    let design = try TestDesign()
+    let vcd = try VCDWriter(path: dir.appendingPathComponent("design.vcd").path, clockPeriodSeconds: 1e-5,
+                            version: goldenVersion, date: goldenDate)
+    try vcd.addSignals(from: design.simulator, patterns: ["*"], scope: "fixed")
+    try vcd.addRealSignals([design.doubles], scope: "float")
+    vcd.saveFileOptions?.analog = .ports(["acc", "q"])
+    let recorder = Recorder(design.simulator)
+    design.simulator.attach(vcd)
+    design.simulator.attach(recorder)
+    design.simulator.run(clocks)
+    try vcd.finish()
+    return (vcd, recorder, design)
+}

@@ -5,29 +5,17 @@ import HDL
 @testable import Waveform
 
 final class VCDWriterTests: XCTestCase {
-    static let date = "Thu Jan 1 00:00:00 2026"
-    static let version = "EqSpikeHW VCDWriter (test)"
+    static let date = goldenDate
+    static let version = goldenVersion
 
-    /// The golden dump: every signal of the test design under top scope `fixed`, plus the
-    /// accumulator's Double shadow under `float`, 100 kHz clock, 12 clocks.
     func writeGoldenDesign(to dir: URL, clocks: Int = 12) throws -> (VCDWriter, Recorder, TestDesign) {
-        let design = try TestDesign()
-        let vcd = try VCDWriter(path: dir.appendingPathComponent("design.vcd").path, clockPeriodSeconds: 1e-5,
-                                version: Self.version, date: Self.date)
-        XCTAssertEqual(try vcd.addSignals(from: design.simulator, patterns: ["*"], scope: "fixed"), 16)
-        XCTAssertEqual(try vcd.addRealSignals([design.doubles], scope: "float"), 2)
-        vcd.saveFileOptions?.analog = .ports(["acc", "q"])
-        let recorder = Recorder(design.simulator)
-        design.simulator.attach(vcd)
-        design.simulator.attach(recorder)
-        design.simulator.run(clocks)
-        try vcd.finish()
-        return (vcd, recorder, design)
+        try writeTestDesign(to: dir, clocks: clocks)
     }
 
     func testGoldenVCDAndSaveFile() throws {
         let dir = try TestFiles.scratch()
         let (vcd, _, _) = try writeGoldenDesign(to: dir)
+        XCTAssertEqual(vcd.variables.count, 18)
         let text = try TestFiles.text(URL(fileURLWithPath: vcd.path))
         let gtkw = try TestFiles.text(URL(fileURLWithPath: vcd.saveFilePath)).replacingOccurrences(of: dir.path, with: "$DIR")
         let goldenVCD = TestFiles.golden.appendingPathComponent("counter_acc_reg.vcd")
@@ -216,7 +204,7 @@ final class VCDWriterTests: XCTestCase {
             let reals: UnsafeMutablePointer<Double>
             let table: [([Int32], [Double])] = [
                 ([Int32.min, -64, -1, Int32.max], [0.1, -0.0, 1e-300]),
-                ([Int32.max, 63, 0, 0], [.infinity, 5e-324, -2.5]),
+                ([Int32.max, 63, 0, 0], [.infinity, .leastNonzeroMagnitude, -2.5]),
                 ([-1, -1, -1, 1], [0.30000000000000004, 1e22, 123456.789]),
             ]
             init(_ i: LaneBuffer, _ r: UnsafeMutablePointer<Double>) { ints = i; reals = r }
