@@ -65,6 +65,12 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     public var etaSchedule: [Double] = [1.0, 0.25]
     public var updateMode: UpdateMode = .deferred
 
+    // MARK: extensions beyond docs/algorithm.md (off by default)
+    /// Clocks of a negative nudge (-beta, no learning) between the free and the nudge phase: the
+    /// learning phase then moves the network from the -beta to the +beta state, a symmetric
+    /// (two-sided) EP estimate (Laborieux et al. 2020). 0 = off (the contract).
+    public var antiNudgeClocks = 0
+
     // MARK: readout and skip test
     /// Output spike counts are taken over free-phase clocks [readoutFrom, readoutTo).
     public var readoutFrom = 50
@@ -162,6 +168,7 @@ extension GoldenConfig {
             let xs = value.split(separator: ",").compactMap { Double($0) }
             guard !xs.isEmpty else { throw GoldenError.badOverride("\(key)=\(value)") }
             etaSchedule = xs
+        case "antiNudge", "antinudge": antiNudgeClocks = try i()
         case "mode":
             guard let m = UpdateMode(rawValue: value) else { throw GoldenError.badOverride("\(key)=\(value)") }
             updateMode = m

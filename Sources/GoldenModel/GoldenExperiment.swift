@@ -1,34 +1,8 @@
+import Datasets
 import Foundation
 
 /// Training and evaluation loops of the golden model, and the experiment driver that the CLI exposes
 /// as `eqspike train --model float` (docs/experiments.md records the runs made with it).
-
-/// Images as the golden model reads them: `count` images of `size` bytes, contiguous.
-public struct GoldenImages: Sendable {
-    public let count: Int
-    public let size: Int
-    public let pixels: [UInt8]
-    public let labels: [UInt8]
-
-    public init(pixels: [UInt8], labels: [UInt8], size: Int) {
-        precondition(size > 0 && pixels.count == labels.count * size, "pixels must hold labels.count images of size bytes")
-        self.pixels = pixels
-        self.labels = labels
-        self.size = size
-        count = labels.count
-    }
-
-    @inline(__always)
-    public func image(_ k: Int) -> ArraySlice<UInt8> { pixels[k * size ..< (k + 1) * size] }
-    @inline(__always)
-    public func label(_ k: Int) -> Int { Int(labels[k]) }
-
-    /// The first `n` images.
-    public func prefix(_ n: Int) -> GoldenImages {
-        let m = min(max(n, 0), count)
-        return GoldenImages(pixels: Array(pixels[0 ..< m * size]), labels: Array(labels[0 ..< m]), size: size)
-    }
-}
 
 /// Accumulated statistics over a set of presentations.
 public struct GoldenStats: Sendable, Equatable, Codable {
@@ -80,14 +54,14 @@ public struct GoldenStats: Sendable, Equatable, Codable {
 extension GoldenNetwork {
     /// One training pass over `images` in `order` (default: as stored) with the learning-rate
     /// multiplier of `epoch`. `progress` gets the running statistics every `reportEvery` images.
-    public func train(images: GoldenImages, order: [Int]? = nil, epoch: Int,
+    public func train(images: LabeledImages, order: [Int]? = nil, epoch: Int,
                       reportEvery: Int = 0, progress: (Int, GoldenStats) -> Void = { _, _ in }) -> GoldenStats {
         etaScale = config.etaMultiplier(epoch: epoch)
         var stats = GoldenStats()
         stats.neurons = config.inputs + config.hidden + config.outputs
         let idx = order ?? Array(0 ..< images.count)
         for (n, k) in idx.enumerated() {
-            let r = present(image: images.image(k), label: images.label(k), train: true)
+            let r = present(image: images.image(k), label: Int(images.label(k)), train: true)
             stats.add(r, deadline: config.firstSpikeDeadline)
             if reportEvery > 0, (n + 1) % reportEvery == 0 { progress(n + 1, stats) }
         }
@@ -95,11 +69,11 @@ extension GoldenNetwork {
     }
 
     /// Inference (free phase only, no learning) on the first `limit` images.
-    public func evaluate(images: GoldenImages, limit: Int? = nil) -> GoldenStats {
+    public func evaluate(images: LabeledImages, limit: Int? = nil) -> GoldenStats {
         var stats = GoldenStats()
         stats.neurons = config.inputs + config.hidden + config.outputs
         for k in 0 ..< min(limit ?? images.count, images.count) {
-            stats.add(present(image: images.image(k), label: images.label(k), train: false),
+            stats.add(present(image: images.image(k), label: Int(images.label(k)), train: false),
                       deadline: config.firstSpikeDeadline)
         }
         return stats
@@ -119,35 +93,35 @@ public enum GoldenExperiment {
         public var testSeconds: Double
     }
 
-    /// Shuffled order of epoch `epoch`: Fisher-Yates over 0 ..< n driven by
-    /// `GoldenSplitMix64(seed: seed &+ 0x9E37_79B9 &* (epoch + 1))`.
+    /// Shuffled order of epoch `epoch` (0-based): `SeededShuffle` of 0 ..< n driven by
+    /// `SeededGenerator(seed: seed, stream: epoch + 1)` -- the same order as the chip's Trainer.
     public static func order(count n: Int, seed: UInt64, epoch: Int) -> [Int] {
-        var g = GoldenSplitMix64(seed: seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
-        var a = Array(0 ..< n)
-        if n > 1 {
-            for i in stride(from: n - 1, to: 0, by: -1) {
-                let j = Int(g.next() % UInt64(i + 1))
-                a.swapAt(i, j)
-            }
-        }
-        return a
+        var g = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
+        return SeededShuffle.permutation(count: n, using: &g)
     }
 
     /// Runs `epochs` epochs on the first `trainLimit` training images, testing on the first
     /// `testLimit` test images after each epoch. `log` receives one line per report.
-    public static func run(config: GoldenConfig, train: GoldenImages, test: GoldenImages, epochs: Int,
+    public static func run(config: GoldenConfig, train: LabeledImages, test: LabeledImages, epochs: Int,
                            trainLimit: Int? = nil, testLimit: Int? = nil, shuffle: Bool = true,
                            reportEvery: Int = 10_000, log: (String) -> Void = { _ in }) throws -> [EpochReport] {
-        var rng = GoldenSplitMix64(seed: config.seed)
-        let net = try GoldenNetwork(config: config, rng: &rng)
+        let net = try GoldenNetwork(config: config)
         let trainSet = trainLimit.map { train.prefix($0) } ?? train
         var reports: [EpochReport] = []
         let clock = ContinuousClock()
         for epoch in 0 ..< epochs {
             let order = shuffle ? Self.order(count: trainSet.count, seed: config.seed, epoch: epoch) : nil
             let t0 = clock.now
+            var last = GoldenStats()
             let tr = net.train(images: trainSet, order: order, epoch: epoch, reportEvery: reportEvery) { n, s in
-                log("  epoch \(epoch + 1) image \(n): running train \(pct(s.accuracy)), nudged \(pct(s.nudgedFraction))")
+                // Statistics of the images since the last report.
+                let k = max(s.images - last.images, 1)
+                let acc = Double(s.correct - last.correct) / Double(k)
+                let nudged = Double(s.nudged - last.nudged) / Double(k)
+                let rate = Double(s.free.hidden - last.free.hidden) / Double(k * config.hidden * config.tFree)
+                last = s
+                log("  epoch \(epoch + 1) image \(n): train \(pct(acc)) (running \(pct(s.accuracy))), nudged \(pct(nudged)), "
+                    + "hidden rate " + String(format: "%.3f", rate) + ", " + net.weightSummary)
             }
             let t1 = clock.now
             let te = net.evaluate(images: test, limit: testLimit)
@@ -179,16 +153,18 @@ public enum GoldenExperiment {
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): the host PRNG of the golden model until the Datasets
-/// module's `SeededGenerator` is used.
-public struct GoldenSplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+extension GoldenNetwork {
+    /// A one-line summary of the memories: mean |W1|, max |W1|, mean |W2|, max |W2|, mean and
+    /// range of the biases (for watching drift and divergence during training).
+    public var weightSummary: String {
+        func stats(_ p: UnsafeMutablePointer<Double>, _ n: Int) -> (mean: Double, maxAbs: Double, lo: Double, hi: Double) {
+            var s = 0.0, m = 0.0, lo = Double.infinity, hi = -Double.infinity
+            for k in 0 ..< n { let x = p[k]; s += abs(x); m = max(m, abs(x)); lo = min(lo, x); hi = max(hi, x) }
+            return (s / Double(n), m, lo, hi)
+        }
+        let a = stats(w1, nIn * nH), b = stats(w2, nH * nO), c = stats(bH, nH), d = stats(bO, nO)
+        func f(_ x: Double) -> String { String(format: "%.4f", x) }
+        return "|W1| \(f(a.mean)) max \(f(a.maxAbs)) |W2| \(f(b.mean)) max \(f(b.maxAbs)) "
+            + "bH [\(f(c.lo)), \(f(c.hi))] bO [\(f(d.lo)), \(f(d.hi))]"
     }
 }

@@ -3,7 +3,8 @@
 ///
 /// Draw order: W1 row-major (input 0: hidden 0 ..< H, input 1: ..., input 783), then W2
 /// row-major (hidden 0: output 0 ..< 10, ...). One 64-bit word per weight from the generator
-/// (`SeededGenerator(seed: config.seed)` by default):
+/// (`SeededGenerator(seed: config.seed)` of the Datasets module by default; x is its
+/// `nextDouble()`):
 ///
 ///     x = Double(word >> 11) * 2^-53                in [0, 1), exact
 ///     w = (2 * x - 1) * a,   a = initScale * sqrt(6 / (fan_in + fan_out))

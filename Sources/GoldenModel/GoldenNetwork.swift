@@ -1,3 +1,5 @@
+import Datasets
+
 /// The float (Double) golden model of EqSpike: input -> hidden <-> output, one clock per `step()`,
 /// following docs/algorithm.md. The phase controller (`present`) lives in GoldenPresent.swift.
 ///
@@ -42,6 +44,8 @@ public final class GoldenNetwork {
     public private(set) var clock = 0
     /// Nudge on (and learning on, when `learning`) for the clocks now being stepped.
     public private(set) var nudging = false
+    /// Sign of the nudge (+1; -1 during the anti-nudge clocks of the symmetric extension).
+    public var nudgeSign = 1.0
     /// Weight updates applied in nudge clocks (false: nudge without learning, for analysis).
     public var learning = true
     /// Multiplier applied to eta1, eta2 and etaB (the per-epoch schedule).
@@ -58,8 +62,14 @@ public final class GoldenNetwork {
     public internal(set) var firstSpikeClass: Int?
     public internal(set) var firstSpikeTime: Int?
 
-    /// Builds a network with weights drawn from `SeededGenerator(seed: config.seed)`-compatible
-    /// draws of `rng` (see `GoldenInit`), biases 0.
+    /// Builds a network with the initial weights of `GoldenInit` drawn from
+    /// `SeededGenerator(seed: config.seed)`, biases 0.
+    public convenience init(config: GoldenConfig) throws {
+        var rng = SeededGenerator(seed: config.seed)
+        try self.init(config: config, rng: &rng)
+    }
+
+    /// Builds a network with the initial weights of `GoldenInit` drawn from `rng`, biases 0.
     public init<G: RandomNumberGenerator>(config: GoldenConfig, rng: inout G) throws {
         let errors = config.validationErrors()
         guard errors.isEmpty else { throw GoldenError.invalidConfig(errors) }
@@ -109,6 +119,7 @@ public final class GoldenNetwork {
         a.firstSpikeDeadline = 0; b.firstSpikeDeadline = 0
         a.updateMode = .deferred; b.updateMode = .deferred
         a.seed = 0; b.seed = 0; a.initScale = 0; b.initScale = 0
+        a.antiNudgeClocks = 0; b.antiNudgeClocks = 0;
         guard a == b else { throw GoldenError.invalidConfig(["setConfig may change only learning, nudge and readout parameters"]) }
         let errors = c.validationErrors()
         guard errors.isEmpty else { throw GoldenError.invalidConfig(errors) }
@@ -135,11 +146,12 @@ public final class GoldenNetwork {
         firstSpikeClass = nil; firstSpikeTime = nil
         clock = 0
         nudging = false
+        nudgeSign = 1
     }
 
     /// Turns the nudge (and learning) on for the following clocks. Called by `present` after the
     /// free phase; public for lockstep drivers.
-    public func beginNudge() { nudging = true }
+    public func beginNudge() { nudging = true; nudgeSign = 1 }
 
     /// Ends the nudge phase: in deferred mode, writes the accumulated deltas to the weights.
     public func endNudge() {
@@ -189,7 +201,8 @@ public final class GoldenNetwork {
         if nudging {
             let k = c.gammaLI / c.fMax
             let vO = outputEstimator.V
-            for o in 0 ..< nO { iO[o] += c.beta * (target[o] - k * vO[o]) }
+            let b = nudgeSign * c.beta
+            for o in 0 ..< nO { iO[o] += b * (target[o] - k * vO[o]) }
         }
 
         // 2. Spike-triggered updates with F(t); immediate: visible from clock t+1.

@@ -41,6 +41,16 @@ extension GoldenNetwork {
         let counts = self.counts
         let nudge = train && config.tNudge > 0 && !outputsOnTarget
         if nudge {
+            if config.antiNudgeClocks > 0 {
+                // Extension: -beta without learning first (symmetric estimate).
+                let wasLearning = learning
+                beginNudge()
+                nudgeSign = -1
+                learning = false
+                for _ in 0 ..< config.antiNudgeClocks { step() }
+                learning = wasLearning
+                nudgeSign = 1
+            }
             beginNudge()
             for _ in 0 ..< config.tNudge { step() }
             endNudge()

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Datasets
 import GoldenModel
 
 /// Short training on the repository's MNIST subset, and the environment-gated experiment runner.
@@ -12,11 +13,10 @@ final class GoldenTrainingTests: XCTestCase {
     /// Bar: >= 65% on the held-out images (chance is 10%; measured 72.0%, see
     /// docs/golden-model.md).
     func testShortTrainingOnSubsetLearns() throws {
-        let (train, test) = try GoldenData.load(directory: Self.subsetDirectory)
+        let (train, test) = try MNIST.load(directory: Self.subsetDirectory)
         XCTAssertEqual(train.count, 1000)
         XCTAssertEqual(test.count, 500)
-        var rng = GoldenSplitMix64(seed: GoldenConfig.standard.seed)
-        let net = try GoldenNetwork(config: .standard, rng: &rng)
+        let net = try GoldenNetwork(config: .standard)
         let order = GoldenExperiment.order(count: train.count, seed: 1, epoch: 0)
         let tr = net.train(images: train, order: order, epoch: 0)
         let te = net.evaluate(images: test)
@@ -38,7 +38,7 @@ final class GoldenTrainingTests: XCTestCase {
         guard env["EQSPIKE_EXPERIMENT"] == "1" else { throw XCTSkip("set EQSPIKE_EXPERIMENT=1 to run an experiment") }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dir = env["EQSPIKE_DATA"] ?? root.appendingPathComponent("data/mnist").path
-        let (train, test) = try GoldenData.load(directory: dir)
+        let (train, test) = try MNIST.load(directory: dir)
         var epochs = 1, every = 10_000
         var ntrain: Int?, ntest: Int?
         var overrides: [String] = []

