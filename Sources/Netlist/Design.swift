@@ -92,6 +92,9 @@ public struct ExperimentTable: Sendable {
     }
     /// In the order written.
     public let entries: [Entry]
+    /// Keys that the netlist itself uses in expressions (e.g. `beta` in a nudge block's
+    /// parameters): the learning system need not read them.
+    public let usedByDesign: Set<String>
     /// Role bindings (`role input = x`): role -> instance name, with positions.
     public let roles: [(role: String, instance: String, location: SourceLocation)]
     /// Where missing keys are reported: the `experiment` keyword, else the start of the file.
@@ -167,13 +170,16 @@ public struct ExperimentReader {
         read.insert(key)
         if let e = table.entry(key) { return e }
         if required {
-            diagnostics.append(Diagnostic(table.location, "experiment key '\(key)' is required\(Suggestions.hint(for: key, among: table.keys))"))
+            // Suggest a key nobody has read yet (a misspelling in the file or in the reader).
+            let candidates = table.keys.filter { !read.contains($0) && !table.usedByDesign.contains($0) }
+            diagnostics.append(Diagnostic(table.location, "experiment key '\(key)' is required\(Suggestions.hint(for: key, among: candidates))"))
         }
         return nil
     }
 
     /// Reports a problem with a key's value (for checks across keys), at the key's position.
     public mutating func error(_ key: String, _ message: String) {
+        read.insert(key)
         diagnostics.append(Diagnostic(table.entry(key)?.location ?? table.location, "experiment key '\(key)': \(message)"))
     }
 
@@ -237,7 +243,8 @@ public struct ExperimentReader {
     public mutating func role(_ name: String, type: String? = nil) -> Block? {
         readRoles.insert(name)
         guard let block = design.roles[name] else {
-            diagnostics.append(Diagnostic(table.location, "role '\(name)' is required (add: role \(name) = INSTANCE)\(Suggestions.hint(for: name, among: design.roles.keys))"))
+            let candidates = design.roles.keys.filter { !readRoles.contains($0) }
+            diagnostics.append(Diagnostic(table.location, "role '\(name)' is required (add: role \(name) = INSTANCE)\(Suggestions.hint(for: name, among: candidates))"))
             return nil
         }
         if let type, let inst = design.instance(named: block.name), inst.typeName != type {
@@ -247,12 +254,13 @@ public struct ExperimentReader {
         return block
     }
 
-    /// Throws every problem found so far; unless `allowUnread`, a key or role never read is an
-    /// error too (a misspelt key would otherwise be silently ignored).
+    /// Throws every problem found so far; unless `allowUnread`, a key that is neither read nor
+    /// used by the netlist's own expressions, and a role never read, are errors too (a misspelt
+    /// key would otherwise be silently ignored).
     public func finish(allowUnread: Bool = false) throws(NetlistErrors) {
         var all = diagnostics
         if !allowUnread {
-            for e in table.entries where !read.contains(e.key) {
+            for e in table.entries where !read.contains(e.key) && !table.usedByDesign.contains(e.key) {
                 all.append(Diagnostic(e.location, "unknown experiment key '\(e.key)'\(Suggestions.hint(for: e.key, among: read))"))
             }
             for r in table.roles where !readRoles.contains(r.role) {

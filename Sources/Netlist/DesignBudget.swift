@@ -100,7 +100,7 @@ public struct DesignBudget: Sendable {
             out += "  SRAM \(r.name) (\(r.type) \(r.lanes)): \(DesignBudget.bits(r.sramBits))\n"
         }
         if let e = synopEnergyPicojoules {
-            out += "SynOp energy: \(e) pJ per synaptic operation (experiment.\(DesignBudget.synopEnergyKey))\n"
+            out += "SynOp energy: \(String(format: "%g", e)) pJ per synaptic operation (experiment.\(DesignBudget.synopEnergyKey))\n"
         } else {
             out += "SynOp energy: not set (experiment.\(DesignBudget.synopEnergyKey))\n"
         }

@@ -19,7 +19,7 @@ public struct ElaborationLimits: Sendable {
     public static let standard = ElaborationLimits()
 
     /// Integer block parameters that size a block's storage.
-    public static let sizeParameters: Set<String> = ["lanes", "rows", "cols", "columns", "depth", "taps", "length", "size", "window", "n_filt", "entries", "terms"]
+    public static let sizeParameters: Set<String> = ["lanes", "rows", "cols", "columns", "depth", "taps", "length", "size", "n_filt", "entries", "terms"]
 }
 
 /// Turns a parsed netlist into a wired design, collecting every error on the way.
@@ -66,9 +66,16 @@ final class Elaborator {
         self.limits = limits
         self.sink = sink
         evaluator = Evaluator(sink: sink)
-        evaluator.scope.broken = parsed.brokenParameters
-        for case .parameter(let p) in parsed.statements where evaluator.scope.definitions[p.name.text] == nil {
-            evaluator.scope.definitions[p.name.text] = p.name.location
+        // Named parameters and experiment keys share one namespace.
+        evaluator.scope.broken = parsed.brokenParameters.union(parsed.brokenSettings)
+        for s in parsed.statements {
+            let n: Name
+            switch s {
+            case .parameter(let p): n = p.name
+            case .setting(let e): n = e.key
+            default: continue
+            }
+            if evaluator.scope.definitions[n.text] == nil { evaluator.scope.definitions[n.text] = n.location }
         }
     }
 
@@ -121,7 +128,7 @@ final class Elaborator {
             default: break
             }
         }
-        let table = ExperimentTable(entries: settings,
+        let table = ExperimentTable(entries: settings, usedByDesign: evaluator.used.intersection(settings.map(\.key)),
                                     roles: roleBindings.map { ($0.role.text, $0.instance.text, $0.role.location) },
                                     location: parsed.experimentLocation ?? SourceLocation(file: parsed.path, line: 1, column: 1))
         return Design(sourcePath: parsed.path, simulator: simulator, instances: instances,
@@ -133,7 +140,7 @@ final class Elaborator {
 
     private func define(_ p: ParameterDefinition) {
         let n = p.name.text
-        if let first = parameterLocations[n] {
+        if let first = parameterLocations[n] ?? settingLocations[n] {
             sink.error(p.name.location, "'\(n)' is already defined at line \(first.line)")
             return
         }
@@ -175,7 +182,7 @@ final class Elaborator {
         for a in d.arguments {
             argumentLocations[a.name.text] = a.value.location
             guard let spec = type.parameters.first(where: { $0.name == a.name.text }) else {
-                let best = Suggestions.best(for: a.name.text, among: type.parameters.map(\.name).filter { argumentLocations[$0] == nil })
+                let best = Suggestions.best(for: a.name.text, among: type.parameters.map(\.name))
                 if let best { suggested.insert(best) }
                 sink.error(a.name.location, "\(type.name) has no parameter '\(a.name.text)'\(best.map { " (did you mean '\($0)'?)" } ?? "")")
                 ok = false
@@ -329,9 +336,17 @@ final class Elaborator {
             sink.error(s.key.location, "experiment key '\(k)' is already set at line \(first.line)")
             return
         }
+        if let first = parameterLocations[k] {
+            sink.error(s.key.location, "'\(k)' is already defined at line \(first.line)")
+            return
+        }
         settingLocations[k] = s.key.location
-        if let v = experimentValue(evaluator.evaluate(s.value), at: s.value.location, nested: false) {
+        let value = evaluator.evaluate(s.value)
+        if let v = experimentValue(value, at: s.value.location, nested: false) {
             settings.append(ExperimentTable.Entry(key: k, value: v, location: s.value.location))
+            evaluator.scope.values[k] = value   // usable by what follows, like a named parameter
+        } else {
+            evaluator.scope.broken.insert(k)
         }
     }
 

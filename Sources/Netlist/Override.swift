@@ -1,4 +1,4 @@
-/// A `--set target=value` override: `NAME=value` (a named parameter or format),
+/// A `--set target=value` override: `NAME=value` (a named parameter, format or experiment key),
 /// `instance.param=value` (a block parameter, added if the netlist leaves it at its default) or
 /// `experiment.key=value`. The value is an expression like any in the netlist, evaluated where
 /// the overridden definition stands. Positions are reported as `<command-line>:N:col` (N = the
@@ -29,29 +29,26 @@ struct Override {
             return
         }
         if target.count == 1 {
-            if parsed.brokenParameters.contains(first.text) { return }
+            // A named parameter, or an experiment key (the two share one namespace).
+            if parsed.brokenParameters.contains(first.text) || parsed.brokenSettings.contains(first.text) { return }
             if let i = parsed.statements.firstIndex(where: { if case .parameter(let p) = $0 { return p.name.text == first.text } else { return false } }),
                case .parameter(var p) = parsed.statements[i] {
                 p.value = value
                 parsed.statements[i] = .parameter(p)
                 return
             }
+            if replaceSetting(first.text, in: &parsed) { return }
             if blockNames.contains(first.text) {
                 sink.error(first.location, "'\(first.text)' is a block instance; override one of its parameters: --set \(first.text).PARAM=value")
             } else {
-                sink.error(first.location, "unknown parameter '\(first.text)'\(Suggestions.hint(for: first.text, among: parameterNames))")
+                sink.error(first.location, "unknown parameter '\(first.text)'\(Suggestions.hint(for: first.text, among: parameterNames + keys))")
             }
             return
         }
         let second = target[1]
         if first.text == "experiment" {
             if parsed.brokenSettings.contains(second.text) { return }
-            if let i = parsed.statements.firstIndex(where: { if case .setting(let e) = $0 { return e.key.text == second.text } else { return false } }),
-               case .setting(var e) = parsed.statements[i] {
-                e.value = value
-                parsed.statements[i] = .setting(e)
-                return
-            }
+            if replaceSetting(second.text, in: &parsed) { return }
             sink.error(second.location, "unknown experiment key '\(second.text)'\(Suggestions.hint(for: second.text, among: keys))")
             return
         }
@@ -67,5 +64,13 @@ struct Override {
             b.arguments.append(BlockArgument(name: second, value: value))   // checked against the type on elaboration
         }
         parsed.statements[i] = .block(b)
+    }
+
+    private func replaceSetting(_ key: String, in parsed: inout ParsedNetlist) -> Bool {
+        guard let i = parsed.statements.firstIndex(where: { if case .setting(let e) = $0 { return e.key.text == key } else { return false } }),
+              case .setting(var e) = parsed.statements[i] else { return false }
+        e.value = value
+        parsed.statements[i] = .setting(e)
+        return true
     }
 }

@@ -38,9 +38,14 @@ struct Scope {
 
 /// Evaluates expressions with checked arithmetic: integer overflow, division by zero and
 /// non-finite results are diagnostics, never traps.
-struct Evaluator {
+final class Evaluator {
     let sink: DiagnosticSink
     var scope = Scope()
+    /// Names some expression referred to (experiment keys the design itself uses are not
+    /// "unread" for the learning system).
+    private(set) var used = Set<String>()
+
+    init(sink: DiagnosticSink) { self.sink = sink }
 
     func evaluate(_ e: Expr) -> Value {
         switch e {
@@ -51,7 +56,10 @@ struct Evaluator {
         case .poison: return .poison
         case .list(let items, _): return .list(items.map(evaluate))
         case .name(let n, let loc):
-            if let v = scope.values[n] { return v }
+            if let v = scope.values[n] {
+                used.insert(n)
+                return v
+            }
             if scope.broken.contains(n) { return .poison }
             if let d = scope.definitions[n], d.file == loc.file, (d.line, d.column) > (loc.line, loc.column) {
                 sink.error(loc, "'\(n)' is used before its definition at line \(d.line)")

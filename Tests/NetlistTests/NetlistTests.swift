@@ -50,9 +50,9 @@ probe n1.u[0:1], *.spike
 experiment {
     T_free = 100
     beta = 0.1            # comment
-    eta = eta
+    rate = eta * 2
     schedule = [1, 0.25]
-    mode = deferred
+    update = deferred
     fmt = membrane
     on = true
     role input = src
@@ -81,9 +81,9 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(d.probes.map { "\($0.port.fullName)[\($0.lanes)]" },
                        ["n1.u[0..<2]", "n1.spike[0..<4]", "n2.spike[0..<8]"])
         XCTAssertEqual(d.experiment["T_free"], .int(100))
-        XCTAssertEqual(d.experiment["eta"], .real(6.25e-5))
+        XCTAssertEqual(d.experiment["rate"], .real(1.25e-4))
         XCTAssertEqual(d.experiment["schedule"], .list([.int(1), .real(0.25)]))
-        XCTAssertEqual(d.experiment["mode"], .word("deferred"))
+        XCTAssertEqual(d.experiment["update"], .word("deferred"))
         XCTAssertEqual(d.experiment["fmt"], .format(QFormat(signed: true, intBits: 2, fracBits: 14)))
         XCTAssertEqual(d.experiment["on"], .bool(true))
         XCTAssertEqual(d.experiment.entry("beta")?.location, SourceLocation(file: "t.net", line: 26, column: 12))
