@@ -160,3 +160,20 @@ final class NeuronPathAdderScaleTests: XCTestCase {
         XCTAssertEqual(sumNearest, 0, "nearest: every product rounds to 0")
     }
 }
+
+extension NeuronPathAdderScaleTests {
+    /// The host can rewrite the factor (learning-rate schedule): same quantisation, bad ones refused.
+    func testSetFactorRequantisesAndRefusesBadFactors() throws {
+        let scale = try Scaler(name: "s", lanes: 1, input: npFormat("s5.12"), output: npFormat("s5.12"), factor: 0.5)
+        npPoke(scale.x, 0, 4096)
+        scale.evaluate()
+        XCTAssertEqual(scale.y.value(0), 2048)
+        try scale.setFactor(0.25)
+        scale.evaluate()
+        XCTAssertEqual(scale.y.value(0), 1024)
+        XCTAssertEqual(scale.factorConstant, QuantizedConstant(0.25, magnitudeBits: 15))
+        XCTAssertThrowsError(try scale.setFactor(1e-13))
+        XCTAssertThrowsError(try scale.setFactor(.nan))
+        XCTAssertEqual(scale.factor, 0.25, "a refused factor keeps the old one")
+    }
+}
