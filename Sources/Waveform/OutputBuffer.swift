@@ -52,6 +52,13 @@ final class OutputBuffer: TextOutputStream {
         if count &+ n > capacity { flush() }
     }
 
+    /// Where the next byte goes (after `reserve`); hot writers fill bytes through it, then `advance`.
+    @inline(__always)
+    var cursor: UnsafeMutablePointer<UInt8> { base + count }
+
+    @inline(__always)
+    func advance(to end: UnsafeMutablePointer<UInt8>) { count = end - base }
+
     @inline(__always)
     func put(_ b: UInt8) {
         base[count] = b

@@ -253,27 +253,50 @@ public final class VCDWriter: ClockObserver {
         out.put(UInt8(ascii: "\n"))
     }
 
+    /// Eight ASCII '0'/'1' characters per byte value, most significant bit first, as one UInt64
+    /// in memory order: the vector bits are written eight at a time.
+    private static let bitChars: [UInt64] = (0..<256).map { b in
+        var word: UInt64 = 0
+        for k in 0..<8 { word |= UInt64(48 + ((b >> (7 - k)) & 1)) << (8 * k) }
+        return UInt64(littleEndian: word)
+    }
+
     @inline(__always)
     private func writeInt(_ v: UInt32, _ s: IntSlot, _ ids: UnsafeMutablePointer<UInt8>, _ out: OutputBuffer) {
-        out.reserve(36 + maxIdCount)
+        out.reserve(40 + maxIdCount)
+        var p = out.cursor
         if s.width == 1 {
-            out.put(UInt8(truncatingIfNeeded: 48 &+ v))
+            p.pointee = UInt8(truncatingIfNeeded: 48 &+ v)
+            p += 1
         } else {
-            out.put(UInt8(ascii: "b"))
-            let n = 32 &- v.leadingZeroBitCount
+            p.pointee = UInt8(ascii: "b")
+            p += 1
+            var n = 32 &- v.leadingZeroBitCount          // significant bits; leading zeros dropped
             if n == 0 {
-                out.put(48)
+                p.pointee = 48
+                p += 1
             } else {
-                var k = n &- 1
-                while k >= 0 {
-                    out.put(UInt8(truncatingIfNeeded: 48 &+ ((v &>> UInt32(k)) & 1)))
-                    k &-= 1
+                while n & 7 != 0 {                        // the partial top byte, bit by bit
+                    n &-= 1
+                    p.pointee = UInt8(truncatingIfNeeded: 48 &+ ((v &>> UInt32(n)) & 1))
+                    p += 1
+                }
+                VCDWriter.bitChars.withUnsafeBufferPointer { table in
+                    while n > 0 {                         // then whole bytes, eight characters at once
+                        n &-= 8
+                        UnsafeMutableRawPointer(p).storeBytes(of: table[Int((v &>> UInt32(n)) & 0xFF)], as: UInt64.self)
+                        p += 8
+                    }
                 }
             }
-            out.put(UInt8(ascii: " "))
+            p.pointee = UInt8(ascii: " ")
+            p += 1
         }
-        for j in 0..<Int(s.idCount) { out.put(ids[Int(s.id) &+ j]) }
-        out.put(UInt8(ascii: "\n"))
+        let id = ids + Int(s.id)
+        for j in 0..<Int(s.idCount) { p[j] = id[j] }
+        p += Int(s.idCount)
+        p.pointee = UInt8(ascii: "\n")
+        out.advance(to: p + 1)
     }
 
     @inline(__always)
