@@ -35,13 +35,16 @@ import HDL
 ///
 /// Deferred mode (`update = deferred`): steps 1-2 instead add the raw delta to a shadow array
 /// `S[i][j]` in the `delta` format, saturating (`S = clamp(S + d)`, no rounding), and the weights
-/// do not change. If `apply(t) = 1`, after steps 1-2 of that same edge the whole shadow is
-/// committed, row-major: `W[i][j] = fitw(W[i][j] + rnd(S[i][j]))`, `S[i][j] = 0`, for every word.
+/// do not change. Each row has a dirty bit, set when step 1 writes that row or step 2 writes any
+/// column (all rows). If `apply(t) = 1`, after steps 1-2 of that same edge the shadow is committed
+/// row by row, increasing, visiting only dirty rows: `W[i][j] = fitw(W[i][j] + rnd(S[i][j]))`,
+/// `S[i][j] = 0` for j < cols; then every dirty bit is cleared. (A clean row's shadow is 0 and
+/// rnd(0) = 0, so skipping it changes no weight: it saves the SRAM accesses and the draws.)
 /// `apply` is ignored in immediate mode.
 ///
 /// Stochastic draws: a bank of 16 `LFSR32` streams (stream k seeded `MemCtl.streamSeed(seed, k)`).
-/// An update of n words (one row: n = cols, one column: n = rows; a commit sweep = rows row
-/// updates) steps all 16 streams ceil(n / 16) times; word m (address order within that row or
+/// An update of n words (one row: n = cols, one column: n = rows; a commit sweep = one row
+/// update per dirty row) steps all 16 streams ceil(n / 16) times; word m (address order within that row or
 /// column) uses the state of stream m % 16 after step m / 16 + 1. Draws happen only for updates
 /// (not for deterministic rounding) and in the order of steps 1, 2, then the sweep, so a run is
 /// reproducible from `seed`. The bank is a write port's random source (16 words per SRAM access)
@@ -53,7 +56,7 @@ import HDL
 /// Counters: `row_reads` = sum |R| * cols (words read by row reads = SynOps), `col_reads` = sum
 /// |C| * rows, `row_writes` / `col_writes` = words written by row / column updates (into the
 /// shadow in deferred mode), `shadow_commits` = commit sweeps, `commit_writes` = words written by
-/// sweeps (rows * cols each), `saturations`.
+/// sweeps (cols per dirty row), `saturations`.
 public final class Crossbar: Block {
     public enum UpdateMode: String, Sendable, CaseIterable {
         case immediate, deferred
@@ -84,6 +87,8 @@ public final class Crossbar: Block {
     // Memory.
     let w: UnsafeMutablePointer<Int32>
     let shadow: UnsafeMutablePointer<Int32>?
+    let dirty: UnsafeMutablePointer<UInt8>?     // deferred: a dirty bit per row
+    var allDirty = false                         // a column update dirtied every row
     // Read scratch.
     let rowList: UnsafeMutablePointer<Int32>
     let colList: UnsafeMutablePointer<Int32>
@@ -146,8 +151,12 @@ public final class Crossbar: Block {
             let s = UnsafeMutablePointer<Int32>.allocate(capacity: words)
             s.initialize(repeating: 0, count: words)
             shadow = s
+            let d = UnsafeMutablePointer<UInt8>.allocate(capacity: rows)
+            d.initialize(repeating: 0, count: rows)
+            dirty = d
         } else {
             shadow = nil
+            dirty = nil
         }
         func buffer(_ n: Int) -> UnsafeMutablePointer<Int32> {
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: n)
@@ -183,6 +192,7 @@ public final class Crossbar: Block {
     deinit {
         w.deallocate()
         shadow?.deallocate()
+        dirty?.deallocate()
         for p in [rowList, colList, acc32, rowDeltaCopy, colDeltaCopy, rowInc, rowRem, colInc, colRem, draws] { p.deallocate() }
         acc64.deallocate()
     }
@@ -312,6 +322,7 @@ public final class Crossbar: Block {
                 let r = Int(rowList[k])
                 if let s = shadow {
                     addToShadow(s + r &* cols, stride: 1, rowDeltaCopy, count: cols)
+                    dirty![r] = 1
                 } else {
                     let word = w + r &* cols
                     if stochastic { fillDraws(cols) }
@@ -332,6 +343,7 @@ public final class Crossbar: Block {
                 let c = Int(colList[k])
                 if let s = shadow {
                     addToShadow(s + c, stride: cols, colDeltaCopy, count: rows)
+                    allDirty = true
                 } else {
                     if stochastic { fillDraws(rows) }
                     if fastWeights {
@@ -396,30 +408,35 @@ public final class Crossbar: Block {
         saturations &+= sat
     }
 
-    /// Commit sweep: W = fitw(W + rnd(S)), S = 0, row by row.
+    /// Commit sweep: W = fitw(W + rnd(S)), S = 0, dirty rows in increasing order.
     private func sweep(stochastic: Bool) {
-        guard let s = shadow else { return }
-        let cols = self.cols
-        for r in 0..<rows {
+        guard let s = shadow, let d = dirty else { return }
+        let cols = self.cols, all = allDirty
+        var sat = 0, visited = 0
+        for r in 0..<rows where all || d[r] != 0 {
             let srow = s + r &* cols, wrow = w + r &* cols
             if stochastic { fillDraws(cols) }
             if fastWeights {
                 XbarKernel.prepare(srow, count: cols, plan: plan, inc: rowInc, rem: rowRem)
-                saturations &+= stochastic
+                sat &+= stochastic
                     ? XbarKernel.rmwStochastic(wrow, rowInc, rowRem, draws, count: cols, plan: plan)
                     : XbarKernel.rmw(wrow, rowInc, count: cols, plan: plan)
             } else {
                 updateExact(wrow, stride: 1, srow, count: cols, stochastic: stochastic)
             }
             srow.update(repeating: 0, count: cols)
+            visited &+= 1
         }
+        d.update(repeating: 0, count: rows)
+        allDirty = false
+        saturations &+= sat
         shadowCommits &+= 1
-        commitWrites &+= rows &* cols
+        commitWrites &+= visited &* cols
     }
 
     // MARK: Reports
 
-    /// `weights`, `shadow` (deferred mode) and `lfsr` (the 16 stream states, as bit patterns).
+    /// `weights`, `shadow` and `dirty` (deferred mode), `lfsr` (the 16 stream states, as bit patterns).
     public override var persistentState: [(name: String, values: [Int32])] { persistentEntries }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
@@ -443,7 +460,10 @@ public final class Crossbar: Block {
 
     public override var storage: [StorageItem] {
         var items = [StorageItem(name: "weights", kind: .sram, bits: rows * cols * weightFormat.width)]
-        if shadow != nil { items.append(StorageItem(name: "shadow", kind: .sram, bits: rows * cols * deltaFormat.width)) }
+        if shadow != nil {
+            items.append(StorageItem(name: "shadow", kind: .sram, bits: rows * cols * deltaFormat.width))
+            items.append(StorageItem(name: "dirty", kind: .register, bits: rows))
+        }
         if rounding == .stochastic { items.append(StorageItem(name: "lfsr", kind: .register, bits: 32 * Crossbar.randomStreams)) }
         return items
     }

@@ -78,8 +78,18 @@ extension Crossbar {
         return Array(UnsafeBufferPointer(start: s, count: rows * cols))
     }
 
-    /// Clears the shadow array without committing it.
-    public func clearShadow() { shadow?.update(repeating: 0, count: rows * cols) }
+    /// Clears the shadow array (and its dirty bits) without committing it.
+    public func clearShadow() {
+        shadow?.update(repeating: 0, count: rows * cols)
+        dirty?.update(repeating: 0, count: rows)
+        allDirty = false
+    }
+
+    /// The dirty bit of each row (deferred mode; empty in immediate mode).
+    public var dirtyRows: [Int32] {
+        guard let d = dirty else { return [] }
+        return (0..<rows).map { allDirty || d[$0] != 0 ? 1 : 0 }
+    }
 
     /// Re-seeds the stochastic-rounding streams as at construction with `seed`.
     public func reseed(_ seed: UInt32) { bank = Crossbar.seededBank(seed) }
@@ -91,7 +101,10 @@ extension Crossbar {
 
     var persistentEntries: [(name: String, values: [Int32])] {
         var out: [(name: String, values: [Int32])] = [("weights", weights)]
-        if shadow != nil { out.append(("shadow", shadowValues)) }
+        if shadow != nil {
+            out.append(("shadow", shadowValues))
+            out.append(("dirty", dirtyRows))
+        }
         out.append(("lfsr", randomState.map { Int32(bitPattern: $0) }))
         return out
     }
@@ -105,6 +118,13 @@ extension Crossbar {
             case "shadow" where shadow != nil:
                 try MemCtl.checkRaw(values, count: rows * cols, format: deltaFormat, what: "shadow", block: self.name)
                 values.withUnsafeBufferPointer { shadow!.update(from: $0.baseAddress!, count: rows * cols) }
+                return
+            case "dirty" where dirty != nil:
+                guard values.count == rows, values.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+                    throw MemoryLoadError(block: self.name, message: "dirty needs \(rows) values of 0 or 1")
+                }
+                for r in 0..<rows { dirty![r] = UInt8(values[r]) }
+                allDirty = false
                 return
             case "lfsr":
                 guard values.count == Crossbar.randomStreams, !values.contains(0) else {

@@ -344,7 +344,7 @@ final class MemoryControlBlocksTests: XCTestCase {
         XCTAssertEqual(x.rounding, .stochastic)
         XCTAssertEqual(x.rowSpike.lanes, 784)
         XCTAssertEqual(x.colCurrent.lanes, 300)
-        XCTAssertEqual(x.storage.map(\.bits), [784 * 300 * 16, 784 * 300 * 24, 512])
+        XCTAssertEqual(x.storage.map(\.bits), [784 * 300 * 16, 784 * 300 * 24, 784, 512])
     }
 
     func testBadParametersAreRejectedWithClearMessages() {

@@ -51,7 +51,8 @@ struct ReferenceCrossbar {
     var shadow: [Int64]
     var bank: ReferenceBank
     var saturations = 0
-    var rowReads = 0, colReads = 0, rowWrites = 0, colWrites = 0, commits = 0
+    var rowReads = 0, colReads = 0, rowWrites = 0, colWrites = 0, commits = 0, commitWords = 0
+    var dirty: [Bool]
 
     init(rows: Int, cols: Int, weight: QFormat, current: QFormat, delta: QFormat, rounding: Rounding, overflow: Overflow,
          readRounding: Rounding = .nearest, deferred: Bool, seed: UInt32, weights: [Int32]) {
@@ -62,6 +63,7 @@ struct ReferenceCrossbar {
         w = weights.map(Int64.init)
         shadow = Array(repeating: 0, count: rows * cols)
         bank = ReferenceBank(seed: seed)
+        dirty = Array(repeating: false, count: rows)
     }
 
     /// rnd(d): the delta alone is rounded to weight LSBs (so nearestEven looks at the parity of
@@ -111,6 +113,7 @@ struct ReferenceCrossbar {
                 let dr = stochastic && !deferred ? bank.draws(cols) : Array(repeating: 0, count: cols)
                 for j in 0..<cols { add(i * cols + j, rd[j], dr[j]) }
                 rowWrites += cols
+                if deferred { dirty[i] = true }
             }
         }
         if learn, let cd = colDelta {
@@ -118,10 +121,12 @@ struct ReferenceCrossbar {
                 let dr = stochastic && !deferred ? bank.draws(rows) : Array(repeating: 0, count: rows)
                 for i in 0..<rows { add(i * cols + j, cd[i], dr[i]) }
                 colWrites += rows
+                if deferred { dirty = Array(repeating: true, count: rows) }
             }
         }
         if deferred && apply {
-            for i in 0..<rows {
+            for i in 0..<rows where dirty[i] {
+                commitWords += cols
                 let dr = stochastic ? bank.draws(cols) : Array(repeating: 0, count: cols)
                 for j in 0..<cols {
                     let a = i * cols + j
@@ -130,6 +135,7 @@ struct ReferenceCrossbar {
                 }
             }
             commits += 1
+            dirty = Array(repeating: false, count: rows)
         }
         return (cc, rc)
     }
