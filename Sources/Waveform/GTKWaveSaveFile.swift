@@ -63,7 +63,7 @@ public struct GTKWaveSaveFile {
         /// Window and pane sizes in pixels.
         public var windowWidth = 1400
         public var windowHeight = 900
-        public var sstWidth = 220
+        public var sstWidth = 276          // what GTKWave 3.3.118 uses at 1400 pixels, whatever is asked
         public var signalsWidth = 260
 
         public init() {}
