@@ -49,7 +49,7 @@ public struct GTKWaveSaveFile {
         public var analogFullScale = false
         /// Signal patterns (`SignalPattern` syntax over `scope.port[lanes]`, where the scope
         /// includes the top scope, e.g. `fixed.hidden.u[0:3]`) of the dumped variables to show;
-        /// nil shows every dumped variable.
+        /// nil shows every dumped variable. Lets a large dump open with a readable selection.
         public var show: [String]? = nil
         /// Clocks visible at start; nil: the whole dump, at most 200 clocks.
         public var visibleClocks: Int? = nil
@@ -120,16 +120,17 @@ public struct GTKWaveSaveFile {
     public let zoom: Double
 
     /// Builds the save file for `variables` (from `VCDWriter.variables`), dumped from `firstClock`
-    /// to `lastClock`. Patterns in `options.show` that select nothing are ignored.
+    /// to `lastClock`. Throws for a malformed pattern in `options.show`; a pattern that selects
+    /// none of the dumped variables is not an error (it may name something this dump left out).
     public init(dumpFile: String, saveFile: String, variables: [VCDVariable], timescale: VCDTimescale,
-                firstClock: Int, lastClock: Int, comment: String = "", options: Options = .init()) {
+                firstClock: Int, lastClock: Int, comment: String = "", options: Options = .init()) throws(WaveformError) {
         self.dumpFile = dumpFile
         self.saveFile = saveFile
         self.comment = comment
         self.options = options
         var shown = variables
-        if let show = options.show, let patterns = try? SignalPattern.parse(show) {
-            shown = GTKWaveSaveFile.filter(variables, patterns)
+        if let show = options.show {
+            shown = GTKWaveSaveFile.filter(variables, try SignalPattern.parse(show))
         }
         for v in shown {
             let trace = GTKWaveSaveFile.trace(for: v, options)

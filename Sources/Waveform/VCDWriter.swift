@@ -446,11 +446,11 @@ public final class VCDWriter: ClockObserver {
         }
     }
 
-    /// The GTKWave save file for this dump (available after the header is written).
-    public func saveFile(options: GTKWaveSaveFile.Options = .init()) -> GTKWaveSaveFile {
+    /// The GTKWave save file for this dump (complete once the header is written).
+    public func saveFile(options: GTKWaveSaveFile.Options = .init()) throws(WaveformError) -> GTKWaveSaveFile {
         let first = firstDumpedClock ?? window?.lowerBound ?? 0
         let last = lastDumpedClock ?? first
-        return GTKWaveSaveFile(dumpFile: VCDWriter.absolute(path), saveFile: VCDWriter.absolute(saveFilePath),
+        return try GTKWaveSaveFile(dumpFile: VCDWriter.absolute(path), saveFile: VCDWriter.absolute(saveFilePath),
                                variables: variables, timescale: timescale,
                                firstClock: first, lastClock: last, comment: "\(version), \(date)", options: options)
     }

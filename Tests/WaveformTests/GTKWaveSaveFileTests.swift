@@ -22,7 +22,7 @@ final class GTKWaveSaveFileTests: XCTestCase {
     ]
 
     func save(_ options: GTKWaveSaveFile.Options = .init()) -> GTKWaveSaveFile {
-        GTKWaveSaveFile(dumpFile: "/w/d.vcd", saveFile: "/w/d.gtkw", variables: Self.variables,
+        try! GTKWaveSaveFile(dumpFile: "/w/d.vcd", saveFile: "/w/d.gtkw", variables: Self.variables,
                         timescale: try! VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 0, lastClock: 99, options: options)
     }
 
@@ -67,6 +67,9 @@ final class GTKWaveSaveFileTests: XCTestCase {
         XCTAssertTrue(text.contains("@1401200\n-top.hidden\n"))
         o.analog = .none
         XCTAssertFalse(save(o).render().contains("@20000"))
+        o.show = ["top.hidden.q[x]"]
+        XCTAssertThrowsError(try GTKWaveSaveFile(dumpFile: "d", saveFile: "s", variables: Self.variables,
+                                                 timescale: VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 0, lastClock: 9, options: o))
     }
 
     /// The zoom GTKWave starts with shows the requested clocks across the wave pane; the formula
@@ -92,7 +95,7 @@ final class GTKWaveSaveFileTests: XCTestCase {
         }
         let dir = try TestFiles.scratch()
         let (vcd, _, _) = try writeTestDesign(to: dir, clocks: 40)
-        let expected = vcd.saveFile().groups.flatMap(\.traces).map(\.name)
+        let expected = try vcd.saveFile().groups.flatMap(\.traces).map(\.name)
         XCTAssertEqual(expected.count, 18)
         let script = dir.appendingPathComponent("probe.tcl")
         try """
