@@ -37,14 +37,14 @@ final class MemoryControlAllocationTests: XCTestCase {
 
     func heapGrowth(update: Crossbar.UpdateMode, rounding: Rounding, clocks: Int) -> (end: Int, midClock: Int) {
         let rows = 784, cols = 300
-        let df = fmt("s1.23")
-        let x = Crossbar(name: "w1", rows: rows, cols: cols, weight: fmt("s1.15"), current: fmt("s6.15"), delta: df,
+        let df = mcFormat("s1.23")
+        let x = Crossbar(name: "w1", rows: rows, cols: cols, weight: mcFormat("s1.15"), current: mcFormat("s6.15"), delta: df,
                          rounding: rounding, update: update, seed: 3)
         let d = MCDriver([("rs", rows, .bit), ("cs", cols, .bit), ("rd", cols, df), ("cd", rows, df), ("learn", 1, .bit), ("apply", 1, .bit)])
         let sim = try! Simulator(blocks: [d, x], connections: [
             Connection(d["rs"], x.rowSpike), Connection(d["cs"], x.colSpike), Connection(d["rd"], x.rowDelta),
             Connection(d["cd"], x.colDelta), Connection(d["learn"], x.learn), Connection(d["apply"], x.apply)])
-        var rng = TestRNG(1)
+        var rng = MCRandom(1)
         try! x.load(weights: (0..<rows * cols).map { _ in Int32(rng.int(-3000...3000)) })
         // 64 precomputed spike patterns: ~60 of 784 rows, ~2 of 300 columns per clock.
         let patterns: [[Int32]] = (0..<64).map { _ in (0..<rows).map { _ in rng.bit(60.0 / 784) ? 1 : 0 } }

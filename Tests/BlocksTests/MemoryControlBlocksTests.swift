@@ -9,9 +9,9 @@ final class MemoryControlBlocksTests: XCTestCase {
 
     func makeBias(lanes: Int, weight: String, delta: String, rounding: Rounding = .nearest, overflow: Overflow = .saturate,
                   update: Crossbar.UpdateMode = .immediate, seed: UInt32 = 3) -> (Bias, MCDriver, Simulator) {
-        let b = Bias(name: "b", lanes: lanes, weight: fmt(weight), delta: fmt(delta), rounding: rounding, overflow: overflow,
+        let b = Bias(name: "b", lanes: lanes, weight: mcFormat(weight), delta: mcFormat(delta), rounding: rounding, overflow: overflow,
                      update: update, seed: seed)
-        let d = MCDriver([("delta", lanes, fmt(delta)), ("learn", 1, .bit), ("apply", 1, .bit)])
+        let d = MCDriver([("delta", lanes, mcFormat(delta)), ("learn", 1, .bit), ("apply", 1, .bit)])
         let sim = try! Simulator(blocks: [d, b], connections: [Connection(d["delta"], b.delta), Connection(d["learn"], b.learn),
                                                                Connection(d["apply"], b.apply)])
         return (b, d, sim)
@@ -21,9 +21,9 @@ final class MemoryControlBlocksTests: XCTestCase {
         for (w, dl) in [("s2.14", "s1.23"), ("s1.3", "s1.7"), ("u1.6", "s2.9")] {
             for r in Rounding.allCases {
                 for o in Overflow.allCases {
-                    let wf = fmt(w), df = fmt(dl)
+                    let wf = mcFormat(w), df = mcFormat(dl)
                     let (b, d, sim) = makeBias(lanes: 7, weight: w, delta: dl, rounding: r, overflow: o, seed: 11)
-                    var rng = TestRNG(5)
+                    var rng = MCRandom(5)
                     var ref = (0..<7).map { _ in Int64(rng.raw(wf)) }
                     try! b.load(values: ref.map { Int32($0) })
                     var lfsr = LFSR32(seed: referenceStreamSeed(11, 0))
@@ -92,7 +92,7 @@ final class MemoryControlBlocksTests: XCTestCase {
         XCTAssertEqual(try b.load(values: [0.5, -3.0]), 1)
         XCTAssertEqual(b.values, [64, -128])
         XCTAssertEqual(b.realValues, [0.5, -1])
-        let c = Bias(name: "c", lanes: 2, weight: fmt("s1.7"), delta: fmt("s1.9"), rounding: .stochastic, update: .deferred, seed: 77)
+        let c = Bias(name: "c", lanes: 2, weight: mcFormat("s1.7"), delta: mcFormat("s1.9"), rounding: .stochastic, update: .deferred, seed: 77)
         for e in b.persistentState { try c.restorePersistentState(name: e.name, values: e.values) }
         XCTAssertEqual(c.values, b.values)
         XCTAssertEqual(c.randomState, b.randomState)
@@ -103,7 +103,7 @@ final class MemoryControlBlocksTests: XCTestCase {
 
     func testPixelEncoderValues() {
         for (f, gain) in [("s2.14", 1.0), ("u1.7", 1.0), ("s4.4", 3.0), ("s2.10", 0.37)] {
-            let format = fmt(f)
+            let format = mcFormat(f)
             let e = PixelEncoder(name: "px", lanes: 256, current: format, gain: gain)
             e.load(pixels: (0..<256).map { UInt8($0) })
             for p in 0..<256 {
@@ -113,7 +113,7 @@ final class MemoryControlBlocksTests: XCTestCase {
             }
             XCTAssertEqual(e.saturations, 0)
         }
-        let e = PixelEncoder(name: "px", lanes: 3, current: fmt("s2.14"))
+        let e = PixelEncoder(name: "px", lanes: 3, current: mcFormat("s2.14"))
         e.load(pixels: [0, 255, 128])
         XCTAssertEqual(e.current.values, [0, 16384, 8224])   // 128/255 * 16384 = 8224.1
         XCTAssertEqual(e.pixels, [0, 255, 128])
@@ -125,7 +125,7 @@ final class MemoryControlBlocksTests: XCTestCase {
         e.load(pixels: [255, 0, 1])
         XCTAssertEqual(e.current.values, [16384, 0, 64])
         // A ROM entry that saturates counts once per lane loaded with it.
-        let s = PixelEncoder(name: "s", lanes: 2, current: fmt("s1.7"), gain: 1)
+        let s = PixelEncoder(name: "s", lanes: 2, current: mcFormat("s1.7"), gain: 1)
         s.load(pixels: [255, 255])
         XCTAssertEqual(s.current.values, [127, 127])
         XCTAssertEqual(s.saturations, 2)
@@ -138,9 +138,9 @@ final class MemoryControlBlocksTests: XCTestCase {
 
     func makeNudge(lanes: Int = 3, v: String = "s4.8", current: String = "s4.12", beta: Double = 0.5, gamma: Double = 0.1,
                    fMax: Double = 0.5, window: Int = 50, threshold: Double = 0.01) -> (NudgeUnit, MCDriver, Simulator) {
-        let n = NudgeUnit(name: "n", lanes: lanes, v: fmt(v), current: fmt(current), count: fmt("u8.0"), beta: beta, gammaLI: gamma,
+        let n = NudgeUnit(name: "n", lanes: lanes, v: mcFormat(v), current: mcFormat(current), count: mcFormat("u8.0"), beta: beta, gammaLI: gamma,
                           fMax: fMax, window: window, threshold: threshold)
-        let d = MCDriver([("v", lanes, fmt(v)), ("en", 1, .bit), ("count", lanes, fmt("u8.0"))])
+        let d = MCDriver([("v", lanes, mcFormat(v)), ("en", 1, .bit), ("count", lanes, mcFormat("u8.0"))])
         let sim = try! Simulator(blocks: [d, n], connections: [Connection(d["v"], n.v), Connection(d["en"], n.enable),
                                                                Connection(d["count"], n.count)])
         return (n, d, sim)
@@ -325,7 +325,7 @@ final class MemoryControlBlocksTests: XCTestCase {
             "crossbar": ["rows": .int(4), "cols": .int(3)],
             "bias": ["lanes": .int(3)],
             "pixel_encoder": ["lanes": .int(784)],
-            "nudge": ["lanes": .int(10), "v": .format(fmt("s4.10")), "current": .format(fmt("s2.12")), "beta": .real(0.1),
+            "nudge": ["lanes": .int(10), "v": .format(mcFormat("s4.10")), "current": .format(mcFormat("s2.12")), "beta": .real(0.1),
                       "gamma_li": .real(0.1), "window": .int(50)],
             "phase_controller": [:],
             "lfsr": ["lanes": .int(8), "seed": .int(0xFFFF_FFFF)],
@@ -361,20 +361,20 @@ final class MemoryControlBlocksTests: XCTestCase {
         }
         rejects("crossbar", ["rows": .int(0), "cols": .int(3)], "rows", "out of range")
         rejects("crossbar", ["rows": .int(100_000), "cols": .int(100_000)], "cols", "exceeds")
-        rejects("crossbar", ["rows": .int(2), "cols": .int(2), "rounding": .word("stochastic"), "delta": .format(fmt("s1.15"))],
+        rejects("crossbar", ["rows": .int(2), "cols": .int(2), "rounding": .word("stochastic"), "delta": .format(mcFormat("s1.15"))],
                 "rounding", "more fraction bits")
         rejects("crossbar", ["rows": .int(2), "cols": .int(2), "read_rounding": .word("stochastic")], "read_rounding", "not one of")
         rejects("crossbar", ["rows": .int(2), "cols": .int(2), "update": .word("later")], "update", "not one of")
         rejects("crossbar", ["rows": .int(2), "cols": .int(2), "colour": .int(1)], "colour", "unknown")
-        rejects("bias", ["lanes": .int(2), "rounding": .word("stochastic"), "weight": .format(fmt("s4.12")), "delta": .format(fmt("s4.12"))],
+        rejects("bias", ["lanes": .int(2), "rounding": .word("stochastic"), "weight": .format(mcFormat("s4.12")), "delta": .format(mcFormat("s4.12"))],
                 "rounding", "more fraction bits")
-        rejects("pixel_encoder", ["lanes": .int(4), "current": .format(fmt("s1.7")), "gain": .real(1)], "gain", "saturate")
-        rejects("pixel_encoder", ["lanes": .int(4), "current": .format(fmt("u2.6")), "gain": .real(-1)], "gain", "outside")
-        rejects("nudge", ["lanes": .int(10), "v": .format(fmt("s4.10")), "current": .format(fmt("u2.12")), "beta": .real(0.1),
+        rejects("pixel_encoder", ["lanes": .int(4), "current": .format(mcFormat("s1.7")), "gain": .real(1)], "gain", "saturate")
+        rejects("pixel_encoder", ["lanes": .int(4), "current": .format(mcFormat("u2.6")), "gain": .real(-1)], "gain", "outside")
+        rejects("nudge", ["lanes": .int(10), "v": .format(mcFormat("s4.10")), "current": .format(mcFormat("u2.12")), "beta": .real(0.1),
                           "gamma_li": .real(0.1), "window": .int(50)], "current", "unsigned")
-        rejects("nudge", ["lanes": .int(10), "v": .format(fmt("s4.10")), "current": .format(fmt("s2.12")), "beta": .real(0.1),
+        rejects("nudge", ["lanes": .int(10), "v": .format(mcFormat("s4.10")), "current": .format(mcFormat("s2.12")), "beta": .real(0.1),
                           "gamma_li": .real(0.1), "window": .int(50), "coef_frac": .int(2)], "coef_frac", "rounds to 0")
-        rejects("nudge", ["lanes": .int(10), "v": .format(fmt("s4.10")), "current": .format(fmt("s2.12")), "beta": .real(0.1),
+        rejects("nudge", ["lanes": .int(10), "v": .format(mcFormat("s4.10")), "current": .format(mcFormat("s2.12")), "beta": .real(0.1),
                           "window": .int(50)], "gamma_li", "missing")
         rejects("phase_controller", ["t_free": .int(100), "readout_from": .int(50), "readout_to": .int(101)], "readout_to", "beyond")
         rejects("phase_controller", ["readout_from": .int(60), "readout_to": .int(60)], "readout_from", "empty")

@@ -26,9 +26,9 @@ final class MemoryControlCrossbarTests: XCTestCase {
     func makeBench(rows: Int, cols: Int, weight: String, current: String, delta: String, rounding: Rounding = .nearest,
                    overflow: Overflow = .saturate, readRounding: Rounding = .nearest, update: Crossbar.UpdateMode = .immediate,
                    seed: UInt32 = 5, connectColumns: Bool = true) -> Bench {
-        let x = Crossbar(name: "x", rows: rows, cols: cols, weight: fmt(weight), current: fmt(current), delta: fmt(delta),
+        let x = Crossbar(name: "x", rows: rows, cols: cols, weight: mcFormat(weight), current: mcFormat(current), delta: mcFormat(delta),
                          rounding: rounding, overflow: overflow, readRounding: readRounding, update: update, seed: seed)
-        let d = MCDriver([("rs", rows, .bit), ("cs", cols, .bit), ("rd", cols, fmt(delta)), ("cd", rows, fmt(delta)),
+        let d = MCDriver([("rs", rows, .bit), ("cs", cols, .bit), ("rd", cols, mcFormat(delta)), ("cd", rows, mcFormat(delta)),
                           ("learn", 1, .bit), ("apply", 1, .bit)])
         var wires = [Connection(d["rs"], x.rowSpike), Connection(d["rd"], x.rowDelta), Connection(d["learn"], x.learn),
                      Connection(d["apply"], x.apply)]
@@ -45,11 +45,11 @@ final class MemoryControlCrossbarTests: XCTestCase {
                              deltaRange: ClosedRange<Int64>? = nil, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
         let b = makeBench(rows: rows, cols: cols, weight: weight, current: current, delta: delta, rounding: rounding,
                           overflow: overflow, readRounding: readRounding, update: update, seed: 9)
-        var rng = TestRNG(seed)
-        let wf = fmt(weight), df = fmt(delta)
+        var rng = MCRandom(seed)
+        let wf = mcFormat(weight), df = mcFormat(delta)
         let w0 = (0..<rows * cols).map { _ in rng.raw(wf) }
         try! b.xbar.load(weights: w0)
-        var ref = ReferenceCrossbar(rows: rows, cols: cols, weight: wf, current: fmt(current), delta: df, rounding: rounding,
+        var ref = ReferenceCrossbar(rows: rows, cols: cols, weight: wf, current: mcFormat(current), delta: df, rounding: rounding,
                                     overflow: overflow, readRounding: readRounding, deferred: update == .deferred, seed: 9, weights: w0)
         let dr = deltaRange ?? (df.minRaw...df.maxRaw)
         let probe = CurrentProbe(b.xbar)
@@ -90,8 +90,8 @@ final class MemoryControlCrossbarTests: XCTestCase {
     func testRowAndColumnReadsAreExactSums() {
         // Wide current: no rounding or saturation, so outputs are the plain integer sums.
         let b = makeBench(rows: 37, cols: 23, weight: "s1.15", current: "s8.15", delta: "s1.23")
-        var rng = TestRNG(1)
-        let w = (0..<37 * 23).map { _ in rng.raw(fmt("s1.15")) }
+        var rng = MCRandom(1)
+        let w = (0..<37 * 23).map { _ in rng.raw(mcFormat("s1.15")) }
         try! b.xbar.load(weights: w)
         for _ in 0..<50 {
             let rs = (0..<37).map { _ in rng.bit(0.2) }, cs = (0..<23).map { _ in rng.bit(0.3) }
@@ -140,7 +140,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
         ]
         var seed: UInt64 = 10
         for (w, c, d) in formats {
-            for r in Rounding.allCases where !(r == .stochastic && fmt(d).fracBits <= fmt(w).fracBits) {
+            for r in Rounding.allCases where !(r == .stochastic && mcFormat(d).fracBits <= mcFormat(w).fracBits) {
                 for o in Overflow.allCases {
                     seed += 1
                     runAgainstReference(rows: 11, cols: 17, weight: w, current: c, delta: d, rounding: r, overflow: o,
@@ -155,7 +155,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
                                                    ("s2.6", "s4.6", "s32.0"), ("u2.6", "u4.6", "u31.0")]
         var seed: UInt64 = 100
         for (w, c, d) in formats {
-            for r in Rounding.allCases where !(r == .stochastic && fmt(d).fracBits <= fmt(w).fracBits) {
+            for r in Rounding.allCases where !(r == .stochastic && mcFormat(d).fracBits <= mcFormat(w).fracBits) {
                 for o in Overflow.allCases {
                     seed += 1
                     runAgainstReference(rows: 9, cols: 21, weight: w, current: c, delta: d, rounding: r, overflow: o,
@@ -167,7 +167,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
 
     func testUpdatesSaturateAtFormatBounds() {
         for (w, d) in [("s1.3", "s1.7"), ("s1.15", "s1.23"), ("u1.4", "s2.8"), ("s4.0", "s8.4")] {
-            let wf = fmt(w), df = fmt(d)
+            let wf = mcFormat(w), df = mcFormat(d)
             let b = makeBench(rows: 2, cols: 3, weight: w, current: "s8.8", delta: d)
             try! b.xbar.load(weights: [Int32(wf.maxRaw), Int32(wf.maxRaw - 1), 0, Int32(wf.minRaw), Int32(wf.minRaw + 1), 0])
             let big = Int32(df.maxRaw), small = Int32(df.minRaw)
@@ -258,7 +258,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
 
     func testImmediateFinalWeightsEqualSumOfRoundedIncrements() {
         let b = makeBench(rows: 4, cols: 5, weight: "s4.6", current: "s8.6", delta: "s2.12", rounding: .nearestEven)
-        var rng = TestRNG(77)
+        var rng = MCRandom(77)
         var expected = [Int64](repeating: 0, count: 20)
         b.drv.set("learn", 1)
         for _ in 0..<300 {
@@ -311,7 +311,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
     }
 
     func testRandomBankIsSixteenLFSR32Streams() {
-        let x = Crossbar(name: "x", rows: 1, cols: 40, weight: fmt("s4.4"), current: fmt("s8.4"), delta: fmt("s4.8"),
+        let x = Crossbar(name: "x", rows: 1, cols: 40, weight: mcFormat("s4.4"), current: mcFormat("s8.4"), delta: mcFormat("s4.8"),
                          rounding: .stochastic, seed: 31)
         var ref = ReferenceBank(seed: 31)
         XCTAssertEqual(x.randomState, ref.streams.map(\.state))
@@ -365,7 +365,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
     }
 
     func testUnconnectedPortsReadZero() {
-        let x = Crossbar(name: "x", rows: 3, cols: 2, weight: fmt("s4.4"), current: fmt("s8.4"), delta: fmt("s4.4"))
+        let x = Crossbar(name: "x", rows: 3, cols: 2, weight: mcFormat("s4.4"), current: mcFormat("s8.4"), delta: mcFormat("s4.4"))
         let sim = try! Simulator(blocks: [x], connections: [])
         try! x.load(weights: [1, 2, 3, 4, 5, 6])
         sim.run(3)
@@ -381,9 +381,9 @@ final class MemoryControlCrossbarTests: XCTestCase {
                       seed: 21, connectColumns: false)
         }
         let a = bench(), b = bench()
-        var rng = TestRNG(8)
+        var rng = MCRandom(8)
         try a.xbar.load(weights: (0..<240).map { _ in Int32(rng.int(-100...100)) })
-        func stimulus(_ benches: [Bench], clock t: Int, _ rng: inout TestRNG) {
+        func stimulus(_ benches: [Bench], clock t: Int, _ rng: inout MCRandom) {
             let rs: [Int32] = (0..<12).map { _ in rng.bit(0.2) ? 1 : 0 }
             let rd: [Int32] = (0..<20).map { _ in Int32(rng.int(-3000...3000)) }
             for x in benches {
@@ -404,7 +404,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
     }
 
     func testHostLoadReadAndPersistentState() throws {
-        let x = Crossbar(name: "x", rows: 2, cols: 2, weight: fmt("s1.7"), current: fmt("s4.7"), delta: fmt("s1.9"),
+        let x = Crossbar(name: "x", rows: 2, cols: 2, weight: mcFormat("s1.7"), current: mcFormat("s4.7"), delta: mcFormat("s1.9"),
                          rounding: .stochastic, update: .deferred)
         XCTAssertThrowsError(try x.load(weights: [1, 2, 3]))
         XCTAssertThrowsError(try x.load(weights: [1, 2, 3, 128]))
@@ -417,7 +417,7 @@ final class MemoryControlCrossbarTests: XCTestCase {
         XCTAssertEqual(x.realWeights, [0.5, -0.25, 127.0 / 128, -1])
         let state = x.persistentState
         XCTAssertEqual(state.map(\.name), ["weights", "shadow", "dirty", "lfsr"])
-        let y = Crossbar(name: "y", rows: 2, cols: 2, weight: fmt("s1.7"), current: fmt("s4.7"), delta: fmt("s1.9"),
+        let y = Crossbar(name: "y", rows: 2, cols: 2, weight: mcFormat("s1.7"), current: mcFormat("s4.7"), delta: mcFormat("s1.9"),
                          rounding: .stochastic, update: .deferred, seed: 99)
         for e in state { try y.restorePersistentState(name: e.name, values: e.values) }
         XCTAssertEqual(y.weights, x.weights)

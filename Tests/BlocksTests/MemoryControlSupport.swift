@@ -14,7 +14,7 @@ final class MCDriver: Block {
     func set(_ n: String, _ v: Int32) { self[n].pointer[0] = v }
 }
 
-func fmt(_ s: String) -> QFormat { try! QFormat.parse(s) }
+func mcFormat(_ s: String) -> QFormat { try! QFormat.parse(s) }
 
 /// The documented stream seed (MurmurHash3 fmix32 of seed + 0x9E3779B9 * (k + 1)), re-derived here.
 func referenceStreamSeed(_ seed: UInt32, _ k: Int) -> UInt32 {
@@ -142,7 +142,7 @@ struct ReferenceCrossbar {
 }
 
 /// A deterministic PRNG for test stimulus (SplitMix64).
-struct TestRNG {
+struct MCRandom {
     var s: UInt64
     init(_ seed: UInt64) { s = seed }
     mutating func next() -> UInt64 {

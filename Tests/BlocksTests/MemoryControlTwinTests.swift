@@ -17,13 +17,13 @@ final class MemoryControlTwinTests: XCTestCase {
     /// of the bounds of the words it adds. No saturation occurs (checked).
     func crossbarTwin(weightFrac f: Int, update: Crossbar.UpdateMode) -> (maxWeightError: Double, maxCurrentError: Double) {
         let rows = 24, cols = 16
-        let wf = fmt("s3.\(f)"), df = fmt("s3.\(f + 6)"), cf = fmt("s8.\(f)")
+        let wf = mcFormat("s3.\(f)"), df = mcFormat("s3.\(f + 6)"), cf = mcFormat("s8.\(f)")
         let x = Crossbar(name: "x", rows: rows, cols: cols, weight: wf, current: cf, delta: df, rounding: .nearest, update: update)
         let d = MCDriver([("rs", rows, .bit), ("cs", cols, .bit), ("rd", cols, df), ("cd", rows, df), ("learn", 1, .bit), ("apply", 1, .bit)])
         let sim = try! Simulator(blocks: [d, x], connections: [
             Connection(d["rs"], x.rowSpike), Connection(d["cs"], x.colSpike), Connection(d["rd"], x.rowDelta),
             Connection(d["cd"], x.colDelta), Connection(d["learn"], x.learn), Connection(d["apply"], x.apply)])
-        var rng = TestRNG(2024)
+        var rng = MCRandom(2024)
         var w = (0..<rows * cols).map { _ in (rng.unit() - 0.5) * 0.5 }           // float twin weights
         try! x.load(weights: w, rounding: .nearest)
         w = x.realWeights                                                          // same start
@@ -97,7 +97,7 @@ final class MemoryControlTwinTests: XCTestCase {
         let coarse = crossbarTwin(weightFrac: 8, update: .deferred)
         let fine = crossbarTwin(weightFrac: 12, update: .deferred)
         // One rounding per word per commit (100 commits): at most 50 LSB; the shadow itself is exact.
-        XCTAssertLessThanOrEqual(coarse.maxWeightError, 50 * fmt("s3.8").lsb)
+        XCTAssertLessThanOrEqual(coarse.maxWeightError, 50 * mcFormat("s3.8").lsb)
         XCTAssertLessThan(fine.maxWeightError, coarse.maxWeightError / 4)
     }
 
@@ -106,12 +106,12 @@ final class MemoryControlTwinTests: XCTestCase {
     /// Bound: 1/2 LSB per rounding (nearest), k roundings so far: |b_fixed - b_float| <= k/2 LSB.
     func biasTwin(frac f: Int, update: Crossbar.UpdateMode) -> Double {
         let lanes = 8
-        let wf = fmt("s4.\(f)"), df = fmt("s4.\(f + 8)")
+        let wf = mcFormat("s4.\(f)"), df = mcFormat("s4.\(f + 8)")
         let b = Bias(name: "b", lanes: lanes, weight: wf, delta: df, rounding: .nearest, update: update)
         let d = MCDriver([("delta", lanes, df), ("learn", 1, .bit), ("apply", 1, .bit)])
         let sim = try! Simulator(blocks: [d, b], connections: [Connection(d["delta"], b.delta), Connection(d["learn"], b.learn),
                                                                Connection(d["apply"], b.apply)])
-        var rng = TestRNG(99)
+        var rng = MCRandom(99)
         var v = [Double](repeating: 0, count: lanes), pending = v
         var rounds = 0.0, maxErr = 0.0
         var violations = 0
@@ -150,10 +150,10 @@ final class MemoryControlTwinTests: XCTestCase {
     func testPixelEncoderFloatTwin() {
         var maxErr: [Double] = []
         for f in ["s2.6", "s2.10", "s2.14"] {
-            let format = fmt(f), gain = 1.3, lanes = 16
+            let format = mcFormat(f), gain = 1.3, lanes = 16
             let e = PixelEncoder(name: "px", lanes: lanes, current: format, gain: gain)
             let sim = try! Simulator(blocks: [e], connections: [])
-            var rng = TestRNG(7)
+            var rng = MCRandom(7)
             var m = 0.0, violations = 0
             var pixels = [UInt8](repeating: 0, count: lanes)
             for t in 0..<Self.clocks {
@@ -184,15 +184,15 @@ final class MemoryControlTwinTests: XCTestCase {
         var maxErr: [Double] = []
         for (vf, cf) in [("s6.8", "s4.8"), ("s6.14", "s4.14")] {
             let lanes = 10, beta = 0.5, gamma = 0.1, fMax = 0.5, window = 50, threshold = 0.05
-            let v = fmt(vf), c = fmt(cf)
-            let n = NudgeUnit(name: "n", lanes: lanes, v: v, current: c, count: fmt("u8.0"), beta: beta, gammaLI: gamma, fMax: fMax,
+            let v = mcFormat(vf), c = mcFormat(cf)
+            let n = NudgeUnit(name: "n", lanes: lanes, v: v, current: c, count: mcFormat("u8.0"), beta: beta, gammaLI: gamma, fMax: fMax,
                               window: window, threshold: threshold)
-            let d = MCDriver([("v", lanes, v), ("en", 1, .bit), ("count", lanes, fmt("u8.0"))])
+            let d = MCDriver([("v", lanes, v), ("en", 1, .bit), ("count", lanes, mcFormat("u8.0"))])
             let sim = try! Simulator(blocks: [d, n], connections: [Connection(d["v"], n.v), Connection(d["en"], n.enable),
                                                                    Connection(d["count"], n.count)])
             let probe = NudgeProbe(n)
             sim.attach(probe)
-            var rng = TestRNG(31)
+            var rng = MCRandom(31)
             var m = 0.0
             var skips = 0, violations = 0, skipMismatches = 0
             for t in 0..<Self.clocks {
