@@ -283,14 +283,16 @@ public final class Crossbar: Block {
         var found = 0
         var i = 0
         let raw = UnsafeRawPointer(s)
+        let laneBits = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
         while i &+ 8 <= n {
             let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Int32>.self)
             if v != SIMD8<Int32>() {
-                var k = i
-                while k < i &+ 8 {
-                    list[found] = Int32(truncatingIfNeeded: k)
-                    found &+= s[k] != 0 ? 1 : 0
-                    k &+= 1
+                // One bit per non-zero lane, then the set bits in increasing order.
+                var bits = UInt32(truncatingIfNeeded: SIMD8<Int32>().replacing(with: laneBits, where: v .!= 0).wrappedSum())
+                while bits != 0 {
+                    list[found] = Int32(truncatingIfNeeded: i &+ bits.trailingZeroBitCount)
+                    found &+= 1
+                    bits &= bits &- 1
                 }
             }
             i &+= 8
