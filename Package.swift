@@ -22,7 +22,7 @@ let package = Package(
         .executableTarget(name: "eqspike", dependencies: ["EqSpike", "GoldenModel"], swiftSettings: optimise),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
-        .testTarget(name: "WaveformTests", dependencies: ["Waveform"]),
+        .testTarget(name: "WaveformTests", dependencies: ["Waveform"], exclude: ["Golden"]),
         .testTarget(name: "NetlistTests", dependencies: ["Netlist", "Blocks"]),
         .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),

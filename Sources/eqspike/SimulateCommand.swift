@@ -1,4 +1,68 @@
-/// `eqspike simulate`: written once the Waveform module's API is in.
+import Foundation
+import EqSpike
+import Netlist
+import Waveform
+
+/// `eqspike simulate`: run images through the chip and dump a VCD plus a GTKWave save file.
 enum SimulateCommand {
-    static func run(_ args: ArraySlice<String>) throws { throw CLIError.failed("simulate: not built yet") }
+    static func run(_ args: ArraySlice<String>) throws {
+        let o = try Options(args, valued: ["data", "weights", "images", "vcd", "signals", "from", "to", "set", "seed"],
+                            booleans: ["learn"])
+        let path = try o.positional("netlist file")
+        guard let vcd = o.string("vcd") else { throw CLIError.usage("simulate needs --vcd FILE") }
+        let images = try o.int("images", range: 1...1_000_000) ?? 1
+        let chip = try Setup.chip(path, overrides: o.all("set"))
+        if let w = o.string("weights") {
+            try Setup.loadWeights(w, into: chip)
+        } else {
+            let seed = try o.int("seed", range: 0...Int(Int32.max)).map(UInt64.init) ?? chip.settings.seed
+            try chip.initialiseMemories(seed: seed)
+        }
+        let data = try Setup.data(o.string("data"))
+        let patterns: [String]
+        if let s = o.string("signals") {
+            patterns = splitPatterns(s)
+        } else if !chip.design.probes.isEmpty {
+            patterns = chip.design.probes.map { p in "\(p.port.owner.name).\(p.port.name)[\(p.lanes.lowerBound):\(p.lanes.upperBound - 1)]" }
+        } else {
+            patterns = ["*"]
+        }
+        let from = try o.int("from", range: 0...Int.max)
+        let to = try o.int("to", range: 0...Int.max)
+        if let f = from, let t = to, t < f { throw CLIError.usage("--to (\(t)) is before --from (\(f))") }
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: vcd).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        let writer = try VCDWriter(path: vcd, clockPeriodSeconds: chip.design.clock.periodSeconds,
+                                   version: "eqspike \(version) simulate \(path)")
+        let added = try writer.addSignals(from: chip.simulator, patterns: patterns)
+        if from != nil || to != nil { writer.window = (from ?? 0)...(to ?? Int.max) }
+        chip.simulator.attach(writer)
+        let learn = o.flag("learn")
+        var correct = 0
+        let n = min(images, data.test.count)
+        for i in 0..<n {
+            let r = data.test.withImage(i) { chip.present(pixels: $0, label: Int(data.test.labels[i]), train: learn) }
+            if r.correct { correct += 1 }
+            print("image \(i): label \(r.label) predicted \(r.prediction) counts \(r.counts) first spike \(r.firstSpikeClass)@\(r.firstSpikeClock)\(r.nudged ? " nudged" : "") (\(r.clocks) clocks)")
+        }
+        chip.simulator.detach(writer)
+        try writer.finish()
+        print("\(added) signals, \(writer.bytesWritten) bytes: \(vcd)")
+        print("GTKWave save file: \(writer.saveFilePath)   open with: gtkwave \(vcd) \(writer.saveFilePath)")
+    }
+
+    /// Splits a comma-separated pattern list, keeping commas inside [...] and {...}.
+    static func splitPatterns(_ s: String) -> [String] {
+        var out: [String] = [], cur = "", depth = 0
+        for ch in s {
+            if ch == "[" || ch == "{" { depth += 1 }
+            if ch == "]" || ch == "}" { depth -= 1 }
+            if ch == "," && depth == 0 {
+                if !cur.isEmpty { out.append(cur) }
+                cur = ""
+            } else { cur.append(ch) }
+        }
+        if !cur.isEmpty { out.append(cur) }
+        return out.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
 }
