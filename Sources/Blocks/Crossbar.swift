@@ -88,19 +88,19 @@ public final class Crossbar: Block {
     let w: UnsafeMutablePointer<Int32>
     let shadow: UnsafeMutablePointer<Int32>?
     let dirty: UnsafeMutablePointer<UInt8>?     // deferred: a dirty bit per row
-    var allDirty = false                         // a column update dirtied every row
+    @exclusivity(unchecked) var allDirty = false                         // a column update dirtied every row
     // Read scratch.
     let rowList: UnsafeMutablePointer<Int32>
     let colList: UnsafeMutablePointer<Int32>
-    var rowCount = 0
-    var colCount = 0
+    @exclusivity(unchecked) var rowCount = 0
+    @exclusivity(unchecked) var colCount = 0
     let acc32: UnsafeMutablePointer<Int32>
     let acc64: UnsafeMutablePointer<Int64>
     let rowSum32: Bool          // col_current sums (up to `rows` terms) fit Int32
     // Pending update requests (captured in evaluate, applied in commit).
-    var pendingRows = 0         // rows of rowList to update (0: none)
-    var pendingCols = 0
-    var pendingApply = false
+    @exclusivity(unchecked) var pendingRows = 0         // rows of rowList to update (0: none)
+    @exclusivity(unchecked) var pendingCols = 0
+    @exclusivity(unchecked) var pendingApply = false
     let rowDeltaCopy: UnsafeMutablePointer<Int32>   // cols: raw row_delta (deferred / wide path)
     let colDeltaCopy: UnsafeMutablePointer<Int32>   // rows
     let rowInc: UnsafeMutablePointer<Int32>         // cols: prepared increments (fast path)
@@ -108,7 +108,7 @@ public final class Crossbar: Block {
     let colInc: UnsafeMutablePointer<Int32>         // rows
     let colRem: UnsafeMutablePointer<Int32>
     let draws: UnsafeMutablePointer<Int32>          // max(rows, cols) rounded up to 16
-    var bank: SIMD16<UInt32>
+    @exclusivity(unchecked) var bank: SIMD16<UInt32>
     let plan: XbarKernel.UpdatePlan
     /// Updates of weights run in Int32 (weight width <= 28); else the exact Int64 reference.
     let fastWeights: Bool
@@ -116,12 +116,12 @@ public final class Crossbar: Block {
     let fastShadow: Bool
     let deltaShift: Int
 
-    public private(set) var rowReads = 0
-    public private(set) var colReads = 0
-    public private(set) var rowWrites = 0
-    public private(set) var colWrites = 0
-    public private(set) var shadowCommits = 0
-    public private(set) var commitWrites = 0
+    @exclusivity(unchecked) public private(set) var rowReads = 0
+    @exclusivity(unchecked) public private(set) var colReads = 0
+    @exclusivity(unchecked) public private(set) var rowWrites = 0
+    @exclusivity(unchecked) public private(set) var colWrites = 0
+    @exclusivity(unchecked) public private(set) var shadowCommits = 0
+    @exclusivity(unchecked) public private(set) var commitWrites = 0
 
     public init(name: String, rows: Int, cols: Int, weight: QFormat, current: QFormat, delta: QFormat,
                 rounding: Rounding = .nearest, overflow: Overflow = .saturate, readRounding: Rounding = .nearest,
@@ -323,7 +323,7 @@ public final class Crossbar: Block {
             for k in 0..<pendingRows {
                 let r = Int(rowList[k])
                 if let s = shadow {
-                    addToShadow(s + r &* cols, stride: 1, rowDeltaCopy, count: cols)
+                    sat &+= addToShadow(s + r &* cols, stride: 1, rowDeltaCopy, count: cols)
                     dirty![r] = 1
                 } else {
                     let word = w + r &* cols
@@ -344,7 +344,7 @@ public final class Crossbar: Block {
             for k in 0..<pendingCols {
                 let c = Int(colList[k])
                 if let s = shadow {
-                    addToShadow(s + c, stride: cols, colDeltaCopy, count: rows)
+                    sat &+= addToShadow(s + c, stride: cols, colDeltaCopy, count: rows)
                     allDirty = true
                 } else {
                     if stochastic { fillDraws(rows) }
@@ -382,12 +382,11 @@ public final class Crossbar: Block {
         bank = b
     }
 
-    /// Deferred mode: S = clamp(S + d) in the delta format.
+    /// Deferred mode: S = clamp(S + d) in the delta format. Returns the saturations.
     @inline(__always)
-    private func addToShadow(_ s: UnsafeMutablePointer<Int32>, stride: Int, _ d: UnsafePointer<Int32>, count n: Int) {
+    private func addToShadow(_ s: UnsafeMutablePointer<Int32>, stride: Int, _ d: UnsafePointer<Int32>, count n: Int) -> Int {
         if stride == 1 && fastShadow {
-            saturations &+= XbarKernel.accumulate(s, d, count: n, lo: Int32(deltaFormat.minRaw), hi: Int32(deltaFormat.maxRaw))
-            return
+            return XbarKernel.accumulate(s, d, count: n, lo: Int32(deltaFormat.minRaw), hi: Int32(deltaFormat.maxRaw))
         }
         var sat = 0
         for i in 0..<n {
@@ -395,7 +394,7 @@ public final class Crossbar: Block {
             a.pointee = Int32(truncatingIfNeeded: Fixed.applyOverflow(Int64(a.pointee) + Int64(d[i]), format: deltaFormat,
                                                                       mode: .saturate, saturations: &sat))
         }
-        saturations &+= sat
+        return sat
     }
 
     /// The exact reference update (weights wider than 28 bits): W = fitw(W + rnd(d)) per word.
