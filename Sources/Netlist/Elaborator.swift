@@ -199,15 +199,24 @@ final class Elaborator {
             sink.error(d.type.location, "\(type.name) '\(n)' needs parameter '\(s.name)' (\(s.kind.wanted))")
             ok = false
         }
-        guard ok else { failedBlocks.insert(n); return }
-        let parameters: BlockParameters
-        do {
-            parameters = try BlockParameters(given, specs: type.parameters)
-        } catch {
-            sink.error(argumentLocations[error.parameter] ?? d.type.location, "\(type.name) \(error)")
-            failedBlocks.insert(n)
-            return
+        // Kinds and ranges, by the block type's own check; after an error the parameter is taken
+        // out and the rest checked again, so that every bad parameter is reported.
+        // (Parameters already reported, given or missing, are left out of the check.)
+        var specs = type.parameters.filter { given[$0.name] != nil || ($0.defaultValue != nil && argumentLocations[$0.name] == nil) }
+        var checked: BlockParameters? = nil
+        while checked == nil {
+            do {
+                checked = try BlockParameters(given, specs: specs)
+            } catch {
+                sink.error(argumentLocations[error.parameter] ?? d.type.location, "\(type.name) \(error)")
+                ok = false
+                given.removeValue(forKey: error.parameter)
+                let before = specs.count
+                specs.removeAll { $0.name == error.parameter }
+                if specs.count == before { break }
+            }
         }
+        guard ok, let parameters = checked else { failedBlocks.insert(n); return }
         guard withinSizeLimit(d, type, parameters) else { failedBlocks.insert(n); return }
         let block: Block
         do {
@@ -222,7 +231,7 @@ final class Elaborator {
         instanceByName[n] = inst
     }
 
-    /// Converts an evaluated value for a block parameter and checks it against the spec.
+    /// Converts an evaluated value for a block parameter (words against choices, with suggestions).
     private func parameterValue(_ v: Value, spec: ParameterSpec, type: String, at loc: SourceLocation) -> ParameterValue? {
         let pv: ParameterValue
         switch v {
@@ -256,13 +265,7 @@ final class Elaborator {
         case .format(let f): pv = .format(f)
         case .bool(let b): pv = .bool(b)
         }
-        do {
-            let checked = try BlockParameters([spec.name: pv], specs: [spec])
-            return checked.values[spec.name]
-        } catch {
-            sink.error(loc, "\(type) \(error)")
-            return nil
-        }
+        return pv   // kind and range: checked with the others in `declare`
     }
 
     /// Refuses a block whose size parameters would take the design over `maxStateWords`.
@@ -515,11 +518,17 @@ final class Elaborator {
             for input in inst.block.inputs {
                 let id = ObjectIdentifier(input)
                 let list = drives[id] ?? []
-                var owner = Array(repeating: -1, count: input.lanes)
-                for (k, d) in list.enumerated() {
+                // (Plain index loops: this runs over every lane of every input.)
+                if list.count == 1, list[0].lanes == 0..<input.lanes { continue }   // the usual case
+                var owner = [Int](repeating: -1, count: input.lanes)
+                var covered = 0
+                for k in 0..<list.count {
+                    let d = list[k]
                     var overlap: [Int] = []
-                    for l in d.lanes {
-                        if owner[l] >= 0 { overlap.append(l) } else { owner[l] = k }
+                    var l = d.lanes.lowerBound
+                    while l < d.lanes.upperBound {
+                        if owner[l] >= 0 { overlap.append(l) } else { owner[l] = k; covered += 1 }
+                        l += 1
                     }
                     if let first = overlap.first {
                         let previous = list[owner[first]]
@@ -531,8 +540,9 @@ final class Elaborator {
                     if !input.isOptional { sink.error(inst.location, "input \(input.fullName) is not driven") }
                     continue
                 }
-                let missing = owner.indices.filter { owner[$0] < 0 }
-                if !missing.isEmpty {
+                if covered < input.lanes {
+                    var missing: [Int] = []
+                    for l in 0..<input.lanes where owner[l] < 0 { missing.append(l) }
                     sink.error(inst.location, "\(describeLanes(missing)) of input \(input.fullName) \(missing.count == 1 ? "is" : "are") not driven")
                 }
             }

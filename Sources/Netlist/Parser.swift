@@ -9,6 +9,8 @@ struct Parser {
     static let statementKeywords: Set<String> = ["block", "connect", "format", "clock", "probe", "role", "experiment"]
     static let reserved: Set<String> = statementKeywords.union(["true", "false"])
     static let maxDepth = 64
+    /// Operators in one expression: bounds the recursion of evaluation (and of freeing the tree).
+    static let maxOperators = 1000
 
     private let tokens: [Token]
     private var pos = 0
@@ -17,6 +19,7 @@ struct Parser {
     /// The `experiment` keyword of the section being parsed, if inside one.
     private var openSection: SourceLocation?
     private var depth = 0
+    private var operators = 0
 
     init(tokens: [Token], path: String, sink: DiagnosticSink) {
         self.tokens = tokens
@@ -319,7 +322,8 @@ struct Parser {
             }
             _ = try expect("=", "'=' and a value (e.g. H=100)")
             let value = try expression(allowList: true)
-            guard current.kind == .newline || current.kind == .end else { throw fail(current, "unexpected \(current) after the value") }
+            skipNewlines()
+            guard current.kind == .end else { throw fail(current, "unexpected \(current) after the value") }
             return Override(target: target, value: value)
         } catch {
             return nil
@@ -330,11 +334,13 @@ struct Parser {
 
     /// expr := term {(+|-) term}; term := unary {(*|/) unary}; unary := -unary | primary
     mutating func expression(allowList: Bool = false) throws(Failure) -> Expr {
+        if depth == 0 { operators = 0 }
         depth += 1
         defer { depth -= 1 }
         if depth > Parser.maxDepth { throw fail(current, "expression is nested too deeply") }
         var lhs = try term(allowList)
         while current.isPunctuation("+") || current.isPunctuation("-") {
+            try countOperator()
             let op = advance()
             let rhs = try term(false)
             lhs = .binary(op.text, lhs, rhs, op.location)
@@ -345,11 +351,17 @@ struct Parser {
     private mutating func term(_ allowList: Bool) throws(Failure) -> Expr {
         var lhs = try unary(allowList)
         while current.isPunctuation("*") || current.isPunctuation("/") {
+            try countOperator()
             let op = advance()
             let rhs = try unary(false)
             lhs = .binary(op.text, lhs, rhs, op.location)
         }
         return lhs
+    }
+
+    private mutating func countOperator() throws(Failure) {
+        operators += 1
+        if operators > Parser.maxOperators { throw fail(current, "expression is too long (more than \(Parser.maxOperators) operators)") }
     }
 
     private mutating func unary(_ allowList: Bool) throws(Failure) -> Expr {
