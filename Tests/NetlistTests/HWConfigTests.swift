@@ -24,6 +24,78 @@ final class HWConfigTests: XCTestCase {
         }
     }
 
+    /// What the learning system (EqSpike's Chip and ExperimentSettings) reads: every role of its
+    /// type, its keys, and nothing left unread.
+    func testDesignsGiveTheLearningSystemWhatItReads() throws {
+        for f in designFiles {
+            let d = try load(f)
+            var r = d.experimentReader()
+            for (role, type) in [("encoder", "pixel_encoder"), ("input", "lif"), ("hidden", "lif"), ("output", "lif"),
+                                 ("w1", "crossbar"), ("w2", "crossbar"), ("nudge", "nudge"), ("phase", "phase_controller"),
+                                 ("readout", "spike_counter")] {
+                XCTAssertNotNil(r.role(role, type: type), "\(f): \(role)")
+            }
+            for b in d.experiment.roles where b.role.hasPrefix("bias") { _ = r.role(b.role, type: "bias") }
+            for b in d.experiment.roles where b.role.hasPrefix("eta") { _ = r.role(b.role, type: "scale") }
+            XCTAssertEqual(r.int("epochs", in: 1...100_000, default: 1), 2)
+            _ = r.int("seed", in: 0...Int(Int32.max), default: 1)
+            XCTAssertEqual(r.real("init_scale", in: 0...10, default: 0.5), 0.5)
+            XCTAssertEqual(r.reals("lr_schedule", in: 0...1e6, default: [1]), [1, 0.25])
+            XCTAssertEqual(r.real("synop_energy_pj", in: 0...1e9, default: 10), 10)
+            XCTAssertEqual(r.int("first_spike_deadline", in: 1...1_000_000, default: 20), 20)
+            XCTAssertNoThrow(try r.finish(), "\(f): every other key is used by the netlist itself")
+            // The starting point of DESIGN.md, as the blocks see it.
+            let ctrl = try XCTUnwrap(d.instance(named: "ctrl")?.parameters)
+            XCTAssertEqual([ctrl.int("t_free"), ctrl.int("t_nudge"), ctrl.int("readout_from"), ctrl.int("readout_to")], [100, 100, 50, 100])
+            let nudge = try XCTUnwrap(d.instance(named: "nudge")?.parameters)
+            XCTAssertEqual(nudge.real("beta"), 0.1)
+            XCTAssertEqual(nudge.real("threshold"), 0.01)
+            XCTAssertEqual(nudge.int("window"), 50)
+            XCTAssertEqual(d.instance(named: "eta1_h")?.parameters.real("factor"), 2.5e-4)
+            XCTAssertEqual(d.instance(named: "etab_h")?.parameters.real("factor"), 1.25e-4)
+            XCTAssertEqual(d.instance(named: "dl_h")?.parameters.int("depth"), 20)
+            XCTAssertEqual(d.instance(named: "f_h")?.parameters.int("taps"), 20)
+            XCTAssertEqual(d.instance(named: "li_h")?.parameters.real("gamma"), 0.1)
+            XCTAssertEqual(d.instance(named: "h")?.parameters.int("refractory"), 2)
+            XCTAssertEqual(d.instance(named: "w1")?.parameters.word("update"), "deferred")
+            XCTAssertEqual(d.clock.periodSeconds, 10e-6, accuracy: 1e-15)
+            XCTAssertFalse(d.probes.isEmpty)
+        }
+    }
+
+    func testSizesAndOverrides() throws {
+        let sizes = try designFiles.map { f -> [Int] in
+            let d = try load(f)
+            let w1 = try XCTUnwrap(d.instance(named: "w1")?.parameters), w2 = try XCTUnwrap(d.instance(named: "w2")?.parameters)
+            return [w1.int("rows"), w1.int("cols"), w2.int("rows"), w2.int("cols")]
+        }
+        XCTAssertEqual(sizes, [[784, 100, 100, 10], [784, 300, 300, 10], [16, 8, 8, 4]])
+        let d = try load("eqspike-tiny.net", overrides: ["H=5", "T_free=60", "readout_from=10", "readout_to=60", "experiment.beta=0.2",
+                                                          "update_mode=immediate", "h.u=s3.13"])
+        XCTAssertEqual(d.instance(named: "w2")?.parameters.int("rows"), 5)
+        XCTAssertEqual(d.instance(named: "ctrl")?.parameters.int("t_free"), 60)
+        XCTAssertEqual(d.instance(named: "nudge")?.parameters.int("window"), 50)
+        XCTAssertEqual(d.instance(named: "nudge")?.parameters.real("beta"), 0.2)
+        XCTAssertEqual(d.instance(named: "b_o")?.parameters.word("update"), "immediate")
+        XCTAssertEqual(d.instance(named: "h")?.parameters.format("u").description, "s3.13")
+        XCTAssertThrowsError(try Netlist.load(path: "\(hwConfigs)/eqspike-tiny.net", registry: standardBlocks, overrides: ["Hh=3"])) { e in
+            XCTAssertEqual("\(e)", "<command-line>:1:1: error: unknown parameter 'Hh' (did you mean 'H'?)")
+        }
+    }
+
+    /// The example in hw-configs/README.md elaborates.
+    func testReadmeExample() throws {
+        let readme = try String(contentsOfFile: "\(hwConfigs)/README.md", encoding: .utf8)
+        let afterHeading = try XCTUnwrap(readme.range(of: "## An example\n\n```\n"))
+        let end = try XCTUnwrap(readme.range(of: "```\n", range: afterHeading.upperBound..<readme.endIndex))
+        let example = String(readme[afterHeading.upperBound..<end.lowerBound])
+        let d = try Netlist.elaborate(source: example, path: "README.md", registry: standardBlocks)
+        XCTAssertEqual(d.instances.map(\.name), ["enc", "x", "count", "ctrl"])
+        XCTAssertEqual(d.experiment["lr_schedule"], .list([.int(1), .real(0.25)]))
+        XCTAssertEqual(d.instance(named: "ctrl")?.parameters.int("readout_from"), 50)
+        XCTAssertEqual(d.probes.count, 3)
+    }
+
     func testDesignsElaborate() throws {
         for f in designFiles {
             let d = try load(f)

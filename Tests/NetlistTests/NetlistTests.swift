@@ -121,6 +121,19 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(d.parameter("h"), .int(-40))
     }
 
+    func testLexicalDetails() throws {
+        // CRLF line ends, tabs, a unit written against its number, continuation after ',' and '['.
+        let d = try XCTUnwrap(design("A = 0x1F\r\nB = 1_000\t# tab\r\nclock period=5us\r\nexperiment {\r\n  l = [1,\r\n  2]\r\n}\r\n"))
+        XCTAssertEqual(d.parameter("A"), .int(31))
+        XCTAssertEqual(d.parameter("B"), .int(1000))
+        XCTAssertEqual(d.clock.periodSeconds, 5e-6, accuracy: 1e-18)
+        XCTAssertEqual(d.experiment["l"], .list([.int(1), .int(2)]))
+        XCTAssertEqual(d.experiment.entry("l")?.location, SourceLocation(file: "t.net", line: 5, column: 7))
+        XCTAssertEqual(Netlist.syntaxCheck(source: "H = 1e\n", path: "s.net"), [Diagnostic(SourceLocation(file: "s.net", line: 1, column: 6), "expected end of line, found 'e'")])
+        XCTAssertEqual(Netlist.syntaxCheck(source: "x = u8 + s1.7\n", path: "s.net"), [])
+        XCTAssertEqual(errors("H = 3\0"), ["t.net:1:6: error: unexpected character byte 0x0"])
+    }
+
     func testSyntaxErrors() {
         XCTAssertEqual(errors("H = \n"), ["t.net:1:5: error: expected a value, found end of line"])
         XCTAssertEqual(errors("H = 3 4\n"), ["t.net:1:7: error: expected end of line, found '4'"])
