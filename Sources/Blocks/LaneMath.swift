@@ -55,19 +55,29 @@ enum LaneMath {
             lfsr = LFSR32(seed: seed)
         }
 
-        /// `x / 2^s` rounded (s > 0), or `x * 2^-s` exactly (s <= 0; the caller keeps it within
-        /// Int64). Stochastic: rounds up when the dropped bits exceed a uniform random value below
-        /// 2^s; for s > 32 the 32 random bits are aligned to the top of the dropped field (bias
-        /// below 2^-32 of an LSB).
+        /// `x / 2^s` rounded (s > 0), or `x * 2^-s` exactly (s <= 0). Callers keep |x| < 2^61
+        /// and s <= 62 (every block's constants are checked for it at elaboration), so the
+        /// masking shifts below are exact. Same results as `Fixed.shiftRightRounded`; nearest is
+        /// the branch-free "add half, then shift". Stochastic: up when the dropped bits exceed a
+        /// uniform random value below 2^s; for s > 32 the 32 random bits are aligned to the top of
+        /// the dropped field (bias below 2^-32 of an LSB).
         @inline(__always)
         mutating func shiftRight(_ x: Int64, by s: Int) -> Int64 {
-            if s <= 0 { return x << Int64(-s) }
-            var bits: UInt64 = 0
-            if mode == .stochastic {
+            if s <= 0 { return x &<< Int64(-s) }
+            let n = Int64(s)
+            switch mode {
+            case .truncate:
+                return x &>> n
+            case .nearest:
+                return (x &+ (1 &<< (n &- 1))) &>> n
+            case .nearestEven:
+                let floor = x &>> n, rem = x & ((1 &<< n) &- 1), half = Int64(1) &<< (n &- 1)
+                return rem > half || (rem == half && floor & 1 != 0) ? floor &+ 1 : floor
+            case .stochastic:
                 let r = UInt64(lfsr.next())
-                bits = s <= 32 ? r : r << UInt64(s - 32)
+                let threshold = Int64(bitPattern: n <= 32 ? r & ((1 &<< UInt64(n)) &- 1) : r &<< UInt64(n &- 32))
+                return x & ((1 &<< n) &- 1) > threshold ? (x &>> n) &+ 1 : x &>> n
             }
-            return Fixed.shiftRightRounded(x, by: s, rounding: mode, randomBits: bits)
         }
 
         /// `x / d` for a constant d > 0, rounded as `shiftRight` rounds: truncate = floor,
