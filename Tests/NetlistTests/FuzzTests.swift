@@ -29,7 +29,7 @@ final class FuzzTests: XCTestCase {
                        "\n", "\t", "\r\n", "block", "connect", "experiment {", "role", "probe", "clock", "resize(", "true", "[0:", "H"]
 
     /// Lines of a text (a byte loop: Foundation's components(separatedBy:) is slow in debug).
-    func lines(_ text: String) -> [String] {
+    static func lines(_ text: String) -> [String] {
         var out: [String] = []
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBufferPointer { p in
@@ -43,7 +43,7 @@ final class FuzzTests: XCTestCase {
         return out
     }
 
-    func mutate(_ text: String, _ rng: inout FuzzRNG) -> String {
+    static func mutate(_ text: String, _ rng: inout FuzzRNG) -> String {
         var lines = lines(text)
         switch rng.below(9) {
         case 0 where !lines.isEmpty:                       // delete a line
@@ -95,7 +95,7 @@ final class FuzzTests: XCTestCase {
         return lines.joined(separator: "\n")
     }
 
-    func randomOverrides(_ rng: inout FuzzRNG) -> [String] {
+    static func randomOverrides(_ rng: inout FuzzRNG) -> [String] {
         let targets = ["H", "N_in", "tau", "beta", "experiment.beta", "experiment.T_free", "T_free", "h.u", "w1.rounding",
                        "w1.rows", "x.lanes", "ctrl.t_free", "nudge.window", "HH", "experiment.zz", "a.b.c", "", "h", "update_mode"]
         let values = FuzzTests.numbers + ["stochastic", "deferred", "s3.12", "H * 2", "(", "1 +", "[1, 2]", "abc", ""]
@@ -133,44 +133,54 @@ final class FuzzTests: XCTestCase {
 
     func testMutatedDesignsNeverTrap() throws {
         let start = Date()
-        var rng = FuzzRNG(state: 0xE05_5B1C)
-        var cases: [(source: String, overrides: [String])] = []
         // The tiny design gets most cases; the 784 ones are slower to build (SRAM allocation).
-        let plan = [("eqspike-tiny.net", 1600), ("eqspike-784-100-10.net", 200), ("eqspike-784-300-10.net", 100)]
-        for (file, count) in plan {
-            let original = try String(contentsOfFile: "\(hwConfigs)/\(file)", encoding: .utf8)
-            for _ in 0..<count {
-                var text = original
-                for _ in 0..<(1 + rng.below(3)) { text = mutate(text, &rng) }
-                cases.append((text, rng.below(4) == 0 ? randomOverrides(&rng) : []))
-            }
+        let plan = [("eqspike-tiny.net", 1400), ("eqspike-784-100-10.net", 150), ("eqspike-784-300-10.net", 70), ("", 200)]
+        let originals = try plan.map { $0.0.isEmpty ? "" : try String(contentsOfFile: "\(hwConfigs)/\($0.0)", encoding: .utf8) }
+        var jobs: [(original: Int, seed: UInt64)] = []
+        for (k, (_, count)) in plan.enumerated() {
+            for i in 0..<count { jobs.append((k, 0xE05_5B1C &+ UInt64(jobs.count) &* 0x9E37_79B9 &+ UInt64(i))) }
         }
-        // Random bytes and pathological inputs.
-        for n in 0..<200 {
-            let bytes = (0..<rng.below(400)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            cases.append((String(decoding: bytes, as: UTF8.self), []))
-            if n < 4 {
-                cases.append((String(repeating: "(", count: 5000 * (n + 1)), []))
-                cases.append(("H = " + Array(repeating: "1", count: 3000).joined(separator: " + "), []))
-                cases.append(("H = " + String(repeating: "-", count: 10_000) + "1", []))
-                cases.append((String(repeating: "block a: lif(lanes = 1000000)\n", count: 20), []))
-                cases.append(("experiment {\n" + String(repeating: "x = [1, 2, [3]]\n", count: 200), ["experiment.x=1"]))
-            }
+        var fixed: [(source: String, overrides: [String])] = []
+        for n in 0..<4 {   // pathological inputs
+            fixed.append((String(repeating: "(", count: 5000 * (n + 1)), []))
+            fixed.append(("H = " + Array(repeating: "1", count: 3000).joined(separator: " + "), []))
+            fixed.append(("H = " + String(repeating: "-", count: 10_000) + "1", []))
+            fixed.append((String(repeating: "block a: lif(lanes = 1000000)\n", count: 20), []))
+            fixed.append(("experiment {\n" + String(repeating: "x = [1, 2, [3]]\n", count: 200), ["experiment.x=1"]))
         }
-        // Both cores: each case is independent (its own sink, blocks and simulator).
-        let results = Results(cases.count)
-        let shared = cases
-        DispatchQueue.concurrentPerform(iterations: shared.count) { i in
-            let r = FuzzTests.run(shared[i].source, overrides: shared[i].overrides)
+        // Both cores: each case builds its own input from its own seed (deterministic) and has its
+        // own sink, blocks and simulator.
+        let total = jobs.count + fixed.count
+        let results = Results(total)
+        let sharedJobs = jobs, sharedFixed = fixed, sharedOriginals = originals
+        DispatchQueue.concurrentPerform(iterations: total) { i in
+            let source: String, overrides: [String]
+            if i < sharedJobs.count {
+                var rng = FuzzRNG(state: sharedJobs[i].seed)
+                let original = sharedOriginals[sharedJobs[i].original]
+                if original.isEmpty {   // random bytes
+                    let bytes = (0..<rng.below(400)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                    source = String(decoding: bytes, as: UTF8.self)
+                    overrides = []
+                } else {
+                    var text = original
+                    for _ in 0..<(1 + rng.below(3)) { text = FuzzTests.mutate(text, &rng) }
+                    source = text
+                    overrides = rng.below(4) == 0 ? FuzzTests.randomOverrides(&rng) : []
+                }
+            } else {
+                (source, overrides) = sharedFixed[i - sharedJobs.count]
+            }
+            let r = FuzzTests.run(source, overrides: overrides)
             results.designed[i] = r.designed
-            results.problems[i] = r.problem
+            results.problems[i] = r.problem.map { "\($0)\n--- overrides: \(overrides)\n--- source:\n\(source)" }
         }
         for (i, p) in results.problems.enumerated() {
-            if let p { XCTFail("case \(i): \(p)\n--- source:\n\(cases[i].source)") }
+            if let p { XCTFail("case \(i): \(p)") }
         }
         let designs = results.designed.filter { $0 }.count
-        print("fuzz: \(cases.count) cases, \(designs) designs, \(cases.count - designs) rejected with diagnostics, in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+        print("fuzz: \(total) cases, \(designs) designs, \(total - designs) rejected with diagnostics, in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
         XCTAssertGreaterThan(designs, 50, "some mutations (comments, odd values in range) still elaborate")
-        XCTAssertGreaterThan(cases.count - designs, 1000)
+        XCTAssertGreaterThan(total - designs, 1000)
     }
 }
