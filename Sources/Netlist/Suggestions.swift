@@ -21,15 +21,17 @@ enum Suggestions {
     }
 
     /// The closest candidate, fewer edits away than its length, within 1 edit for names of up to 4 characters, 2 up to 8, else 3;
-    /// ties go to the alphabetically first. Long inputs are not compared (cost).
+    /// ties go to the candidate of the closest length, then to the alphabetically first. Long
+    /// inputs are not compared (cost).
     static func best(for name: String, among candidates: some Sequence<String>) -> String? {
         guard !name.isEmpty, name.utf8.count <= 64 else { return nil }
         let limit = name.count <= 4 ? 1 : (name.count <= 8 ? 2 : 3)
-        var best: (String, Int)? = nil
+        var best: (String, Int, Int)? = nil
         for c in Set(candidates).sorted() where c != name && c.utf8.count <= 64 {
             let d = distance(name, c)
+            let lengthDifference = abs(c.count - name.count)   // 'lfi': 'lif' rather than 'li'
             // Something must survive of the name: 'q' is not a typo of 'a'.
-            if d <= limit, d < name.count, best == nil || d < best!.1 { best = (c, d) }
+            if d <= limit, d < name.count, best == nil || (d, lengthDifference) < (best!.1, best!.2) { best = (c, d, lengthDifference) }
         }
         return best?.0
     }

@@ -16,6 +16,9 @@ final class ElaborationTests: XCTestCase {
         XCTAssertEqual(errors("block a: nueron(lanes = 1, u = s2.14)"),
                        ["t.net:1:10: error: unknown block type 'nueron' (did you mean 'neuron'?)"])
         XCTAssertEqual(errors("block a: zzz(lanes = 1)"), ["t.net:1:10: error: unknown block type 'zzz'"])
+        XCTAssertEqual(Suggestions.best(for: "lfi", among: ["li", "lif", "lfsr"]), "lif", "a transposition of the same length wins a tie")
+        XCTAssertEqual(Suggestions.best(for: "treshold", among: ["threshold", "refractory"]), "threshold")
+        XCTAssertNil(Suggestions.best(for: "q", among: ["a", "b"]))
         XCTAssertEqual(errors("block a: neuron(lanse = 4, u = s2.14)"),
                        ["t.net:1:17: error: neuron has no parameter 'lanse' (did you mean 'lanes'?)"])
         XCTAssertEqual(errors(head + "connect src.y -> n1.curent"),
