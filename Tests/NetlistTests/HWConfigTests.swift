@@ -96,6 +96,23 @@ final class HWConfigTests: XCTestCase {
         XCTAssertEqual(d.probes.count, 3)
     }
 
+    /// The tiny design runs: with a pixel current the input layer spikes and the phase
+    /// controller finishes its free phase.
+    func testTinyDesignSteps() throws {
+        let d = try load("eqspike-tiny.net")
+        let sim = d.simulator
+        sim.reset()
+        let enc = try XCTUnwrap(d.roles["encoder"] as? PixelEncoder)
+        enc.load(pixels: [UInt8](repeating: 200, count: enc.lanes))   // what the host does per image
+        var inputSpikes = 0
+        for _ in 0..<100 {
+            sim.step()
+            inputSpikes += try XCTUnwrap(sim.signal("x.spike")).values.reduce(0) { $0 + Int($1) }
+        }
+        XCTAssertGreaterThan(inputSpikes, 100, "16 inputs at pixel 200/255 fire at ~0.4 per clock")
+        XCTAssertEqual(sim.cycle, 100)
+    }
+
     func testDesignsElaborate() throws {
         for f in designFiles {
             let d = try load(f)
