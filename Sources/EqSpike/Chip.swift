@@ -165,6 +165,7 @@ public final class Chip {
         let sim = simulator
         let synBefore = synapticOperations
         let spikesBefore = (inputLayer.spikesEmitted, hiddenLayer.spikesEmitted, outputLayer.spikesEmitted)
+        let saturationsBefore = sim.saturations
         sim.reset()
         var result = ImageResult(label: label)
         let outSpike = outputLayer.spike.pointer
@@ -189,6 +190,7 @@ public final class Chip {
             }
         }
         result.clocks = clocks
+        result.saturations = sim.saturations - saturationsBefore
         result.nudged = phase.nudgedThisImage
         result.synopsFree = freeSynOps
         result.synopsNudge = synapticOperations - synBefore - freeSynOps
@@ -216,6 +218,8 @@ public struct ImageResult: Sendable {
     public var clocks = 0
     public var synopsFree = 0
     public var synopsNudge = 0
+    /// Values clamped or wrapped by any block while this image ran.
+    public var saturations = 0
     public var spikes: (input: Int, hidden: Int, output: Int) = (0, 0, 0)
 
     public init(label: Int) { self.label = label }

@@ -12,6 +12,7 @@ public struct EpochTally: Codable, Equatable, Sendable {
     public var synopsFree = 0
     public var synopsNudge = 0
     public var clocks = 0
+    public var saturations = 0
     /// confusion[label * classes + prediction]
     public var confusion: [Int]
     public let classes: Int
@@ -39,6 +40,7 @@ public struct EpochTally: Codable, Equatable, Sendable {
         synopsFree += r.synopsFree
         synopsNudge += r.synopsNudge
         clocks += r.clocks
+        saturations += r.saturations
         if r.label >= 0 && r.label < classes && r.prediction < classes { confusion[r.label * classes + r.prediction] += 1 }
     }
 
@@ -46,7 +48,7 @@ public struct EpochTally: Codable, Equatable, Sendable {
         images += o.images; correct += o.correct; firstSpikeCorrect += o.firstSpikeCorrect
         withOutputSpike += o.withOutputSpike; firstSpikeClockSum += o.firstSpikeClockSum; nudged += o.nudged
         spikesInput += o.spikesInput; spikesHidden += o.spikesHidden; spikesOutput += o.spikesOutput
-        synopsFree += o.synopsFree; synopsNudge += o.synopsNudge; clocks += o.clocks
+        synopsFree += o.synopsFree; synopsNudge += o.synopsNudge; clocks += o.clocks; saturations += o.saturations
         for i in confusion.indices { confusion[i] += o.confusion[i] }
     }
 

@@ -25,13 +25,12 @@ public struct EpochMetrics: Sendable {
     public var train: EpochTally
     public var test: EpochTally?
     public var learningRateMultiplier: Double
-    public var saturations: Int
     public var wallSeconds: Double
     public var neurons: Int
 
     public static let csvHeader = "epoch,train_images,train_accuracy,test_images,test_accuracy,test_first_spike_accuracy,"
         + "test_mean_first_spike_clock,nudged_fraction,spikes_per_neuron_per_image,synops_free_per_image,"
-        + "synops_nudge_per_image,test_synops_per_inference,saturations,lr_multiplier,wall_seconds"
+        + "synops_nudge_per_image,test_synops_per_inference,train_saturations,lr_multiplier,wall_seconds"
 
     public var csvLine: String {
         func f(_ x: Double, _ digits: Int = 6) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "" }
@@ -40,7 +39,7 @@ public struct EpochMetrics: Sendable {
                 test.map { f($0.meanFirstSpikeClock, 3) } ?? "", f(train.nudgedFraction),
                 f(train.spikesPerNeuronPerImage(neurons: neurons), 3), f(train.synopsFreePerImage, 1),
                 f(train.synopsNudgePerImage, 1), test.map { f($0.synopsFreePerImage, 1) } ?? "",
-                String(saturations), f(learningRateMultiplier), f(wallSeconds, 2)].joined(separator: ",")
+                String(train.saturations), f(learningRateMultiplier), f(wallSeconds, 2)].joined(separator: ",")
     }
 }
 
@@ -67,6 +66,8 @@ public final class Trainer {
     public let chip: Chip
     public let options: TrainOptions
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// Called after each training image with its position in the epoch (progress observers, tests).
+    public var afterEachImage: ((_ epoch: Int, _ imageInEpoch: Int) -> Void)? = nil
 
     public init(chip: Chip, options: TrainOptions) {
         self.chip = chip
@@ -116,7 +117,6 @@ public final class Trainer {
             SeededShuffle.shuffle(&order, using: &rng)
             var tally = partial ?? EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
             partial = nil
-            let saturationsBefore = chip.simulator.saturations
             let progress = Progress(total: trainSet.count, label: "epoch \(epoch + 1)/\(epochs)")
             for k in (epoch == startEpoch ? startImage : 0)..<trainSet.count {
                 let i = order[k]
@@ -124,6 +124,7 @@ public final class Trainer {
                 tally.add(r)
                 progress.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),
                                                       ("nudged", String(format: "%.0f%%", 100 * tally.nudgedFraction))])
+                afterEachImage?(epoch, k + 1)
                 if Interrupt.requested {
                     try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally)
                     throw TrainError.interrupted(checkpoint: checkpointPath)
@@ -134,7 +135,6 @@ public final class Trainer {
                 ? Evaluator.evaluate(chips: chips, images: test, count: testCount, progress: Progress(total: testCount, label: "  test")).tally
                 : nil
             let m = EpochMetrics(epoch: epoch + 1, train: tally, test: test, learningRateMultiplier: multiplier,
-                                 saturations: chip.simulator.saturations - saturationsBefore,
                                  wallSeconds: Date().timeIntervalSince(started), neurons: neurons)
             all.append(m)
             try appendLine(m.csvLine, to: metricsPath)
