@@ -3,7 +3,10 @@ SWIFT      ?= swift
 RELEASE    := .build/release/eqspike
 CONFIG     ?= hw-configs/eqspike-784-100-10.net
 DATA       ?= data/mnist
-RUN        ?= runs/default
+RUN        ?= runs/quickstart
+RUN_IMAGES ?= 10000
+TEST_IMAGES ?= 2000
+WAVE       ?= waveforms/eqspike-784-100-10.vcd
 
 .PHONY: help build debug test bench clean data run waves
 
@@ -17,7 +20,24 @@ debug: ## debug build
 	$(SWIFT) build
 
 test: ## the test suite (what CI runs)
-	$(SWIFT) test --parallel
+	$(SWIFT) test
+
+run: ## the main job: data (or the shipped subset), release build, brief training, evaluation, waveform
+	@python3 scripts/fetch_mnist.py --out $(DATA) || echo "make run: could not fetch MNIST; eqspike falls back to the shipped subset Tests/Data/mnist-subset"
+	$(SWIFT) build -c release --product eqspike
+	$(RELEASE) check $(CONFIG)
+	$(RELEASE) train $(CONFIG) --epochs 1 --train-limit $(RUN_IMAGES) --test-limit $(TEST_IMAGES) --out $(RUN)
+	$(RELEASE) eval $(CONFIG) --weights $(RUN)/checkpoint.bin --test-limit $(TEST_IMAGES) --json > $(RUN)/eval.json
+	$(RELEASE) eval $(CONFIG) --weights $(RUN)/checkpoint.bin --test-limit $(TEST_IMAGES)
+	$(RELEASE) simulate $(CONFIG) --weights $(RUN)/checkpoint.bin --images 2 --learn --vcd $(WAVE)
+	$(RELEASE) export $(CONFIG) --weights $(RUN)/checkpoint.bin --out $(RUN)/readmemh
+	@echo
+	@echo "run directory:  $(RUN)  (metrics.csv, checkpoint.bin, run.json, eval.json, readmemh/)"
+	@echo "waveform:       $(WAVE)  (open: gtkwave $(WAVE) $(basename $(WAVE)).gtkw)"
+
+waves: ## a waveform of the tiny design learning one image (waveforms/eqspike-tiny.vcd)
+	$(SWIFT) build -c release --product eqspike
+	$(RELEASE) simulate hw-configs/eqspike-tiny.net --images 1 --learn --vcd waveforms/eqspike-tiny.vcd
 
 data: ## MNIST in IDX format under data/mnist, checksums verified
 	python3 scripts/fetch_mnist.py --out $(DATA)
