@@ -14,6 +14,31 @@ enum Setup {
 
     static let subsetDirectory = "Tests/Data/mnist-subset"
 
+    /// The data set fitted to the chip: images resampled (area mean) when the design has fewer,
+    /// square inputs, and only the classes it has outputs for — saying so. Anything else that does
+    /// not fit is an error.
+    static func data(_ dir: String?, for chip: Chip) throws -> (train: LabeledImages, test: LabeledImages, source: String) {
+        var (train, test, source) = try data(dir)
+        if train.pixelsPerImage != chip.inputs {
+            let side = Int(Double(chip.inputs).squareRoot().rounded())
+            guard side * side == chip.inputs, side <= train.rows, side <= train.cols else {
+                throw CLIError.failed("the design has \(chip.inputs) inputs but the images in \(source) have \(train.pixelsPerImage) pixels (\(train.rows)x\(train.cols))")
+            }
+            train = try train.resampled(rows: side, cols: side)
+            test = try test.resampled(rows: side, cols: side)
+            source += " resampled to \(side)x\(side)"
+        }
+        if chip.outputs < 10 {
+            train = train.keeping(classesBelow: chip.outputs)
+            test = test.keeping(classesBelow: chip.outputs)
+            source += ", classes 0-\(chip.outputs - 1) only"
+        }
+        if source.contains("resampled") || chip.outputs < 10 {
+            FileHandle.standardError.write(Data("eqspike: fitted the data to the design: \(source)\n".utf8))
+        }
+        return (train, test, source)
+    }
+
     /// MNIST from `dir`; when the default directory is missing, the shipped subset (saying so).
     static func data(_ dir: String?) throws -> (train: LabeledImages, test: LabeledImages, source: String) {
         let chosen = dir ?? "data/mnist"

@@ -9,7 +9,7 @@ enum EvalCommand {
         guard let weights = o.string("weights") else { throw CLIError.usage("eval needs --weights CKPT (a checkpoint.bin from eqspike train)") }
         let chip = try Setup.chip(path, overrides: o.all("set"))
         try Setup.loadWeights(weights, into: chip)
-        let data = try Setup.data(o.string("data"))
+        let data = try Setup.data(o.string("data"), for: chip)
         let jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
         let pj = try o.double("energy-pj", range: 0...1e9) ?? chip.settings.synopEnergyPicojoules
         let chips = try Evaluator.clones(of: chip, netlist: path, overrides: o.all("set"), jobs: jobs)

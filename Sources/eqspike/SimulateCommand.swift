@@ -18,7 +18,7 @@ enum SimulateCommand {
             let seed = try o.int("seed", range: 0...Int(Int32.max)).map(UInt64.init) ?? chip.settings.seed
             try chip.initialiseMemories(seed: seed)
         }
-        let data = try Setup.data(o.string("data"))
+        let data = try Setup.data(o.string("data"), for: chip)
         let patterns: [String]
         if let s = o.string("signals") {
             patterns = splitPatterns(s)

@@ -10,7 +10,7 @@ enum TrainCommand {
         let model = o.string("model") ?? "fixed"
         guard model == "fixed" else { throw CLIError.usage("--model \(model): only 'fixed' is available in this version") }
         let chip = try Setup.chip(path, overrides: o.all("set"))
-        let data = try Setup.data(o.string("data"))
+        let data = try Setup.data(o.string("data"), for: chip)
         var opts = TrainOptions(netlist: path, outDirectory: o.string("out") ?? defaultRunDirectory(path))
         opts.overrides = o.all("set")
         opts.epochs = try o.int("epochs", range: 1...100_000)

@@ -129,3 +129,32 @@ final class FullDataTests: XCTestCase {
         XCTAssertEqual(pixelSum(test), 573_469_082)
     }
 }
+
+final class ResampleTests: XCTestCase {
+    func testResampleIsAnAreaMean() throws {
+        // A 4x4 image of 2x2 blocks of values becomes those values at 2x2.
+        let px: [UInt8] = [10, 10, 200, 200,
+                           10, 10, 200, 200,
+                           0, 0, 255, 255,
+                           0, 0, 255, 254]
+        let img = try LabeledImages(rows: 4, cols: 4, pixels: px, labels: [3])
+        let small = try img.resampled(rows: 2, cols: 2)
+        XCTAssertEqual(small.pixels, [10, 200, 0, 255])   // (255*3+254)/4 = 254.75 -> 255
+        // 28 -> 3 does not divide: the total intensity is kept within rounding.
+        let (train, _) = try MNIST.load(directory: TestPaths.subset)
+        let three = try train.prefix(5).resampled(rows: 3, cols: 3)
+        for i in 0..<5 {
+            let big = train.image(i).reduce(0) { $0 + Int($1) }
+            let s = three.image(i).reduce(0) { $0 + Int($1) }
+            XCTAssertEqual(Double(s) * 784 / 9, Double(big), accuracy: 784.0 / 9 * 4.5, "image \(i)")
+        }
+        XCTAssertThrowsError(try img.resampled(rows: 5, cols: 2))
+    }
+
+    func testKeepingClasses() throws {
+        let (train, _) = try MNIST.load(directory: TestPaths.subset)
+        let four = train.keeping(classesBelow: 4)
+        XCTAssertTrue(four.labels.allSatisfy { $0 < 4 })
+        XCTAssertEqual(four.count, train.labels.filter { $0 < 4 }.count)
+    }
+}
