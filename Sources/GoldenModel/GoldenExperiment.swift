@@ -143,6 +143,8 @@ public enum GoldenExperiment {
         line += " nudged \(pct(tr.nudgedFraction))"
         line += " synops/free \(Int(te.synOpsPerFreePhase)) synops@deadline \(Int(te.synOpsPerEarlyInference))"
         line += " spikes/neuron/img(train) " + String(format: "%.1f", tr.spikesPerNeuronPerImage)
+        let rate = Double(te.free.hidden) / Double(max(te.images, 1) * config.hidden * config.tFree)
+        line += " hidden rate(test) " + String(format: "%.3f", rate)
         line += " [\(trainCount) train in \(Int(r.trainSeconds)) s, \(te.images) test in \(Int(r.testSeconds)) s]"
         return line
     }
