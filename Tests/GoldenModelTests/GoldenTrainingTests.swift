@@ -10,7 +10,7 @@ final class GoldenTrainingTests: XCTestCase {
         .appendingPathComponent("Data/mnist-subset").path
 
     /// 1000 training images, one epoch, deferred updates, then the 500 held-out test images.
-    /// Bar: >= 65% on the held-out images (chance is 10%; measured 72.0%, see
+    /// Bar: >= 60% on the held-out images (chance is 10%; measured 68.4%, see
     /// docs/golden-model.md).
     func testShortTrainingOnSubsetLearns() throws {
         let (train, test) = try MNIST.load(directory: Self.subsetDirectory)
@@ -22,7 +22,7 @@ final class GoldenTrainingTests: XCTestCase {
         let te = net.evaluate(images: test)
         XCTAssertEqual(te.images, 500)
         XCTAssertGreaterThan(tr.nudgedFraction, 0.5)
-        XCTAssertGreaterThanOrEqual(te.accuracy, 0.65, "held-out accuracy after 1000 images")
+        XCTAssertGreaterThanOrEqual(te.accuracy, 0.60, "held-out accuracy after 1000 images")
         XCTAssertGreaterThan(te.firstSpikeAccuracy, 0.5)
     }
 

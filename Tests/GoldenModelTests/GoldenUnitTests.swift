@@ -232,6 +232,18 @@ final class GoldenUnitTests: XCTestCase {
         XCTAssertEqual(a.biasOutput, b.biasOutput)
     }
 
+    /// Extension: the anti-nudge clocks run between the free and the learning nudge phase, with
+    /// learning off; the caller's learning flag is restored.
+    func testAntiNudgeClocks() throws {
+        var c = GoldenConfig(); c.hidden = 10; c.skipThreshold = -1; c.antiNudgeClocks = 7; c.tNudge = 11
+        let net = try GoldenNetwork(config: c)
+        let r = net.present(image: testImage(seed: 1), label: 3, train: true)
+        XCTAssertTrue(r.nudged)
+        XCTAssertEqual(net.clock, c.tFree + 7 + 11)
+        XCTAssertTrue(net.learning)
+        XCTAssertEqual(net.nudgeSign, 1)
+    }
+
     func testOverridesAndSchedule() throws {
         let c = try GoldenConfig().applying(overrides: "mode=immediate eta=5e-5 schedule=1,0.5,0.25 beta=0.2 tau=10")
         XCTAssertEqual(c.updateMode, .immediate)
