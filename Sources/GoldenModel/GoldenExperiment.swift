@@ -134,6 +134,38 @@ public enum GoldenExperiment {
         return reports
     }
 
+    /// Mean and mean absolute value, per synapse and per image, of the update one nudge phase
+    /// would make (deferred accumulation, weights frozen at their initial values, every image
+    /// nudged), over the first `count` images, with the nudge of `config` and with beta = 0. With
+    /// beta = 0 there is nothing to learn: what is measured is the estimator's spurious update
+    /// (free-phase transient left in the baseline window, spike ripple). Returns one line per beta.
+    public static func spuriousUpdates(config: GoldenConfig, images: LabeledImages, count: Int) throws -> [String] {
+        var lines: [String] = []
+        for beta in [0.0, config.beta] {
+            var c = config
+            c.beta = beta; c.updateMode = .deferred; c.skipThreshold = -1; c.antiNudgeClocks = 0
+            let net = try GoldenNetwork(config: c)
+            var sums = [Double](repeating: 0, count: 8)
+            let n = min(count, images.count)
+            for k in 0 ..< n {
+                net.beginImage(pixels: images.image(k), label: Int(images.label(k)))
+                for _ in 0 ..< c.tFree { net.step() }
+                net.beginNudge()
+                for _ in 0 ..< c.tNudge { net.step() }
+                let d = net.pendingDeltas
+                for (j, a) in [d.w1, d.w2, d.bH, d.bO].enumerated() {
+                    sums[2 * j] += a.reduce(0, +) / Double(a.count)
+                    sums[2 * j + 1] += a.reduce(0) { $0 + abs($1) } / Double(a.count)
+                }
+                net.discardPendingDeltas()
+            }
+            let m = sums.map { String(format: "%.2e", $0 / Double(max(n, 1))) }
+            lines.append("beta \(beta): dW1 mean \(m[0]) |.| \(m[1]); dW2 mean \(m[2]) |.| \(m[3]); "
+                         + "db_h mean \(m[4]) |.| \(m[5]); db_o mean \(m[6]) |.| \(m[7])")
+        }
+        return lines
+    }
+
     /// One line per epoch: accuracies, first-spike readout, nudged fraction, SynOps, spikes, time.
     public static func summary(_ r: EpochReport, config: GoldenConfig, trainCount: Int) -> String {
         let tr = r.train, te = r.test

@@ -159,6 +159,14 @@ public final class GoldenNetwork {
         commitDeferred()
     }
 
+    /// Deferred mode: drops the shadow deltas without writing them (for measurements with frozen
+    /// weights).
+    public func discardPendingDeltas() {
+        dW1.update(repeating: 0, count: nIn * nH); dW2.update(repeating: 0, count: nH * nO)
+        dBH.update(repeating: 0, count: nH); dBO.update(repeating: 0, count: nO)
+        dW1Touched.update(repeating: false, count: nIn)
+    }
+
     /// Deferred mode: weights += shadow deltas, shadow to 0 (only touched W1 rows are swept).
     func commitDeferred() {
         for i in 0 ..< nIn where dW1Touched[i] {
