@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "Blocks", dependencies: ["HDL"], swiftSettings: optimise),
         .target(name: "Datasets", swiftSettings: optimise),
         .target(name: "GoldenModel", dependencies: ["Datasets"], swiftSettings: optimise),
-        .target(name: "EqSpike", dependencies: ["Blocks", "Netlist", "Waveform", "Datasets"], swiftSettings: optimise),
+        .target(name: "EqSpike", dependencies: ["Blocks", "Netlist", "Waveform", "Datasets", "GoldenModel"], swiftSettings: optimise),
         .executableTarget(name: "eqspike", dependencies: ["EqSpike", "GoldenModel"], swiftSettings: optimise),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),

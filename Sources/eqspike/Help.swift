@@ -17,6 +17,9 @@ let commandHelp: [String: String] = [
       --resume            continue from DIR/checkpoint.bin
       --jobs N            parallel evaluation jobs (default: all cores)
       --set key=value     override a netlist parameter, block parameter or experiment key (repeatable)
+      --model fixed|float fixed: the chip (default); float: the golden model configured from the design
+                          (same data, initial weights, shuffle and schedule; same metrics.csv columns;
+                          default --out runs/<design>-float; no checkpoint, no --resume)
     Ctrl-C writes a checkpoint and exits; --resume continues bit for bit.
     """,
     "eval": """
@@ -35,5 +38,31 @@ let commandHelp: [String: String] = [
     eqspike export <netlist> --weights CKPT --out DIR [--set k=v]
       Writes each crossbar and bias memory as a $readmemh-compatible hex file, with its format in a
       header comment, for an RTL test bench.
+    """,
+    "compare": """
+    eqspike compare <netlist> [--weights CKPT] [--images N] [--clocks N] [--learn] [--json]
+                    [--vcd FILE] [--signals P,...] [--data DIR] [--seed N] [--set k=v]
+      Runs the fixed-point chip and the float golden model (configured from the same design, loaded
+      with the chip's weights) in lockstep on the same images: test images, or training images with
+      --learn (nudge phase and learning on; the float model follows the chip's nudge decision).
+      Reports, per state (u, V, F of each layer, currents), the max and mean |fixed - float| in LSBs
+      of the fixed format, also over the clocks before the first spike divergence ("in sync"); spike
+      agreement per layer with the clock of the first divergence; rate correlation; output-class
+      agreement; nudge-decision agreement; and with --learn the weight divergence in LSBs.
+      --clocks N stops after N clocks in all. --vcd writes one VCD with a fixed and a float scope and
+      a .gtkw showing each fixed signal above its float twin (signals: --signals or the design's probes).
+    """,
+    "sweep": """
+    eqspike sweep <netlist> --set key=v1,v2,... [--set ...] [--jobs N] [--out DIR] [--train-limit N]
+                  [--test-limit N] [--epochs N] [--shard k/n] [--float] [--data DIR] [--seed N]
+    eqspike sweep --merge DIR [DIR ...] --out DIR
+      Trains and tests every point of the grid (the cartesian product of the --set lists; the first
+      --set varies slowest; a --set with one value is a fixed override), each on its own chip, N
+      points at a time (default: all cores). Writes DIR/results.csv, results.json and plot.svg (test
+      accuracy against weight bits, one line per combination of the other varying settings).
+      Finished points are recorded in DIR/points/ and are not run again (resume = same command).
+      --shard k/n runs the points i with i mod n == k (0 <= k < n); --merge joins shard directories
+      into one results.csv, identical to the unsplit sweep's except the last column (wall_seconds).
+      --float also trains the float golden model on the same images (the dashed line in the plot).
     """,
 ]

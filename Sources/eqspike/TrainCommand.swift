@@ -8,10 +8,10 @@ enum TrainCommand {
                             booleans: ["resume"])
         let path = try o.positional("netlist file")
         let model = o.string("model") ?? "fixed"
-        guard model == "fixed" else { throw CLIError.usage("--model \(model): only 'fixed' is available in this version") }
+        guard model == "fixed" || model == "float" else { throw CLIError.usage("--model \(model): use 'fixed' (the chip) or 'float' (the golden model)") }
         let chip = try Setup.chip(path, overrides: o.all("set"))
         let data = try Setup.data(o.string("data"), for: chip)
-        var opts = TrainOptions(netlist: path, outDirectory: o.string("out") ?? defaultRunDirectory(path))
+        var opts = TrainOptions(netlist: path, outDirectory: o.string("out") ?? (defaultRunDirectory(path) + (model == "float" ? "-float" : "")))
         opts.overrides = o.all("set")
         opts.epochs = try o.int("epochs", range: 1...100_000)
         opts.trainLimit = try o.int("train-limit", range: 1...Int.max)
@@ -21,6 +21,14 @@ enum TrainCommand {
         opts.jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
         opts.version = version
         Interrupt.install()
+        if model == "float" {
+            // The golden model configured like the design (GoldenDesign), same data, init and shuffle.
+            let golden = try GoldenTrainer(chip: chip, options: opts)
+            FileHandle.standardError.write(Data("training the float golden model of \(path) on \(data.source): \(opts.trainLimit.map { min($0, data.train.count) } ?? data.train.count) images per epoch, writing \(opts.outDirectory)\n".utf8))
+            _ = try golden.run(train: data.train, test: data.test)
+            print("metrics:    \(golden.metricsPath)")
+            return
+        }
         let trainer = Trainer(chip: chip, options: opts)
         FileHandle.standardError.write(Data("training \(path) on \(data.source): \(opts.trainLimit.map { min($0, data.train.count) } ?? data.train.count) images per epoch, writing \(opts.outDirectory)\n".utf8))
         _ = try trainer.run(train: data.train, test: data.test)

@@ -11,6 +11,8 @@ commands:
   eval <netlist> --weights CKPT [options]        test accuracy, readouts, SynOps and energy
   simulate <netlist> --images N --vcd FILE       run images and write a VCD + GTKWave save file
   export <netlist> --weights CKPT --out DIR      crossbar contents as $readmemh hex files
+  compare <netlist> [--images N] [--learn]       fixed chip vs float golden model in lockstep: errors in LSBs, spike agreement
+  sweep <netlist> --set key=v1,v2 [...]          grid of designs trained and tested in parallel: results.csv, plot.svg
   help [command]                                 this text, or one command's options
 
 Run `eqspike help <command>` for a command's options.
@@ -38,6 +40,8 @@ do {
     case "eval": try EvalCommand.run(rest)
     case "simulate": try SimulateCommand.run(rest)
     case "export": try ExportCommand.run(rest)
+    case "compare": try CompareCommand.run(rest)
+    case "sweep": try SweepCommand.run(rest)
     case "help", "--help", "-h":
         if let c = rest.first, let text = commandHelp[c] { print(text) } else { print(usage) }
     case "--version", "version": print("eqspike \(version)")

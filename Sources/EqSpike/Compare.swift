@@ -1,0 +1,573 @@
+import Foundation
+import FixedPoint
+import HDL
+import Blocks
+import Datasets
+import Waveform
+import GoldenModel
+
+/// Fixed-point chip and float golden model in lockstep (the Hardcaml `Cyclesim_combine` pattern):
+/// both are reset, loaded with the same image and stepped one clock at a time; after every clock
+/// each register of the chip is compared with its float twin, in LSBs of the register's format.
+///
+/// Timing (docs/algorithm.md, docs/golden-model.md): after `k` steps both models hold the
+/// registers of clock `k` (u, r, s, V, F), and the currents of clock `k - 1` (the chip's
+/// combinational outputs keep the values of the last evaluate; the golden model's `current(_:)`
+/// are those of the last `step()`). Both start from the chip's memories (the golden model loads
+/// them as reals), so every difference comes from the arithmetic: rounding of currents, membranes,
+/// integrators, filters, learning-rate products and weight updates, and the realised constants.
+///
+/// The nudge decision is the chip's: when the two models disagree on the skip test (counted in
+/// `nudgeDisagreements`), the golden model follows the chip so that lockstep continues.
+public final class Comparison {
+    public let chip: Chip
+    public let golden: GoldenNetwork
+    public let design: GoldenDesign
+
+    /// One compared state: a fixed-point port and the golden model's value of the same quantity.
+    final class StateProbe {
+        let name: String
+        let port: HDL.Port
+        let layer: GoldenLayer
+        let quantity: Quantity
+        /// Registers are compared at the new clock; currents (combinational) at the clock just run.
+        var stats = ErrorStats()
+        /// Only the clocks at which every spike so far in the image agreed (pure rounding error).
+        var sync = ErrorStats()
+        init(name: String, port: HDL.Port, layer: GoldenLayer, quantity: Quantity) {
+            self.name = name; self.port = port; self.layer = layer; self.quantity = quantity
+        }
+    }
+
+    enum Quantity: String { case u, V, F, I }
+
+    struct ErrorStats {
+        var max = 0.0
+        var sum = 0.0
+        var count = 0
+        var maxAtClock = -1
+        mutating func add(_ e: Double, clock: Int) {
+            if e > max { max = e; maxAtClock = clock }
+            sum += e
+            count += 1
+        }
+        var mean: Double { count > 0 ? sum / Double(count) : 0 }
+    }
+
+    struct SpikeStats {
+        var same = 0
+        var total = 0
+        var first: CompareReport.Divergence? = nil
+    }
+
+    struct Correlation {
+        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
+        mutating func add(_ x: Double, _ y: Double) {
+            n += 1; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y
+        }
+        var r: Double? {
+            let vx = n * sxx - sx * sx, vy = n * syy - sy * sy
+            guard n > 1, vx > 0, vy > 0 else { return vx == 0 && vy == 0 && n > 0 ? 1 : nil }
+            return (n * sxy - sx * sy) / (vx * vy).squareRoot()
+        }
+    }
+
+    let probes: [StateProbe]
+    let lifs: [(layer: GoldenLayer, lif: LIFCore)]
+    private var spikeStats: [SpikeStats]
+    private var rates: [Correlation]
+
+    /// Builds both models: the golden one configured from the chip (`GoldenDesign`) with the chip's
+    /// current memories.
+    public init(chip: Chip) throws {
+        self.chip = chip
+        design = try GoldenDesign(chip: chip)
+        golden = try design.network()
+        try golden.loadMemories(from: chip)
+        var p: [StateProbe] = []
+        let layers: [(GoldenLayer, LIFCore)] = [(.input, chip.inputLayer), (.hidden, chip.hiddenLayer), (.output, chip.outputLayer)]
+        for (layer, lif) in layers {
+            p.append(StateProbe(name: "\(layer.rawValue).u", port: lif.u, layer: layer, quantity: .u))
+        }
+        for (layer, est) in [(GoldenLayer.hidden, design.hiddenEstimator), (.output, design.outputEstimator)] {
+            p.append(StateProbe(name: "\(layer.rawValue).V", port: est.li.v, layer: layer, quantity: .V))
+            p.append(StateProbe(name: "\(layer.rawValue).F", port: est.fir.mean, layer: layer, quantity: .F))
+        }
+        for (layer, lif) in layers {
+            p.append(StateProbe(name: "\(layer.rawValue).I", port: lif.current, layer: layer, quantity: .I))
+        }
+        probes = p
+        lifs = layers.map { (layer: $0.0, lif: $0.1) }
+        spikeStats = Array(repeating: SpikeStats(), count: layers.count)
+        rates = Array(repeating: Correlation(), count: layers.count)
+    }
+
+    // MARK: Waveform
+
+    private var vcd: VCDWriter?
+    private var mirrors: [(probe: MirrorSource, buffer: UnsafeMutablePointer<Double>, lanes: Int)] = []
+    enum MirrorSource { case u(GoldenLayer), s(GoldenLayer), V(GoldenLayer), F(GoldenLayer), I(GoldenLayer) }
+
+    deinit { for m in mirrors { m.buffer.deallocate() } }
+
+    /// Dumps the chip's signals selected by `patterns` under a `fixed` scope and, for each of them
+    /// that has a float twin, the golden model's value under a `float` scope (VCD `real`s at the
+    /// same instance and port names), plus a `.gtkw` showing each fixed trace above its twin.
+    public func attachWaveform(path: String, patterns: [String], version: String) throws {
+        let writer = try VCDWriter(path: path, clockPeriodSeconds: chip.design.clock.periodSeconds, version: version)
+        writer.saveFileOptions = nil
+        try writer.addSignals(from: chip.simulator, patterns: patterns, scope: "fixed")
+        // Twins: the golden quantity behind each fixed port.
+        var twins: [ObjectIdentifier: (MirrorSource, Int)] = [:]
+        for (layer, lif) in lifs {
+            twins[ObjectIdentifier(lif.u)] = (.u(layer), lif.lanes)
+            twins[ObjectIdentifier(lif.spike)] = (.s(layer), lif.lanes)
+            if let drv = chip.simulator.connections.first(where: { $0.destination === lif.current })?.source {
+                twins[ObjectIdentifier(drv)] = (.I(layer), lif.lanes)
+            }
+        }
+        for (layer, est) in [(GoldenLayer.hidden, design.hiddenEstimator), (.output, design.outputEstimator)] {
+            twins[ObjectIdentifier(est.li.v)] = (.V(layer), est.li.lanes)
+            twins[ObjectIdentifier(est.fir.mean)] = (.F(layer), est.fir.lanes)
+        }
+        // The lanes of each twin port that the patterns select (as the writer selected them).
+        let parsed = try SignalPattern.parse(patterns)
+        var seen = Set<ObjectIdentifier>()
+        for block in chip.design.blocks {
+            for port in block.signals where seen.insert(ObjectIdentifier(port)).inserted {
+                guard let (source, n) = twins[ObjectIdentifier(port)] else { continue }
+                var lanes = Set<Int>()
+                for p in parsed where !p.isExclusion && p.matches(instance: block.name, port: port.name) {
+                    lanes.formUnion(p.selectedLanes(count: port.lanes))
+                }
+                for p in parsed where p.isExclusion && p.matches(instance: block.name, port: port.name) {
+                    lanes.subtract(p.selectedLanes(count: port.lanes))
+                }
+                guard !lanes.isEmpty else { continue }
+                let buffer = UnsafeMutablePointer<Double>.allocate(capacity: n)
+                buffer.initialize(repeating: 0, count: n)
+                mirrors.append((source, buffer, n))
+                let chosen = lanes.sorted().map { "\(block.name).\(port.name)[\($0)]" }
+                try writer.addRealSignals([RealSignal(instance: block.name, name: port.name, lanes: n, pointer: buffer)],
+                                          patterns: chosen, scope: "float")
+            }
+        }
+        chip.simulator.attach(writer)
+        vcd = writer
+    }
+
+    private func refreshMirrors(registers: Bool) {
+        for m in mirrors {
+            let values: [Double]
+            switch m.probe {
+            case .u(let l) where registers: values = golden.u(l)
+            case .s(let l) where registers: values = golden.s(l)
+            case .V(let l) where registers: values = golden.V(l)
+            case .F(let l) where registers: values = golden.F(l)
+            case .I(let l) where !registers: values = golden.current(l)
+            default: continue
+            }
+            for k in 0..<min(m.lanes, values.count) { m.buffer[k] = values[k] }
+        }
+    }
+
+    /// Closes the VCD and writes the `.gtkw` beside it (fixed trace, then its float twin).
+    public func finishWaveform() throws -> (vcd: String, gtkw: String, variables: Int)? {
+        guard let writer = vcd else { return nil }
+        chip.simulator.detach(writer)
+        try writer.finish()
+        let gtkw = writer.saveFilePath
+        try CompareWaveform.saveFile(for: writer).write(toFile: gtkw, atomically: true, encoding: .utf8)
+        vcd = nil
+        return (writer.path, gtkw, writer.variables.count)
+    }
+
+    // MARK: Running
+
+    public private(set) var images = 0
+    public private(set) var clocks = 0
+    public private(set) var freeClocks = 0
+    public private(set) var nudgeClocks = 0
+    public private(set) var classAgreements = 0
+    public private(set) var fixedCorrect = 0
+    public private(set) var floatCorrect = 0
+    public private(set) var nudgeDecisions = 0
+    public private(set) var nudgeDisagreements = 0
+    public private(set) var nudgedImages = 0
+    public private(set) var learningImages = 0
+    /// Clocks at which every spike of the image so far agreed.
+    public private(set) var syncClocks = 0
+    private var inSync = true
+    /// Images started (the one running is imageIndex - 1 after `run` began it).
+    private var imageIndex = -1
+    private var saturationsBefore = 0
+    private var started = false
+
+    /// Runs one image in lockstep; `learn` runs the nudge phase (unless the chip skips it) with
+    /// learning on in both models. `clockBudget` stops early (mid-image) after that many clocks.
+    /// Returns the number of clocks run.
+    @discardableResult
+    public func run(pixels: UnsafeBufferPointer<UInt8>, label: Int, learn: Bool, clockBudget: Int = .max) -> Int {
+        if !started {
+            started = true
+            saturationsBefore = chip.simulator.saturations
+        }
+        let sim = chip.simulator
+        imageIndex += 1
+        chip.encoder.load(pixels: pixels)
+        chip.nudge.load(target: label)
+        chip.phase.train = learn
+        sim.reset()
+        golden.beginImage(pixels: pixels, label: label)
+        let tFree = chip.phase.tFree
+        let maxClocks = chip.phase.tFree + chip.phase.tNudge + 4
+        var counts = [[Int]](repeating: [], count: lifs.count)
+        for (k, l) in lifs.enumerated() { counts[k] = [Int](repeating: 0, count: l.lif.lanes) }
+        var floatCounts = counts
+        var t = 0
+        var goldenNudging = false
+        while !chip.phase.isDone && t < maxClocks && t < clockBudget {
+            if !mirrors.isEmpty { refreshMirrors(registers: true) }
+            golden.step()
+            if !mirrors.isEmpty { refreshMirrors(registers: false) }
+            sim.step()
+            t += 1
+            compareClock(t, counts: &counts, floatCounts: &floatCounts)
+            if t <= tFree { freeClocks += 1 } else { nudgeClocks += 1 }
+            if t == tFree {
+                let chipNudges = chip.phase.currentPhaseValue == .nudge
+                let goldenNudges = learn && chip.phase.tNudge > 0 && !golden.outputsOnTarget
+                if learn {
+                    nudgeDecisions += 1
+                    if chipNudges != goldenNudges { nudgeDisagreements += 1 }
+                    learningImages += 1
+                }
+                if chipNudges { golden.beginNudge(); goldenNudging = true; nudgedImages += 1 }
+                let fixedPrediction = chipPrediction()
+                let floatPrediction = golden.prediction
+                if fixedPrediction == floatPrediction { classAgreements += 1 }
+                if fixedPrediction == label { fixedCorrect += 1 }
+                if floatPrediction == label { floatCorrect += 1 }
+                images += 1
+            }
+        }
+        if goldenNudging && chip.phase.isDone { golden.endNudge() }
+        for k in 0..<lifs.count {
+            for j in 0..<counts[k].count { rates[k].add(Double(counts[k][j]), Double(floatCounts[k][j])) }
+        }
+        clocks += t
+        return t
+    }
+
+    private func chipPrediction() -> Int {
+        let c = chip.readout.count.values
+        var best = 0
+        for o in 1..<max(c.count, 1) where c[o] > c[best] { best = o }
+        return best
+    }
+
+    /// After a step: registers at clock t, currents of clock t - 1.
+    private func compareClock(_ t: Int, counts: inout [[Int]], floatCounts: inout [[Int]]) {
+        let global = clocks + t
+        if t == 1 { inSync = true }
+        let image = imageIndex
+        for (k, l) in lifs.enumerated() {
+            let s = l.lif.spike.pointer
+            let g = golden.s(l.layer)
+            var same = 0
+            for j in 0..<l.lif.lanes {
+                let a = s[j] != 0, b = g[j] != 0
+                if a == b { same += 1 } else if spikeStats[k].first == nil {
+                    spikeStats[k].first = CompareReport.Divergence(image: image, clock: t, globalClock: global, neuron: j,
+                                                                   fixed: a, float: b)
+                }
+                if a { counts[k][j] += 1 }
+                if b { floatCounts[k][j] += 1 }
+            }
+            if same != l.lif.lanes { inSync = false }
+            spikeStats[k].same += same
+            spikeStats[k].total += l.lif.lanes
+        }
+        if inSync { syncClocks += 1 }
+        for p in probes {
+            let f = p.port.format
+            let scale = Double(sign: .plus, exponent: f.fracBits, significand: 1)
+            let g: [Double]
+            switch p.quantity {
+            case .u: g = golden.u(p.layer)
+            case .V: g = golden.V(p.layer)
+            case .F: g = golden.F(p.layer)
+            case .I: g = golden.current(p.layer)
+            }
+            let raw = p.port.pointer
+            for j in 0..<min(p.port.lanes, g.count) {
+                let e = abs(Double(raw[j]) - g[j] * scale)
+                p.stats.add(e, clock: global)
+                if inSync { p.sync.add(e, clock: global) }
+            }
+        }
+    }
+
+    // MARK: Report
+
+    public func report(netlist: String, overrides: [String]) -> CompareReport {
+        var r = CompareReport(netlist: netlist, overrides: overrides, images: images, clocks: clocks, freeClocks: freeClocks,
+                              nudgeClocks: nudgeClocks, learningImages: learningImages)
+        r.states = probes.map { p in
+            CompareReport.StateError(state: p.name, signal: p.port.fullName, format: p.port.format.description,
+                                     lsb: p.port.format.lsb, maxLSB: p.stats.max, meanLSB: p.stats.mean,
+                                     maxAtClock: p.stats.maxAtClock, samples: p.stats.count,
+                                     syncMaxLSB: p.sync.max, syncMeanLSB: p.sync.mean)
+        }
+        r.spikes = lifs.enumerated().map { k, l in
+            let s = spikeStats[k]
+            return CompareReport.SpikeAgreement(layer: l.layer.rawValue, signal: l.lif.spike.fullName, agreement: s.total > 0 ? Double(s.same) / Double(s.total) : 1,
+                                                bits: s.total, differing: s.total - s.same, firstDivergence: s.first,
+                                                rateCorrelation: rates[k].r)
+        }
+        r.classAgreement = images > 0 ? Double(classAgreements) / Double(images) : 1
+        r.fixedAccuracy = images > 0 ? Double(fixedCorrect) / Double(images) : 0
+        r.floatAccuracy = images > 0 ? Double(floatCorrect) / Double(images) : 0
+        r.syncClocks = syncClocks
+        r.nudgeDecisions = nudgeDecisions
+        r.nudgeDisagreements = nudgeDisagreements
+        r.nudgedImages = nudgedImages
+        r.saturations = chip.simulator.saturations - saturationsBefore
+        r.warnings = design.warnings
+        if learningImages > 0 { r.weights = weightDivergence() }
+        return r
+    }
+
+    /// |W_fixed - W_float| in LSBs of each memory's format.
+    public func weightDivergence() -> [CompareReport.WeightDivergence] {
+        func stats(_ name: String, _ raw: [Int32], _ f: QFormat, _ g: [Double]) -> CompareReport.WeightDivergence {
+            let scale = Double(sign: .plus, exponent: f.fracBits, significand: 1)
+            var m = 0.0, s = 0.0
+            for k in 0..<min(raw.count, g.count) {
+                let e = abs(Double(raw[k]) - g[k] * scale)
+                m = max(m, e); s += e
+            }
+            let n = Double(max(min(raw.count, g.count), 1))
+            return CompareReport.WeightDivergence(memory: name, format: f.description, words: raw.count, maxLSB: m, meanLSB: s / n)
+        }
+        var out = [stats(chip.w1.name, chip.w1.weights, chip.w1.weightFormat, golden.weights1),
+                   stats(chip.w2.name, chip.w2.weights, chip.w2.weightFormat, golden.weights2)]
+        if let bh = chip.bias(feeding: chip.hiddenLayer) { out.append(stats(bh.name, bh.values, bh.weightFormat, golden.biasHidden)) }
+        if let bo = chip.bias(feeding: chip.outputLayer) { out.append(stats(bo.name, bo.values, bo.weightFormat, golden.biasOutput)) }
+        return out
+    }
+}
+
+/// What `eqspike compare` reports (also its --json form).
+public struct CompareReport: Codable, Sendable {
+    public struct StateError: Codable, Sendable {
+        /// `hidden.u`, `output.F`, `input.I` ...
+        public var state: String
+        /// The fixed-point signal (`h.u`, `f_h.mean`, `h.current`).
+        public var signal: String
+        public var format: String
+        public var lsb: Double
+        public var maxLSB: Double
+        public var meanLSB: Double
+        /// Clock (counted over the whole run) of the largest error.
+        public var maxAtClock: Int
+        /// Lane-clocks compared.
+        public var samples: Int
+        /// The same over the clocks at which every spike of the image so far agreed in both
+        /// models (the rounding error proper, before any spike divergence).
+        public var syncMaxLSB: Double
+        public var syncMeanLSB: Double
+        /// Mean |fixed - float| in the signal's own units.
+        public var meanAbs: Double { meanLSB * lsb }
+    }
+    public struct Divergence: Codable, Sendable, Equatable {
+        /// Image (0-based, in run order) and clock within it of the first differing spike bit.
+        public var image: Int
+        public var clock: Int
+        public var globalClock: Int
+        public var neuron: Int
+        public var fixed: Bool
+        public var float: Bool
+    }
+    public struct SpikeAgreement: Codable, Sendable {
+        public var layer: String
+        public var signal: String
+        /// Fraction of identical spike bits (lanes x clocks).
+        public var agreement: Double
+        public var bits: Int
+        public var differing: Int
+        public var firstDivergence: Divergence?
+        /// Pearson correlation of per-image, per-neuron spike counts (fixed vs float).
+        public var rateCorrelation: Double?
+    }
+    public struct WeightDivergence: Codable, Sendable {
+        public var memory: String
+        public var format: String
+        public var words: Int
+        public var maxLSB: Double
+        public var meanLSB: Double
+    }
+
+    public var netlist: String
+    public var overrides: [String]
+    public var images: Int
+    public var clocks: Int
+    public var freeClocks: Int
+    public var nudgeClocks: Int
+    public var learningImages: Int
+    /// Clocks at which every spike of the image so far agreed in both models.
+    public var syncClocks = 0
+    public var states: [StateError] = []
+    public var spikes: [SpikeAgreement] = []
+    public var classAgreement = 1.0
+    public var fixedAccuracy = 0.0
+    public var floatAccuracy = 0.0
+    public var nudgeDecisions = 0
+    public var nudgeDisagreements = 0
+    public var nudgedImages = 0
+    public var saturations = 0
+    public var weights: [WeightDivergence]? = nil
+    public var warnings: [String] = []
+
+    init(netlist: String, overrides: [String], images: Int, clocks: Int, freeClocks: Int, nudgeClocks: Int, learningImages: Int) {
+        self.netlist = netlist
+        self.overrides = overrides
+        self.images = images
+        self.clocks = clocks
+        self.freeClocks = freeClocks
+        self.nudgeClocks = nudgeClocks
+        self.learningImages = learningImages
+    }
+
+    public func state(_ name: String) -> StateError? { states.first { $0.state == name } }
+    public func spikes(_ layer: String) -> SpikeAgreement? { spikes.first { $0.layer == layer } }
+
+    public var json: String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: e.encode(self), as: UTF8.self)) ?? "{}"
+    }
+
+    public var text: String {
+        func g(_ x: Double) -> String { String(format: x >= 100 ? "%.0f" : (x >= 1 ? "%.2f" : "%.3f"), x) }
+        func pct(_ x: Double) -> String { String(format: "%.3f%%", 100 * x) }
+        var out = "compare \(netlist)\(overrides.isEmpty ? "" : " " + overrides.map { "--set \($0)" }.joined(separator: " ")): "
+        out += "\(images) image(s), \(clocks) clocks (\(freeClocks) free, \(nudgeClocks) nudge)"
+        out += learningImages > 0 ? ", learning on\n" : ", inference\n"
+        for w in warnings { out += "warning: \(w)\n" }
+        out += "\nstate errors, |fixed - float| in LSBs of the fixed format:\n"
+        out += "(all clocks; 'in sync': the \(syncClocks) clocks before the image's first spike divergence)\n"
+        var rows = [["state", "signal", "format", "LSB", "max", "mean", "mean (value)", "max in sync", "mean in sync"]]
+        for s in states {
+            rows.append([s.state, s.signal, s.format, String(format: "%.3g", s.lsb), g(s.maxLSB), g(s.meanLSB),
+                         String(format: "%.3g", s.meanAbs), g(s.syncMaxLSB), g(s.syncMeanLSB)])
+        }
+        out += CompareReport.table(rows, rightFrom: 3)
+        out += "\nspikes:\n"
+        rows = [["layer", "signal", "agreement", "differing bits", "first divergence", "rate corr."]]
+        for s in spikes {
+            let first = s.firstDivergence.map { "image \($0.image) clock \($0.clock) neuron \($0.neuron) (fixed \($0.fixed ? 1 : 0), float \($0.float ? 1 : 0))" } ?? "none"
+            rows.append([s.layer, s.signal, pct(s.agreement), "\(s.differing) of \(s.bits)", first,
+                         s.rateCorrelation.map { String(format: "%.5f", $0) } ?? "-"])
+        }
+        out += CompareReport.table(rows, rightFrom: 2)
+        out += "\noutput class agreement: \(pct(classAgreement)) of \(images) image(s) (accuracy fixed \(pct(fixedAccuracy)), float \(pct(floatAccuracy)))\n"
+        if nudgeDecisions > 0 {
+            out += "nudge decisions: \(nudgeDecisions - nudgeDisagreements) of \(nudgeDecisions) agree (the float model follows the chip's); \(nudgedImages) image(s) nudged\n"
+        }
+        out += "chip saturations: \(saturations)\n"
+        if let ws = weights {
+            out += "\nmemories after \(learningImages) learning image(s), |W_fixed - W_float| in LSBs:\n"
+            rows = [["memory", "format", "words", "max", "mean"]]
+            for w in ws { rows.append([w.memory, w.format, String(w.words), g(w.maxLSB), g(w.meanLSB)]) }
+            out += CompareReport.table(rows, rightFrom: 2)
+        }
+        return out
+    }
+
+    static func table(_ rows: [[String]], rightFrom: Int) -> String {
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        var out = ""
+        for r in rows {
+            var cells: [String] = []
+            for (c, cell) in r.enumerated() {
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                cells.append(c >= rightFrom && c < r.count ? pad + cell : cell + pad)
+            }
+            out += "  " + cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        return out
+    }
+}
+
+/// The `.gtkw` of a comparison dump: one group per block instance; in it each fixed trace with its
+/// float twin right below (same instance and port under the `float` scope).
+enum CompareWaveform {
+    static let analogPorts: Set<String> = ["u", "v", "mean", "current", "sum"]
+
+    static func saveFile(for writer: VCDWriter) -> String {
+        let vars = writer.variables
+        var floatByKey: [String: VCDVariable] = [:]
+        for v in vars where v.scope.first == "float" {
+            floatByKey[v.scope.dropFirst().joined(separator: ".") + "." + v.name] = v
+        }
+        var s = "[*]\n[*] \(writer.version): fixed-point chip (fixed.*) above its float golden twin (float.*)\n[*]\n"
+        s += "[dumpfile] \"\(absolute(writer.path))\"\n"
+        s += "[savefile] \"\(absolute(writer.saveFilePath))\"\n"
+        let first = writer.firstDumpedClock ?? 0
+        let last = writer.lastDumpedClock ?? first
+        let ticks = writer.timescale.ticksPerClock
+        s += "[timestart] \(first * ticks)\n[size] 1400 900\n[pos] -1 -1\n"
+        let clocks = max(1, min(last - first + 1, 200))
+        let pane = 1400 - 276 - 260 - 40
+        s += "*" + String(format: "%.6f", -log2(200 * Double(clocks * ticks) / Double(pane))) + " -1" + String(repeating: " -1", count: 26) + "\n"
+        s += "[treeopen] fixed.\n[treeopen] float.\n[sst_width] 276\n[signals_width] 300\n[sst_expanded] 1\n[sst_vpaned_height] 260\n"
+        var groups: [(String, [VCDVariable])] = []
+        for v in vars where v.scope.first == "fixed" {
+            let inst = v.scope.dropFirst().joined(separator: ".")
+            if let k = groups.firstIndex(where: { $0.0 == inst }) { groups[k].1.append(v) } else { groups.append((inst, [v])) }
+        }
+        for (inst, members) in groups {
+            s += "@800200\n-\(inst)\n"
+            for v in members {
+                s += trace(v)
+                if let twin = floatByKey[inst + "." + v.name.replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")] {
+                    s += trace(twin, analogLike: v)
+                }
+            }
+            s += "@1000200\n-\(inst)\n"
+        }
+        s += "[pattern_trace] 1\n[pattern_trace] 0\n"
+        return s
+    }
+
+    static func trace(_ v: VCDVariable, analogLike: VCDVariable? = nil) -> String {
+        let ref = analogLike ?? v
+        let analog = ref.width > 1 && analogPorts.contains(ref.port)
+        var flags: GTKWaveSaveFile.Flags = [.rightJustify]
+        var shift = 0
+        var color = 0
+        switch v.kind {
+        case .real:
+            flags.insert(.signed)
+            color = 5
+        case .fixed(let f) where f.width == 1:
+            flags.insert(.binary)
+            color = 3
+        case .fixed(let f):
+            flags.insert(.decimal)
+            if f.isSigned { flags.insert(.signed) }
+            if f.fracBits > 0 { flags.insert(.fixedPointShift); shift = f.fracBits }
+        }
+        if analog { flags.insert(.analogStep); if !v.isReal { color = 2 } }
+        var s = "@\(flags.hexString)\n"
+        if flags.contains(.fixedPointShift) { s += "[fpshift_count] \(shift)\n" }
+        s += "[color] \(color)\n\(v.gtkwaveName)\n"
+        if analog { s += "@20000\n-\n-\n" }
+        return s
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
