@@ -1,5 +1,6 @@
 import Foundation
 import EqSpike
+import GoldenModel
 
 /// `eqspike train`: on-chip learning of the fixed-point chip.
 enum TrainCommand {
@@ -8,7 +9,8 @@ enum TrainCommand {
                             booleans: ["resume"])
         let path = try o.positional("netlist file")
         let model = o.string("model") ?? "fixed"
-        guard model == "fixed" || model == "float" else { throw CLIError.usage("--model \(model): use 'fixed' (the chip) or 'float' (the golden model)") }
+        guard model == "fixed" || model == "float" || model == "rate" else { throw CLIError.usage("--model \(model): use 'fixed' (the chip), 'float' (the golden model) or 'rate' (the C-EP reference)") }
+        if model == "rate" { try trainRate(o, netlist: path); return }
         let chip = try Setup.chip(path, overrides: o.all("set"))
         let data = try Setup.data(o.string("data"), for: chip)
         var opts = TrainOptions(netlist: path, outDirectory: o.string("out") ?? (defaultRunDirectory(path) + (model == "float" ? "-float" : "")))
@@ -39,5 +41,64 @@ enum TrainCommand {
     static func defaultRunDirectory(_ netlist: String) -> String {
         let base = URL(fileURLWithPath: netlist).deletingPathExtension().lastPathComponent
         return "runs/\(base)"
+    }
+}
+
+// MARK: --model rate: the rate-based C-EP reference (GoldenModel/RateCEP*.swift)
+
+extension TrainCommand {
+    /// `eqspike train <netlist> --model rate`: Continual Equilibrium Propagation on the design's
+    /// sizes, seed and initialisation, the same data, limits and per-epoch shuffle as the chip.
+    /// `--set cep.KEY=value` sets a C-EP parameter (dt, T, K, beta, eta1, eta2, eta, lr_schedule);
+    /// other `--set` entries go to the netlist (e.g. H=300, seed=2, init_scale=0.5).
+    static func trainRate(_ o: Options, netlist path: String) throws {
+        guard !o.flag("resume") else { throw CLIError.usage("--resume is for the chip model; a C-EP run is short enough to rerun") }
+        let sets = o.all("set")
+        let cepSets = sets.filter { $0.hasPrefix("cep.") }
+        let netSets = sets.filter { !$0.hasPrefix("cep.") }
+        let chip = try Setup.chip(path, overrides: netSets)
+        let data = try Setup.data(o.string("data"), for: chip)
+        var c = RateCEPConfig()
+        c.inputs = chip.inputs
+        c.hidden = chip.hiddenLayer.lanes
+        c.outputs = chip.outputs
+        c.initScale = chip.settings.initScale
+        c.seed = try o.int("seed", range: 0...Int(Int32.max)).map(UInt64.init) ?? chip.settings.seed
+        do {
+            for s in cepSets {
+                guard let eq = s.firstIndex(of: "=") else { throw RateCEPError.invalid("--set \(s): expected cep.KEY=value") }
+                try c.set(String(s[s.index(s.startIndex, offsetBy: 4) ..< eq]), String(s[s.index(after: eq)...]))
+            }
+            try c.validate()
+        } catch let e as RateCEPError { throw CLIError.usage(e.description) }
+        let epochs = try o.int("epochs", range: 1...100_000) ?? chip.settings.epochs
+        let trainLimit = try o.int("train-limit", range: 1...Int.max)
+        let testLimit = try o.int("test-limit", range: 0...Int.max)
+        let out = o.string("out") ?? defaultRunDirectory(path) + "-rate"
+        let net = try RateCEPNetwork(config: c)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let record: [String: Any] = [
+            "model": "rate",
+            "netlist": path,
+            "overrides": netSets,
+            "cep_overrides": cepSets,
+            "cep": ["dt": c.dt, "T": c.tFree, "K": c.kNudge, "beta": c.beta, "eta1": c.eta1, "eta2": c.eta2,
+                    "lr_schedule": c.lrSchedule, "init_scale": c.initScale, "sizes": [c.inputs, c.hidden, c.outputs]] as [String: Any],
+            "seed": c.seed,
+            "epochs": epochs,
+            "train_limit": trainLimit as Any? ?? NSNull(),
+            "test_limit": testLimit as Any? ?? NSNull(),
+            "data": data.source,
+            "version": version,
+            "command": CommandLine.arguments.joined(separator: " "),
+            "started": ISO8601DateFormatter().string(from: Date()),
+        ]
+        let json = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
+        try json.write(to: URL(fileURLWithPath: out + "/run.json"))
+        let n = trainLimit.map { min($0, data.train.count) } ?? data.train.count
+        FileHandle.standardError.write(Data("training the rate-based C-EP reference on \(data.source): \(n) images per epoch, writing \(out)\n\(c.summary)\n".utf8))
+        try RateCEPTrainer.run(network: net, train: data.train, test: data.test, epochs: epochs, trainLimit: trainLimit,
+                               testLimit: testLimit, outDirectory: out) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        print("metrics:    \(out)/metrics.csv")
     }
 }
