@@ -1,0 +1,203 @@
+import Foundation
+import HDL
+import Blocks
+
+// Host-side observers for the report. Each is a ClockObserver attached to chip.simulator: it reads
+// port values in the sample step of every clock (after every block evaluated, before the edge), so
+// it sees exactly what the blocks see and changes nothing. The simulator's cycle counter restarts
+// at 0 with the reset that starts every image, so `cycle` is the clock since stimulus onset.
+
+/// Fig. 3 and the energy table: output spikes of each test image during its free phase, SynOps by
+/// the first-spike deadline and by clock, spikes before the first output spike.
+public final class InferenceRecorder: ClockObserver {
+    let chip: Chip
+    let outSpike: UnsafeMutablePointer<Int32>
+    let inSpike: UnsafeMutablePointer<Int32>
+    let hidSpike: UnsafeMutablePointer<Int32>
+    let nOut: Int, nIn: Int, nHid: Int
+    public let horizon: Int
+    public let deadline: Int
+
+    private var events: [SpikeEvent] = []
+    private var synopsStart = 0
+    private var seenOutput = false
+    private var spikesBefore = 0
+
+    /// One train per image, in presentation order.
+    public private(set) var trains: [OutputSpikeTrain] = []
+    /// Sum over images of the SynOps made in clocks 0 ... t, per clock t.
+    public private(set) var synopsThrough: [Double]
+    public private(set) var counts = InferenceCounts()
+    private var spikesBeforeImages = 0
+
+    public init(chip: Chip) {
+        self.chip = chip
+        outSpike = chip.outputLayer.spike.pointer
+        inSpike = chip.inputLayer.spike.pointer
+        hidSpike = chip.hiddenLayer.spike.pointer
+        nOut = chip.outputs; nIn = chip.inputs; nHid = chip.hiddenLayer.lanes
+        horizon = chip.phase.tFree
+        deadline = min(chip.settings.firstSpikeDeadline, chip.phase.tFree - 1)
+        synopsThrough = [Double](repeating: 0, count: chip.phase.tFree)
+        counts.deadline = deadline
+    }
+
+    public func sample(cycle: Int) {
+        guard cycle < horizon else { return }
+        if cycle == 0 {
+            events.removeAll(keepingCapacity: true)
+            seenOutput = false
+            spikesBefore = 0
+        }
+        var any = false
+        for o in 0 ..< nOut where outSpike[o] != 0 {
+            events.append(SpikeEvent(clock: cycle, lane: o))
+            any = true
+        }
+        if any { seenOutput = true }
+        if !seenOutput {
+            var n = 0
+            for i in 0 ..< nIn { n &+= Int(inSpike[i]) }
+            for h in 0 ..< nHid { n &+= Int(hidSpike[h]) }
+            spikesBefore += n
+        }
+        synopsThrough[cycle] += Double(chip.synapticOperations - synopsStart)
+    }
+
+    /// Presents one test image (inference) and records it.
+    @discardableResult
+    public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int) -> ImageResult {
+        synopsStart = chip.synapticOperations
+        let w1r = chip.w1.rowReads, w2r = chip.w2.rowReads, w2c = chip.w2.colReads
+        let r = chip.present(pixels: pixels, label: label, train: false)
+        trains.append(OutputSpikeTrain(label: label, events: events))
+        counts.images += 1
+        counts.spikesInput += Double(r.spikes.input)
+        counts.spikesHidden += Double(r.spikes.hidden)
+        counts.spikesOutput += Double(r.spikes.output)
+        counts.synopsInputHidden += Double(chip.w1.rowReads - w1r)
+        counts.synopsHiddenOutput += Double(chip.w2.rowReads - w2r)
+        counts.synopsOutputHidden += Double(chip.w2.colReads - w2c)
+        if seenOutput { counts.spikesBeforeFirstOutput += Double(spikesBefore); spikesBeforeImages += 1 }
+        return r
+    }
+
+    /// Per-image means (the sums divided by the number of images).
+    public var meanCounts: InferenceCounts {
+        var c = counts
+        let n = Double(max(c.images, 1))
+        c.spikesInput /= n; c.spikesHidden /= n; c.spikesOutput /= n
+        c.synopsInputHidden /= n; c.synopsHiddenOutput /= n; c.synopsOutputHidden /= n
+        c.synopsByDeadline = deadline < synopsThrough.count ? synopsThrough[deadline] / n : .nan
+        c.spikesBeforeFirstOutput = spikesBeforeImages > 0 ? c.spikesBeforeFirstOutput / Double(spikesBeforeImages) : .nan
+        return c
+    }
+
+    /// Merges another recorder's results (another chip's share of the test set, later images).
+    public func merge(_ o: InferenceRecorder) {
+        trains += o.trains
+        for t in synopsThrough.indices where t < o.synopsThrough.count { synopsThrough[t] += o.synopsThrough[t] }
+        counts.images += o.counts.images
+        counts.spikesInput += o.counts.spikesInput; counts.spikesHidden += o.counts.spikesHidden; counts.spikesOutput += o.counts.spikesOutput
+        counts.synopsInputHidden += o.counts.synopsInputHidden; counts.synopsHiddenOutput += o.counts.synopsHiddenOutput
+        counts.synopsOutputHidden += o.counts.synopsOutputHidden
+        counts.spikesBeforeFirstOutput += o.counts.spikesBeforeFirstOutput
+        spikesBeforeImages += o.spikesBeforeImages
+    }
+}
+
+/// Fig. 5c: input and hidden spikes and the W1 increments of training images, clock by clock.
+///
+/// The increment is read from the crossbar's update port: on a learning clock (its `learn` input
+/// high) every row whose `row_spike` is high receives `row_delta` (docs/algorithm.md; in deferred
+/// mode into the shadow array, committed when the nudge phase ends). These are the values that
+/// reach the shadow exactly (ReportTests checks it against `shadowValues`).
+public final class LearningRecorder: ClockObserver {
+    let chip: Chip
+    let rowSpike: UnsafeMutablePointer<Int32>
+    let hidSpike: UnsafeMutablePointer<Int32>
+    let learn: HDL.Port
+    let rowDelta: HDL.Port
+    let nIn: Int, nHid: Int
+    private var pre: [[Int]]
+    private var post: [[Int]]
+    private var updates: [STDPImage.Update] = []
+    private var clocks = 0
+    public private(set) var histogram: STDPAnalysis.Histogram
+    /// The last image's record (tests).
+    public private(set) var lastImage: STDPImage?
+
+    public init(chip: Chip, options: STDPAnalysis.Options = .init()) {
+        self.chip = chip
+        rowSpike = chip.inputLayer.spike.pointer
+        hidSpike = chip.hiddenLayer.spike.pointer
+        learn = chip.w1.learn
+        rowDelta = chip.w1.rowDelta
+        nIn = chip.inputs; nHid = chip.hiddenLayer.lanes
+        pre = [[Int]](repeating: [], count: nIn)
+        post = [[Int]](repeating: [], count: nHid)
+        histogram = STDPAnalysis.Histogram(options: options)
+    }
+
+    public func sample(cycle: Int) {
+        if cycle == 0 {
+            for i in 0 ..< nIn { pre[i].removeAll(keepingCapacity: true) }
+            for h in 0 ..< nHid { post[h].removeAll(keepingCapacity: true) }
+            updates.removeAll(keepingCapacity: true)
+        }
+        clocks = cycle + 1
+        var anyPre = false
+        for i in 0 ..< nIn where rowSpike[i] != 0 { pre[i].append(cycle); anyPre = true }
+        for h in 0 ..< nHid where hidSpike[h] != 0 { post[h].append(cycle) }
+        if anyPre && learn.isConnected && learn.pointer[0] != 0 && rowDelta.isConnected {
+            updates.append(STDPImage.Update(clock: cycle, deltas: (0 ..< nHid).map { rowDelta.real($0) }))
+        }
+    }
+
+    /// Presents one training image (learning on) and adds its update events to the histogram.
+    @discardableResult
+    public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int) -> ImageResult {
+        let r = chip.present(pixels: pixels, label: label, train: true)
+        let image = STDPImage(clocks: clocks, freeClocks: chip.phase.tFree, pre: pre, post: post, updates: updates)
+        STDPAnalysis.add(image, to: &histogram)
+        lastImage = image
+        return r
+    }
+}
+
+/// One image through both phases: spikes of every layer and membrane potentials, clock by clock.
+public final class TraceRecorder: ClockObserver {
+    let chip: Chip
+    public private(set) var input: [SpikeEvent] = []
+    public private(set) var hidden: [SpikeEvent] = []
+    public private(set) var output: [SpikeEvent] = []
+    /// Output membrane potentials, [clock][output].
+    public private(set) var outputMembrane: [[Double]] = []
+    /// Membrane potentials of the first hidden neurons, [clock][k].
+    public private(set) var hiddenMembrane: [[Double]] = []
+    public let hiddenShown: Int
+    public private(set) var nudgeStart: Int? = nil
+
+    public init(chip: Chip, hiddenShown: Int = 4) {
+        self.chip = chip
+        self.hiddenShown = min(hiddenShown, chip.hiddenLayer.lanes)
+    }
+
+    public func sample(cycle: Int) {
+        if cycle == 0 {
+            input = []; hidden = []; output = []; outputMembrane = []; hiddenMembrane = []; nudgeStart = nil
+        }
+        func spikes(_ l: LIFCore, into a: inout [SpikeEvent]) {
+            let p = l.spike.pointer
+            for k in 0 ..< l.lanes where p[k] != 0 { a.append(SpikeEvent(clock: cycle, lane: k)) }
+        }
+        spikes(chip.inputLayer, into: &input)
+        spikes(chip.hiddenLayer, into: &hidden)
+        spikes(chip.outputLayer, into: &output)
+        outputMembrane.append((0 ..< chip.outputs).map { chip.outputLayer.u.real($0) })
+        hiddenMembrane.append((0 ..< hiddenShown).map { chip.hiddenLayer.u.real($0) })
+        if nudgeStart == nil && chip.phase.phase.pointer[0] == PhaseController.Phase.nudge.rawValue { nudgeStart = cycle }
+    }
+
+    public var clocks: Int { outputMembrane.count }
+}
