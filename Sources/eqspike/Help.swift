@@ -20,6 +20,9 @@ let commandHelp: [String: String] = [
       --model fixed|float fixed: the chip (default); float: the golden model configured from the design
                           (same data, initial weights, shuffle and schedule; same metrics.csv columns;
                           default --out runs/<design>-float; no checkpoint, no --resume)
+      --model rate        train the rate-based C-EP reference (Table 1): same sizes,
+                          seed, init, data and shuffle; --set cep.KEY=value sets dt, T, K, beta, eta1,
+                          eta2, eta, lr_schedule (README, "Report")
     Ctrl-C writes a checkpoint and exits; --resume continues bit for bit.
     """,
     "eval": """
@@ -64,5 +67,26 @@ let commandHelp: [String: String] = [
       --shard k/n runs the points i with i mod n == k (0 <= k < n); --merge joins shard directories
       into one results.csv, identical to the unsplit sweep's except the last column (wall_seconds).
       --float also trains the float golden model on the same images (the dashed line in the plot).
+    """,
+    "report": """
+    eqspike report <run-dir> [<run-dir> ...] [--netlist N] [--data DIR] [--out DIR] [--test-limit N]
+                   [--stdp-images N] [--betas b1,b2,...] [--energy-pj X] [--jobs N] [--no-sim]
+      The paper's analyses from training runs (the --out directories of eqspike train), written as a
+      self-contained report.html (inline SVG) plus the CSV behind each figure, in --out (default:
+      the first run directory):
+        Fig. 2   train/test accuracy per epoch (mean and spread over several runs; C-EP runs of
+                 --model rate drawn beside the chip's)
+        Fig. 3   test accuracy vs t x f_max for the rate and first-spike readouts, mean time of the
+                 first output spike, SynOps over an inference (the checkpoint on --test-limit images,
+                 default the run's test limit)
+        Fig. 4   images nudged, spikes per neuron per image, accuracy vs training SynOps (metrics.csv)
+        Fig. 5c  STDP-like curve: W1 updates vs t_post - t_pre over the first --stdp-images (100)
+                 training images of epoch 1 from the initial weights, one curve per beta (default
+                 0.5x, 1x, 2x the design's)
+        energy   SynOps and energy per inference and for training (--energy-pj, default the design's),
+                 share of spikes and SynOps per layer
+        one image through both phases (raster, membranes) and the learned W1 as 28x28 pictures,
+        and a table of each paper number beside this model's. --no-sim: metrics-only figures.
+      --netlist overrides the design named in run.json; --data as for train.
     """,
 ]

@@ -13,6 +13,7 @@ commands:
   export <netlist> --weights CKPT --out DIR      crossbar contents as $readmemh hex files
   compare <netlist> [--images N] [--learn]       fixed chip vs float golden model in lockstep: errors in LSBs, spike agreement
   sweep <netlist> --set key=v1,v2 [...]          grid of designs trained and tested in parallel: results.csv, plot.svg
+  report <run-dir> [...]                         the paper's figures and tables from training runs: report.html + CSVs
   help [command]                                 this text, or one command's options
 
 Run `eqspike help <command>` for a command's options.
@@ -42,6 +43,7 @@ do {
     case "export": try ExportCommand.run(rest)
     case "compare": try CompareCommand.run(rest)
     case "sweep": try SweepCommand.run(rest)
+    case "report": try ReportCommand.run(rest)
     case "help", "--help", "-h":
         if let c = rest.first, let text = commandHelp[c] { print(text) } else { print(usage) }
     case "--version", "version": print("eqspike \(version)")
