@@ -253,6 +253,10 @@ final class GoldenUnitTests: XCTestCase {
         XCTAssertEqual(c.beta, 0.2); XCTAssertEqual(c.tau, 10)
         XCTAssertThrowsError(try GoldenConfig().applying(overrides: "nonsense=1"))
         XCTAssertThrowsError(try GoldenConfig().applying(overrides: "eta=abc"))
+        XCTAssertEqual(GoldenConfig.recommendedDeferred.validationErrors(), [])
+        XCTAssertEqual(GoldenConfig.recommendedImmediate.validationErrors(), [])
+        XCTAssertEqual(try GoldenConfig().applying(overrides: "mode=immediate tFree=130 readoutFrom=80 readoutTo=130 eta1=5e-5 eta2=1e-5 etaB=1e-5 schedule=1,1,0.5,0.25,0.125"),
+                       GoldenConfig.recommendedImmediate)
         var bad = GoldenConfig(); bad.readoutTo = 500
         var g = SeededGenerator(seed: 1)
         XCTAssertThrowsError(try GoldenNetwork(config: bad, rng: &g))
