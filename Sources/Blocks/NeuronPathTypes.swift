@@ -131,9 +131,11 @@ private let spikeCounterType = BlockType(
     parameters: [
         lanesSpec,
         Spec("count", .format, default: fmt("u16.0"), doc: "unsigned integer format of the counts"),
+        Spec("bypass", .bool, default: .bool(false),
+             doc: "true: count is combinational and shows count' (this clock's spike included), so logic deciding in a window's last clock sees the whole window"),
     ],
     make: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
-        try SpikeCounter(name: name, lanes: p.int("lanes"), format: p.format("count"))
+        try SpikeCounter(name: name, lanes: p.int("lanes"), format: p.format("count"), bypass: p.bool("bypass"))
     })
 
 /// Checks shared by the neuron-path blocks' initialisers (they can be built without a netlist, so

@@ -12,17 +12,29 @@ import HDL
 ///     count' = SAT(count + ((enable != 0 and spike != 0) ? 1 : 0))    at most 2^W - 1, counted
 ///
 /// Latency: registered; a spike at clock t is in `count` from clock t + 1. Reset clears the counts.
+///
+/// `bypass = true` (netlist parameter): `count` is combinational and shows `count'`, the value the
+/// register takes at the edge, i.e. the counts including this clock's spike. Logic that decides in
+/// the last clock of a counting window (the nudge unit's skip test, sampled by the phase controller
+/// in clock t_free - 1 when readout_to = t_free) then sees the whole window, as docs/algorithm.md
+/// defines it; with a registered count it would miss the window's last clock. The register itself
+/// and its timing are the same in both modes; only the output is taken before or after it.
 public final class SpikeCounter: Block {
     public let lanes: Int
     public let format: QFormat
+    /// `count` shows count' (this clock's spike included) instead of the register.
+    public let bypass: Bool
 
     public private(set) var spike: Port!
     public private(set) var enable: Port!
     public private(set) var count: Port!
 
     private let countNext: LaneBuffer
+    /// The count register when `bypass` (the output port then carries count').
+    private let held: LaneBuffer
 
-    public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 16, fracBits: 0)) throws(ParameterError) {
+    public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 16, fracBits: 0),
+                bypass: Bool = false) throws(ParameterError) {
         try NeuronPathChecks.lanes(lanes)
         try NeuronPathChecks.laneFormat(format, parameter: "count")
         guard !format.isSigned, format.fracBits == 0 else {
@@ -31,10 +43,12 @@ public final class SpikeCounter: Block {
         self.lanes = lanes
         self.format = format
         countNext = LaneBuffer(count: lanes)
+        self.bypass = bypass
+        held = LaneBuffer(count: bypass ? lanes : 1)
         super.init(name: name)
         spike = addInput("spike", lanes: lanes, format: .bit)
         enable = addInput("enable", lanes: 1, format: .bit, optional: true)
-        count = addOutput("count", lanes: lanes, format: format, timing: .registered)
+        count = addOutput("count", lanes: lanes, format: format, timing: bypass ? .combinational : .registered)
     }
 
     public override var typeName: String { "spike_counter" }
@@ -42,10 +56,12 @@ public final class SpikeCounter: Block {
     public override func reset() {
         count.storage.fill(0)
         countNext.fill(0)
+        held.fill(0)
     }
 
     public override func evaluate() {
-        let c = count.pointer, n = countNext.base
+        let c = bypass ? held.base : count.pointer, n = countNext.base
+        defer { if bypass { count.pointer.update(from: n, count: lanes) } }
         // An unconnected enable reads as "always counting"; a connected one is read once per clock.
         guard !enable.isConnected || enable.pointer[0] != 0 else {
             n.update(from: c, count: lanes)
@@ -68,7 +84,7 @@ public final class SpikeCounter: Block {
     }
 
     public override func commit() {
-        count.pointer.update(from: countNext.base, count: lanes)
+        (bypass ? held.base : count.pointer).update(from: countNext.base, count: lanes)
     }
 
     public override var storage: [StorageItem] {

@@ -193,6 +193,14 @@ public final class Comparison {
     public private(set) var floatCorrect = 0
     public private(set) var nudgeDecisions = 0
     public private(set) var nudgeDisagreements = 0
+    /// Disagreements by direction: the chip nudged and the float model would have skipped, or
+    /// the reverse.
+    public private(set) var nudgedOnlyByFixed = 0
+    public private(set) var nudgedOnlyByFloat = 0
+    /// Disagreements with the float skip test applied to the counts one clock before the end of
+    /// the free phase (what the chip's registered counter shows its skip logic).
+    public private(set) var nudgeDisagreementsOneClockEarly = 0
+    private var floatSkipOneClockEarly = false
     public private(set) var nudgedImages = 0
     public private(set) var learningImages = 0
     /// Clocks at which every spike of the image so far agreed.
@@ -234,12 +242,20 @@ public final class Comparison {
             t += 1
             compareClock(t, counts: &counts, floatCounts: &floatCounts)
             if t <= tFree { freeClocks += 1 } else { nudgeClocks += 1 }
+            // The float model's skip test on the counts the chip's skip logic sees in its last
+            // free clock (a registered counter holds clocks readout_from ... t_free - 2 then).
+            if t == tFree - 1 { floatSkipOneClockEarly = golden.outputsOnTarget }
             if t == tFree {
                 let chipNudges = chip.phase.currentPhaseValue == .nudge
                 let goldenNudges = learn && chip.phase.tNudge > 0 && !golden.outputsOnTarget
                 if learn {
                     nudgeDecisions += 1
-                    if chipNudges != goldenNudges { nudgeDisagreements += 1 }
+                    if chipNudges != goldenNudges {
+                        nudgeDisagreements += 1
+                        if chipNudges { nudgedOnlyByFixed += 1 } else { nudgedOnlyByFloat += 1 }
+                    }
+                    let lateNudges = chip.phase.tNudge > 0 && !floatSkipOneClockEarly
+                    if chipNudges != lateNudges { nudgeDisagreementsOneClockEarly += 1 }
                     learningImages += 1
                 }
                 if chipNudges { golden.beginNudge(); goldenNudging = true; nudgedImages += 1 }
@@ -331,6 +347,9 @@ public final class Comparison {
         r.syncClocks = syncClocks
         r.nudgeDecisions = nudgeDecisions
         r.nudgeDisagreements = nudgeDisagreements
+        r.nudgedOnlyByFixed = nudgedOnlyByFixed
+        r.nudgedOnlyByFloat = nudgedOnlyByFloat
+        r.nudgeDisagreementsOneClockEarly = nudgeDisagreementsOneClockEarly
         r.nudgedImages = nudgedImages
         r.saturations = chip.simulator.saturations - saturationsBefore
         r.warnings = design.warnings
@@ -424,6 +443,11 @@ public struct CompareReport: Codable, Sendable {
     public var floatAccuracy = 0.0
     public var nudgeDecisions = 0
     public var nudgeDisagreements = 0
+    public var nudgedOnlyByFixed = 0
+    public var nudgedOnlyByFloat = 0
+    /// Disagreements left when the float skip test reads the counts one clock before the end of the
+    /// free phase, as the chip's skip logic does.
+    public var nudgeDisagreementsOneClockEarly = 0
     public var nudgedImages = 0
     public var saturations = 0
     public var weights: [WeightDivergence]? = nil
@@ -474,6 +498,10 @@ public struct CompareReport: Codable, Sendable {
         out += "\noutput class agreement: \(pct(classAgreement)) of \(images) image(s) (accuracy fixed \(pct(fixedAccuracy)), float \(pct(floatAccuracy)))\n"
         if nudgeDecisions > 0 {
             out += "nudge decisions: \(nudgeDecisions - nudgeDisagreements) of \(nudgeDecisions) agree (the float model follows the chip's); \(nudgedImages) image(s) nudged\n"
+            if nudgeDisagreements > 0 {
+                out += "  disagreements: \(nudgedOnlyByFixed) nudged only by the chip, \(nudgedOnlyByFloat) only by the float model; "
+                out += "\(nudgeDisagreementsOneClockEarly) left if the float skip test reads the counts one clock early, as the chip's does\n"
+            }
         }
         out += "chip saturations: \(saturations)\n"
         if let ws = weights {

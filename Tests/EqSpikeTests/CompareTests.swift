@@ -150,4 +150,37 @@ final class CompareTests: XCTestCase {
         }
         XCTAssertTrue(lines.contains("fixed.ctrl.phase[1:0]"))
     }
+
+    /// The skip test sees the whole readout window (docs/algorithm.md). An output driven by a bias
+    /// of 1.0 fires on every odd clock: 25 spikes in [50, 100), exactly on target, so both models
+    /// skip the nudge. With a registered spike counter the chip's skip logic, sampled in clock 99,
+    /// saw only 24 (clocks 50 ... 98) and nudged; the designs' counter now runs with bypass = true.
+    func testSkipTestSeesTheWholeReadoutWindow() throws {
+        let chip = try Chip(path: Repo.design100, overrides: ["H=8"])
+        try chip.initialiseMemories(seed: 1)
+        try chip.w2.load(weights: [Double](repeating: 0, count: 8 * 10))
+        let label = 3
+        let bo = try XCTUnwrap(chip.bias(feeding: chip.outputLayer))
+        try bo.load(values: (0..<10).map { $0 == label ? 1.0 : -1.0 })
+        let c = try Comparison(chip: chip)
+        let (train, _) = try Repo.subsetData()
+        train.withImage(0) { _ = c.run(pixels: $0, label: label, learn: true) }
+        let r = c.report(netlist: Repo.design100, overrides: ["H=8"])
+        XCTAssertEqual(r.nudgeDecisions, 1)
+        XCTAssertEqual(r.nudgeDisagreements, 0, r.text)
+        XCTAssertEqual(r.nudgedImages, 0, r.text)
+        XCTAssertEqual(chip.readout.count.values.map(Int.init), (0..<10).map { $0 == label ? 25 : 0 })
+        XCTAssertEqual(r.clocks, 100)
+
+        // The same circuit with the registered counter shows the one-clock lag.
+        let lagging = try Chip(path: Repo.design100, overrides: ["H=8", "count.bypass=false"])
+        try lagging.initialiseMemories(seed: 1)
+        try lagging.w2.load(weights: [Double](repeating: 0, count: 8 * 10))
+        try XCTUnwrap(lagging.bias(feeding: lagging.outputLayer)).load(values: (0..<10).map { $0 == label ? 1.0 : -1.0 })
+        let l = try Comparison(chip: lagging)
+        train.withImage(0) { _ = l.run(pixels: $0, label: label, learn: true) }
+        let lr = l.report(netlist: Repo.design100, overrides: [])
+        XCTAssertEqual(lr.nudgedOnlyByFixed, 1, lr.text)
+        XCTAssertEqual(lr.nudgeDisagreementsOneClockEarly, 0, lr.text)
+    }
 }
