@@ -33,7 +33,7 @@ public struct STDPImage: Sendable, Equatable {
 ///
 /// (a window of 2 x halfWindow = 200 clocks, kept symmetric about the update so that a neuron firing
 /// at a steady rate gives dt ~ 0 wherever the window is clipped by the image), and the histogram
-/// averages the update over the events of each dt bin. A post neuron that accelerates has more
+/// averages the update over the events of each dt bin (2 clocks by default). A post neuron that accelerates has more
 /// spikes after the pre spike than before (dt > 0) and a positive F (potentiation); one that slows
 /// down, the reverse: the mechanism of the paper's Fig. 5b. Filters, as the paper's: inputs whose
 /// rate over the image is below `minRate` spikes/clock, and hidden neurons whose free-phase rate is
@@ -48,7 +48,7 @@ public enum STDPAnalysis {
         public var halfWindow = 100
         public var minHalfWindow = 20
         public var minRate = 0.05
-        public var binWidth = 10
+        public var binWidth = 2
         public init() {}
     }
 

@@ -24,8 +24,9 @@ public enum ReportHTML {
         let maxE = Double(epochs.max() ?? 1)
         let lo = max(0, min((all.min() ?? 0.9) - 0.02, 0.95))
         var p = SVGPlot(title: "Fig. 2 — accuracy during training", xLabel: "epoch", yLabel: "accuracy (%)",
-                        x: (maxE > 1 ? 1 : 0.5)...(maxE > 1 ? maxE : 1.5), y: (lo * 100)...100)
-        p.legendPosition = .bottomRight
+                        x: SVG.epochRange(Int(maxE)), y: (lo * 100)...100)
+        p.integerXTicks = true
+        p.legendPosition = .outside
         var csv = "model,epoch,runs,train_mean,train_std,test_mean,test_std\n"
         let colors: [(String, String)] = [(orange, blue), (purple, green), (grey, red)]
         for (k, g) in d.accuracy.enumerated() {
@@ -69,7 +70,7 @@ public enum ReportHTML {
         let x = c.clocks.map { Double($0) * f }
         var p = SVGPlot(title: "Fig. 3 — accuracy vs time (test set, trained chip)", xLabel: "t × f_max", yLabel: "accuracy (%)",
                         x: 0...(Double(c.clocks.count) * f), y: 0...100)
-        p.legendPosition = .bottomRight
+        p.legendPosition = .outside
         p.line(zip(x, c.answered.map { 100 * $0 }).map { ($0, $1) }, color: grey, width: 1.2, dash: "3 3", label: "images with an output spike")
         p.line(zip(x, c.rate.map { 100 * $0 }).map { ($0, $1) }, color: orange, width: 2, label: "rate readout (most spikes since onset)")
         p.line(zip(x, c.firstSpike.map { 100 * $0 }).map { ($0, $1) }, color: blue, width: 2, label: "first-spike readout")
@@ -101,7 +102,7 @@ public enum ReportHTML {
         let maxY = max(d.synopsByClock.max() ?? 1, PaperNumbers.synopsPerInference) * 1.05
         var p = SVGPlot(title: "SynOps per inference vs time", xLabel: "t × f_max", yLabel: "SynOps since onset (mean per image)",
                         x: 0...(Double(d.synopsByClock.count) * f), y: 0...maxY)
-        p.legendPosition = .topLeft
+        p.legendPosition = .outside
         p.line(zip(x, d.synopsByClock).map { ($0, $1) }, color: purple, width: 2, label: "this chip")
         p.horizontalLine(at: PaperNumbers.synopsPerInference, color: grey, dash: "4 3", label: "paper: ~150,000 at 10/f_max")
         p.verticalLine(at: Double(d.deadline) * f, color: blue, dash: "2 3", label: "first-spike deadline")
@@ -123,9 +124,10 @@ public enum ReportHTML {
             let x = agg.epochs.map(Double.init)
             let maxE = Double(agg.epochs.max() ?? 1)
             let ys = agg.mean.map { $0 * scale } + [paper]
-            var p = SVGPlot(title: title, xLabel: "epoch", yLabel: yLabel, x: (maxE > 1 ? 1 : 0.5)...(maxE > 1 ? maxE : 1.5),
+            var p = SVGPlot(title: title, xLabel: "epoch", yLabel: yLabel, x: SVG.epochRange(Int(maxE)),
                             y: 0...max(1e-9, (ys.filter(\.isFinite).max() ?? 1) * 1.15))
-            p.legendPosition = .topRight
+            p.integerXTicks = true
+            p.legendPosition = .outside
             if agg.runs.contains(where: { $0 > 1 }) {
                 p.band(x: x, lower: zip(agg.mean, agg.std).map { ($0 - $1) * scale }, upper: zip(agg.mean, agg.std).map { ($0 + $1) * scale }, color: color)
             }
@@ -152,7 +154,7 @@ public enum ReportHTML {
         var p = SVGPlot(title: "Fig. 4c — accuracy vs training SynOps", xLabel: "cumulative training SynOps (log)", yLabel: "test accuracy (%)",
                         x: lo...max(hi, lo * 10), y: max(0, min((accs.min() ?? 90) - 2, 95))...100)
         p.xLog = true
-        p.legendPosition = .bottomRight
+        p.legendPosition = .outside
         for (k, (run, s)) in d.training.enumerated() {
             let pts = zip(s.cumulativeSynops, s.testAccuracy.map { 100 * $0 }).map { ($0, $1) }.filter { $0.0 > 0 }
             let color = SVG.palette[k % SVG.palette.count]
@@ -171,19 +173,27 @@ public enum ReportHTML {
     public static func stdpFigure(_ d: ReportData) -> Figure? {
         guard !d.stdp.isEmpty else { return nil }
         let o = d.stdp[0].histogram.options
-        let ys = d.stdp.flatMap { $0.histogram.means }.filter(\.isFinite)
+        // Bins with too few events to average are left out of the plot (kept in the CSV): at least
+        // 20 events and 0.01% of the fullest bin of the curve.
+        func shown(_ h: STDPAnalysis.Histogram) -> [Int] {
+            let most = h.counts.max() ?? 0
+            return h.counts.indices.filter { h.counts[$0] >= max(20, most / 10_000) }
+        }
+        let ys = d.stdp.flatMap { h in shown(h.histogram).map { h.histogram.means[$0] } }.filter(\.isFinite)
         let yr = SVG.paddedRange(ys, includeZero: true)
         let ymax = max(abs(yr.lowerBound), abs(yr.upperBound))
+        let reach = d.stdp.flatMap { h in shown(h.histogram).map { abs(h.histogram.centre($0)) } }.max() ?? Double(o.halfWindow)
+        let xmax = min(Double(o.halfWindow), max(10, (reach + Double(o.binWidth)) * 1.15))
         var p = SVGPlot(title: "Fig. 5c — STDP-like curve of input → hidden updates", xLabel: "t_post − t_pre (clocks)",
-                        yLabel: "mean W1 update per event", x: Double(-o.halfWindow)...Double(o.halfWindow), y: -ymax...ymax)
+                        yLabel: "mean W1 update per event", x: -xmax...xmax, y: -ymax...ymax)
         p.left = 84
-        p.legendPosition = .topLeft
+        p.legendPosition = .outside
         p.horizontalLine(at: 0, color: "#999", dash: nil)
         p.verticalLine(at: 0, color: "#999", dash: nil, label: nil)
         var csv = "beta,dt_bin_centre_clocks,mean_update,events\n"
         for (k, (beta, h)) in d.stdp.enumerated() {
             let color = [blue, orange, red, green, purple][k % 5]
-            let pts = zip(h.centres, h.means).map { ($0, $1) }
+            let pts = shown(h).map { (h.centre($0), h.means[$0]) }
             p.line(pts, color: color, label: "beta = \(SVG.tickLabel(beta)) (\(h.events) events)")
             p.markers(pts, color: color, radius: 2.5)
             for b in h.sums.indices { csv += "\(num(beta)),\(num(h.centre(b))),\(num(h.means[b])),\(h.counts[b])\n" }
@@ -191,7 +201,7 @@ public enum ReportHTML {
         let caption = "\(d.stdpImages) training images of the first epoch (the run's order), from the initial weights, learning on, one fresh chip per beta. "
             + "Each W1 update event (an input spike in the nudge phase: W1[i][h] += eta1·F_h) is placed at the mean time of the hidden neuron's spikes within "
             + "±\(o.halfWindow) clocks (200-clock window, kept symmetric inside the image) minus the input spike time; the curve is the mean update per "
-            + "\(o.binWidth)-clock bin. Inputs and hidden neurons (free phase) below \(SVG.tickLabel(o.minRate)) spikes/clock are filtered out, as in the paper. "
+            + "\(o.binWidth)-clock bin (bins with fewer than 20 events are not drawn). Inputs and hidden neurons (free phase) below \(SVG.tickLabel(o.minRate)) spikes/clock are filtered out, as in the paper. "
             + "Clamped inputs fire periodically, so the post neuron's spike timing carries the information: a neuron that accelerates has more spikes after "
             + "the input spike (t_post − t_pre > 0) and a positive rate derivative (potentiation). Slope of the middle curve: "
             + (d.model.stdpSlope.map { String(format: "%.3g per clock", $0) } ?? "–") + "."
@@ -221,8 +231,8 @@ public enum ReportHTML {
         let allU = t.outputMembrane.flatMap { $0 }
         var p = SVGPlot(title: "Output membrane potentials (label \(t.label))", xLabel: "clock since stimulus onset", yLabel: "u (output neurons)",
                         x: 0...Double(max(t.clocks, 1)), y: SVG.paddedRange(allU + [t.threshold]))
-        p.width = 940
-        p.legendPosition = .bottomRight
+        p.width = 820
+        p.legendPosition = .outside
         if let s = t.nudgeStart { p.shadeX(from: Double(s), to: Double(t.clocks), color: orange, label: "nudge") }
         for o in 0 ..< t.outputs {
             let pts = zip(x, t.outputMembrane.map { $0[o] }).map { ($0, $1) }
@@ -242,12 +252,12 @@ public enum ReportHTML {
         if let first = t.hiddenMembrane.first, !first.isEmpty {
             var q = SVGPlot(title: "Hidden membrane potentials (neurons 0–\(first.count - 1))", xLabel: "clock since stimulus onset", yLabel: "u (hidden)",
                             x: 0...Double(max(t.clocks, 1)), y: SVG.paddedRange(t.hiddenMembrane.flatMap { $0 } + [t.threshold]))
-            q.width = 940; q.height = 260
+            q.width = 820; q.height = 260
             if let s = t.nudgeStart { q.shadeX(from: Double(s), to: Double(t.clocks), color: orange) }
             for k in 0 ..< first.count {
                 q.line(zip(x, t.hiddenMembrane.map { $0[k] }).map { ($0, $1) }, color: SVG.palette[k % 10], width: 1.2, label: "hidden \(k)")
             }
-            q.legendPosition = .bottomRight
+            q.legendPosition = .outside
             out.append(Figure(id: "hidden-membranes", title: "Hidden membranes", svg: q.render(), caption: "The same image: the first hidden neurons.",
                               csvName: "membranes.csv", csv: ""))
         }
@@ -268,6 +278,19 @@ public enum ReportHTML {
                       csvName: "w1_weights.csv", csv: csv)
     }
 
+    public static func weightChangeFigure(_ d: ReportData) -> Figure? {
+        guard let w = d.weights, let change = d.weightChanges, !change.isEmpty else { return nil }
+        let pixel = w.rows >= 20 ? 2.5 : 8
+        let svg = SVGHeatmap.render(tiles: change, rows: w.rows, cols: w.cols, columns: 10, pixel: pixel,
+                                    title: "What training changed: W1 minus the initial W1",
+                                    tileLabels: change.indices.map { "h\($0)" })
+        var csv = "hidden," + (0 ..< (change.first?.count ?? 0)).map { "dw_in\($0)" }.joined(separator: ",") + "\n"
+        for (h, tile) in change.enumerated() { csv += "\(h)," + tile.map { num($0) }.joined(separator: ",") + "\n" }
+        return Figure(id: "weight-changes", title: "Weight changes", svg: svg,
+                      caption: "The checkpoint's W1 minus the initial W1 (regenerated from the run's seed): the part learned on chip, which the initial random weights hide in the picture above. Same colours, scale ± the 99th percentile of the change.",
+                      csvName: "w1_changes.csv", csv: csv)
+    }
+
     // MARK: page
 
     /// Writes report.html and the CSV files into `directory`; returns the paths written.
@@ -282,6 +305,7 @@ public enum ReportHTML {
         if let f = stdpFigure(d) { figures.append(f) }
         figures += traceFigures(d)
         if let f = weightsFigure(d) { figures.append(f) }
+        if let f = weightChangeFigure(d) { figures.append(f) }
         var written: [String] = []
         for f in figures where !f.csv.isEmpty {
             let p = directory + "/" + f.csvName
@@ -375,7 +399,7 @@ public enum ReportHTML {
         section("Fig. 4 — training cost", ["fig4a", "fig4b", "fig4c"])
         section("Fig. 5c — STDP-like updates", ["fig5c"])
         section("One image through both phases", ["raster", "membranes", "hidden-membranes"])
-        section("Learned input → hidden weights", ["weights"])
+        section("Learned input → hidden weights", ["weights", "weight-changes"])
         h += "</body></html>\n"
         return h
     }

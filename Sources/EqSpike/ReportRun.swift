@@ -118,6 +118,8 @@ public struct ReportData {
     public var energy: EnergyTable? = nil
     public var trace: Trace? = nil
     public var weights: (tiles: [[Double]], rows: Int, cols: Int, hidden: Int)? = nil
+    /// The same tiles minus the initial weights (regenerated from the seed).
+    public var weightChanges: [[Double]]? = nil
     public var comparison: [ComparisonRow] = []
     public var model = ModelNumbers()
     public var notes: [String] = []
@@ -208,7 +210,6 @@ public enum ReportAnalysis {
             ("energy", "\(SVG.tickLabel(pj)) pJ per SynOp"),
             ("seed", "\(seed)"),
         ]
-        let series = TrainingSeries(first.metrics)
         if let s = data.training.first?.series {
             let images = s.trainImages.filter(\.isFinite)
             data.energy = EnergyTable(picojoulesPerSynop: pj, inference: InferenceCounts(), trainingSynops: s.cumulativeSynops.last ?? 0,
@@ -291,6 +292,10 @@ public enum ReportAnalysis {
             let H = chip.hiddenLayer.lanes
             let tiles = (0 ..< shown).map { h in (0 ..< chip.inputs).map { w[$0 * H + h] } }
             data.weights = (tiles, rows, cols, H)
+            let initial = try makeChip(netlist, first.overrides)
+            try initial.initialiseMemories(seed: seed)
+            let w0 = initial.w1.realWeights
+            data.weightChanges = (0 ..< shown).map { h in (0 ..< chip.inputs).map { w[$0 * H + h] - w0[$0 * H + h] } }
             // One image through both phases, with the trained weights (a throwaway chip: learning on).
             let traceChip = try makeChip(netlist, first.overrides)
             try traceChip.restore(ck.entries)
@@ -342,7 +347,6 @@ public enum ReportAnalysis {
         for (c, r) in zip(fresh, recorders) { c.simulator.detach(r) }
         data.stdp = zip(betas, recorders).map { ($0, $1.histogram) }
         if let mid = data.stdp.first(where: { $0.beta == baseBeta }) ?? data.stdp.first { m.stdpSlope = STDPAnalysis.slope(mid.histogram) }
-        _ = series
         finish(&data, m)
         return data
     }

@@ -66,6 +66,12 @@ public enum SVG {
         return s
     }
 
+    /// The x range of a per-epoch plot: epochs 1 ... last with some room at both ends.
+    public static func epochRange(_ last: Int) -> ClosedRange<Double> {
+        let pad = max(0.3, Double(last) * 0.03)
+        return (1 - pad)...(Double(max(last, 1)) + pad)
+    }
+
     /// A range padded so data does not touch the frame; degenerate ranges are widened.
     public static func paddedRange(_ values: [Double], pad: Double = 0.05, includeZero: Bool = false) -> ClosedRange<Double> {
         var lo = values.filter(\.isFinite).min() ?? 0, hi = values.filter(\.isFinite).max() ?? 1
@@ -88,6 +94,8 @@ public struct SVGPlot {
     public var yRange: ClosedRange<Double>
     /// Logarithmic x axis (ticks at powers of ten).
     public var xLog = false
+    /// Only integer x ticks (epochs).
+    public var integerXTicks = false
     private var layers: [String] = []
     private var legend: [(label: String, color: String, dash: String?, kind: Int)] = []
 
@@ -204,11 +212,15 @@ public struct SVGPlot {
     }
 
     /// Where the legend goes.
-    public enum LegendPosition { case topLeft, topRight, bottomLeft, bottomRight }
+    public enum LegendPosition { case topLeft, topRight, bottomLeft, bottomRight, outside }
     public var legendPosition: LegendPosition = .bottomRight
 
+    /// Width of the legend box.
+    private var legendWidth: Double { Double(legend.map(\.label.count).max() ?? 0) * 6.2 + 34 }
+
     public func render() -> String {
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVG.n(width))\" height=\"\(SVG.n(height))\" viewBox=\"0 0 \(SVG.n(width)) \(SVG.n(height))\" font-family=\"Helvetica, Arial, sans-serif\">"
+        let total = legendPosition == .outside && !legend.isEmpty ? width + legendWidth + 4 : width
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVG.n(total))\" height=\"\(SVG.n(height))\" viewBox=\"0 0 \(SVG.n(total)) \(SVG.n(height))\" font-family=\"Helvetica, Arial, sans-serif\">"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
         s += "<text x=\"\(SVG.n(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(SVG.escape(title))</text>"
         // Grid and ticks.
@@ -218,7 +230,7 @@ public struct SVGPlot {
             let lo = Int(log10(max(xRange.lowerBound, 1e-300)).rounded(.up)), hi = Int(log10(max(xRange.upperBound, 1e-300)).rounded(.down))
             xt = lo <= hi ? (lo...hi).map { pow(10, Double($0)) } : []
         } else {
-            xt = SVG.ticks(xRange, count: max(3, Int(plotWidth / 80)))
+            xt = SVG.ticks(xRange, count: max(3, Int(plotWidth / 80))).filter { !integerXTicks || $0 == $0.rounded() }
         }
         let bottomY = top + plotHeight
         for t in xt {
@@ -243,10 +255,11 @@ public struct SVGPlot {
         s += "<text transform=\"translate(16 \(SVG.n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(SVG.escape(yLabel))</text>"
         if !legend.isEmpty {
             let lineH = 16.0
-            let w = Double(legend.map(\.label.count).max() ?? 0) * 6.2 + 34
+            let w = legendWidth
             let h = Double(legend.count) * lineH + 8
             let x0: Double, y0: Double
             switch legendPosition {
+            case .outside: x0 = left + plotWidth + 12; y0 = top
             case .topLeft: x0 = left + 8; y0 = top + 8
             case .topRight: x0 = left + plotWidth - w - 8; y0 = top + 8
             case .bottomLeft: x0 = left + 8; y0 = top + plotHeight - h - 8
@@ -377,7 +390,7 @@ public enum SVGRaster {
 
     public static func render(layers: [Layer], clocks: Int, shade: (from: Int, to: Int, label: String)?, title: String,
                               width: Double = 900, heights: [Double]? = nil) -> String {
-        let left = 110.0, right = 16.0, top = 30.0, gap = 14.0, axis = 40.0
+        let left = 110.0, right = 30.0, top = 46.0, gap = 14.0, axis = 40.0
         let hs = heights ?? layers.map { _ in 120.0 }
         let height = top + hs.reduce(0, +) + gap * Double(max(layers.count - 1, 0)) + axis
         let pw = width - left - right
@@ -388,7 +401,8 @@ public enum SVGRaster {
         let plotBottom = height - axis
         if let sh = shade, sh.to > sh.from {
             s += "<rect x=\"\(SVG.n(x(Double(sh.from))))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(x(Double(sh.to)) - x(Double(sh.from))))\" height=\"\(SVG.n(plotBottom - top))\" fill=\"#ff7f0e\" fill-opacity=\"0.07\"/>"
-            s += "<text x=\"\(SVG.n(x(Double(sh.from)) + 4))\" y=\"\(SVG.n(top + 11))\" font-size=\"11\" fill=\"#a0522d\">\(SVG.escape(sh.label))</text>"
+            s += "<text x=\"\(SVG.n(x(Double(sh.from)) + 4))\" y=\"\(SVG.n(top - 5))\" font-size=\"11\" fill=\"#a0522d\">\(SVG.escape(sh.label)) →</text>"
+            s += "<text x=\"\(SVG.n(x(Double(sh.from)) - 4))\" y=\"\(SVG.n(top - 5))\" font-size=\"11\" fill=\"#555\" text-anchor=\"end\">← free phase</text>"
         }
         var y0 = top
         for (k, layer) in layers.enumerated() {
@@ -407,6 +421,14 @@ public enum SVGRaster {
             }
             s += "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(y0))\" width=\"\(SVG.n(pw))\" height=\"\(SVG.n(h))\" fill=\"none\" stroke=\"#999\"/>"
             if !d.isEmpty { s += "<path d=\"\(d)\" stroke=\"\(layer.color)\" stroke-width=\"\(SVG.n(min(max(pw / Double(max(clocks, 1)) * 0.8, 0.8), 3)))\" fill=\"none\"/>" }
+            if layer.lanes <= 16 {
+                // Small layers: name each row (the output row k is class k).
+                s += "<g font-size=\"9\" fill=\"#555\">"
+                for (r, lane) in active.enumerated() {
+                    s += "<text x=\"\(SVG.n(left + pw + 4))\" y=\"\(SVG.n(y0 + (Double(r) + 0.5) * rh))\" dominant-baseline=\"middle\">\(lane)</text>"
+                }
+                s += "</g>"
+            }
             s += "<text x=\"\(SVG.n(left - 8))\" y=\"\(SVG.n(y0 + h / 2 - 6))\" text-anchor=\"end\" font-size=\"12\" font-weight=\"bold\">\(SVG.escape(layer.name))</text>"
             s += "<text x=\"\(SVG.n(left - 8))\" y=\"\(SVG.n(y0 + h / 2 + 9))\" text-anchor=\"end\" font-size=\"10\" fill=\"#555\">\(active.count) of \(layer.lanes) lanes</text>"
             s += "<text x=\"\(SVG.n(left - 8))\" y=\"\(SVG.n(y0 + h / 2 + 22))\" text-anchor=\"end\" font-size=\"10\" fill=\"#555\">\(layer.events.count) spikes</text>"

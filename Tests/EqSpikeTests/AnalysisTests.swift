@@ -61,8 +61,15 @@ final class AnalysisTests: XCTestCase {
                          updates: [.init(clock: 150, deltas: [0.5, -0.25, 9, 7]), .init(clock: 195, deltas: [1, 1, 1, 1])])
     }
 
+    static var tenClockBins: STDPAnalysis.Options {
+        var o = STDPAnalysis.Options()
+        o.binWidth = 10
+        return o
+    }
+
     func testSTDPHistogramOfHandMadeSpikeTrains() {
-        var h = STDPAnalysis.Histogram(options: .init())
+        XCTAssertEqual(STDPAnalysis.Histogram(options: .init()).sums.count, 100)   // default: 2-clock bins
+        var h = STDPAnalysis.Histogram(options: Self.tenClockBins)
         XCTAssertEqual(h.sums.count, 20)                  // +-100 clocks in 10-clock bins
         XCTAssertEqual(h.bin(15), 11)
         XCTAssertEqual(h.centre(11), 15)
@@ -98,7 +105,7 @@ final class AnalysisTests: XCTestCase {
         let steady = Array(stride(from: 0, to: 200, by: 4))
         let image = STDPImage(clocks: 200, freeClocks: 100, pre: [Array(stride(from: 0, to: 200, by: 2))], post: [steady],
                               updates: [.init(clock: 170, deltas: [1]), .init(clock: 180, deltas: [1])])
-        var h = STDPAnalysis.Histogram(options: .init())
+        var h = STDPAnalysis.Histogram(options: Self.tenClockBins)
         STDPAnalysis.add(image, to: &h)
         XCTAssertEqual(h.narrow, 1)
         XCTAssertEqual(h.events, 1)

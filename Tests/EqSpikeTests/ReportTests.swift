@@ -63,7 +63,7 @@ final class ReportTests: XCTestCase {
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
 
         // Every figure and table.
-        for id in ["fig2", "fig3", "fig3b", "fig4a", "fig4b", "fig4c", "fig5c", "raster", "membranes", "weights"] {
+        for id in ["fig2", "fig3", "fig3b", "fig4a", "fig4b", "fig4c", "fig5c", "raster", "membranes", "weights", "weight-changes"] {
             XCTAssertTrue(html.contains("<figure id=\"\(id)\"><svg"), "figure \(id) missing")
         }
         XCTAssertTrue(html.contains("Paper vs this model"))
@@ -71,7 +71,7 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(html.contains("<script"), "no scripts")
         XCTAssertFalse(html.contains("src=\""), "no external assets")
         for f in ["fig2_accuracy.csv", "fig3_accuracy_vs_time.csv", "fig4_training.csv", "fig5c_stdp.csv", "raster.csv",
-                  "membranes.csv", "w1_weights.csv", "energy.csv", "paper_vs_model.csv", "report.html"] {
+                  "membranes.csv", "w1_weights.csv", "w1_changes.csv", "energy.csv", "paper_vs_model.csv", "report.html"] {
             XCTAssertTrue(files.contains(out + "/" + f), "\(f) not written")
             XCTAssertTrue(html.contains(f) || f == "report.html", "\(f) not linked")
         }
