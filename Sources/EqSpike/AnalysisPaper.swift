@@ -92,7 +92,7 @@ public struct ComparisonRow: Sendable, Equatable {
         case .time: return String(format: "%+.2f / f_max", d)
         default:
             let ratio = paper != 0 ? m / paper : .nan
-            return "\(d >= 0 ? "+" : "−")\(format(abs(d))) (x\(String(format: "%.2f", ratio)))"
+            return "\(d >= 0 ? "+" : "-")\(format(abs(d))) (x\(String(format: "%.2f", ratio)))"
         }
     }
 }

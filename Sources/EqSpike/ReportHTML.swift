@@ -174,10 +174,10 @@ public enum ReportHTML {
         guard !d.stdp.isEmpty else { return nil }
         let o = d.stdp[0].histogram.options
         // Bins with too few events to average are left out of the plot (kept in the CSV): at least
-        // 20 events and 0.01% of the fullest bin of the curve.
+        // 100 events and 0.05% of the fullest bin of the curve.
         func shown(_ h: STDPAnalysis.Histogram) -> [Int] {
             let most = h.counts.max() ?? 0
-            return h.counts.indices.filter { h.counts[$0] >= max(20, most / 10_000) }
+            return h.counts.indices.filter { h.counts[$0] >= max(100, most / 2_000) }
         }
         let ys = d.stdp.flatMap { h in shown(h.histogram).map { h.histogram.means[$0] } }.filter(\.isFinite)
         let yr = SVG.paddedRange(ys, includeZero: true)
@@ -201,7 +201,7 @@ public enum ReportHTML {
         let caption = "\(d.stdpImages) training images of the first epoch (the run's order), from the initial weights, learning on, one fresh chip per beta. "
             + "Each W1 update event (an input spike in the nudge phase: W1[i][h] += eta1·F_h) is placed at the mean time of the hidden neuron's spikes within "
             + "±\(o.halfWindow) clocks (200-clock window, kept symmetric inside the image) minus the input spike time; the curve is the mean update per "
-            + "\(o.binWidth)-clock bin (bins with fewer than 20 events are not drawn). Inputs and hidden neurons (free phase) below \(SVG.tickLabel(o.minRate)) spikes/clock are filtered out, as in the paper. "
+            + "\(o.binWidth)-clock bin (bins with fewer than 100 events, or 0.05% of the fullest bin, are not drawn). Inputs and hidden neurons (free phase) below \(SVG.tickLabel(o.minRate)) spikes/clock are filtered out, as in the paper. "
             + "Clamped inputs fire periodically, so the post neuron's spike timing carries the information: a neuron that accelerates has more spikes after "
             + "the input spike (t_post − t_pre > 0) and a positive rate derivative (potentiation). Slope of the middle curve: "
             + (d.model.stdpSlope.map { String(format: "%.3g per clock", $0) } ?? "–") + "."
