@@ -32,6 +32,8 @@ public enum PaperNumbers {
 /// This model's values for the comparison table (nil: not measured in this report).
 public struct ModelNumbers: Sendable, Equatable {
     public var hidden = 100
+    /// The chip's layer sizes, e.g. "784-100-10".
+    public var network = "784-100-10"
     public var runs = 0
     public var epochs = 0
     public var testAccuracy: Double?
@@ -92,7 +94,7 @@ public struct ComparisonRow: Sendable, Equatable {
         case .time: return String(format: "%+.2f / f_max", d)
         default:
             let ratio = paper != 0 ? m / paper : .nan
-            return "\(d >= 0 ? "+" : "-")\(format(abs(d))) (x\(String(format: "%.2f", ratio)))"
+            return "\(d >= 0 ? "+" : "-")\(format(abs(d))) (x\(String(format: "%.3g", ratio)))"
         }
     }
 }
@@ -109,15 +111,15 @@ public enum PaperComparison {
     public static func rows(_ m: ModelNumbers) -> [ComparisonRow] {
         var rows: [ComparisonRow] = []
         let runs = m.runs > 1 ? "mean of \(m.runs) runs, " : ""
-        if let p = PaperNumbers.eqSpike(hidden: m.hidden) {
-            rows.append(ComparisonRow(figure: "Table 1 / Fig. 2", quantity: "test accuracy, 784-\(m.hidden)-10, batch 1", paper: p.test,
+        if m.network == "784-\(m.hidden)-10", let p = PaperNumbers.eqSpike(hidden: m.hidden) {
+            rows.append(ComparisonRow(figure: "Table 1 / Fig. 2", quantity: "test accuracy, \(m.network), batch 1", paper: p.test,
                                       model: m.testAccuracy, kind: .percent,
                                       note: "paper: 6 runs, 50 epochs, ±\(String(format: "%.2f", 100 * p.testStd)); model: \(runs)after \(m.epochs) epoch(s)"
                                         + (m.testAccuracyStd.map { $0 > 0 ? String(format: ", ±%.2f", 100 * $0) : "" } ?? "")))
             rows.append(ComparisonRow(figure: "Table 1 / Fig. 2", quantity: "train accuracy (running, before each nudge)", paper: p.train,
                                       model: m.trainAccuracy, kind: .percent, note: "model: last epoch"))
         } else {
-            rows.append(ComparisonRow(figure: "Table 1 / Fig. 2", quantity: "test accuracy, 784-\(m.hidden)-10 (paper: 784-100-10)",
+            rows.append(ComparisonRow(figure: "Table 1 / Fig. 2", quantity: "test accuracy, \(m.network) (paper: 784-100-10)",
                                       paper: PaperNumbers.eqSpike(hidden: 100)!.test, model: m.testAccuracy, kind: .percent,
                                       note: "different hidden size from the paper's designs; after \(m.epochs) epoch(s)"))
         }

@@ -53,7 +53,7 @@ public enum ReportHTML {
             }
         }
         let h = d.model.hidden
-        if let paper = PaperNumbers.eqSpike(hidden: h) {
+        if d.model.network == "784-\(h)-10", let paper = PaperNumbers.eqSpike(hidden: h) {
             p.horizontalLine(at: 100 * paper.test, color: blue, dash: "2 3", label: String(format: "paper EqSpike test %.2f%% (50 epochs)", 100 * paper.test))
         }
         if d.accuracy.contains(where: { $0.label.hasPrefix("C-EP") }) {
@@ -161,7 +161,7 @@ public enum ReportHTML {
             p.line(pts, color: color, label: run)
             p.markers(pts, color: color)
         }
-        if let paper = PaperNumbers.eqSpike(hidden: d.model.hidden) {
+        if d.model.network == "784-\(d.model.hidden)-10", let paper = PaperNumbers.eqSpike(hidden: d.model.hidden) {
             p.markers([(PaperNumbers.trainingSynops50Epochs, 100 * paper.test)], color: "#000", radius: 4, label: "paper: 4.23e12 SynOps, 50 epochs")
         }
         out.append(Figure(id: "fig4c", title: "Fig. 4c", svg: p.render(),
@@ -266,7 +266,7 @@ public enum ReportHTML {
 
     public static func weightsFigure(_ d: ReportData) -> Figure? {
         guard let w = d.weights, !w.tiles.isEmpty else { return nil }
-        let pixel = w.rows >= 20 ? 2.5 : 8
+        let pixel = max(2.5, 70 / Double(max(w.rows, 1)))   // a tile of about 70 px
         let svg = SVGHeatmap.render(tiles: w.tiles, rows: w.rows, cols: w.cols, columns: 10, pixel: pixel,
                                     title: "Learned input → hidden weights (W1 column of each hidden neuron)",
                                     tileLabels: w.tiles.indices.map { "h\($0)" })
@@ -280,7 +280,7 @@ public enum ReportHTML {
 
     public static func weightChangeFigure(_ d: ReportData) -> Figure? {
         guard let w = d.weights, let change = d.weightChanges, !change.isEmpty else { return nil }
-        let pixel = w.rows >= 20 ? 2.5 : 8
+        let pixel = max(2.5, 70 / Double(max(w.rows, 1)))   // a tile of about 70 px
         let svg = SVGHeatmap.render(tiles: change, rows: w.rows, cols: w.cols, columns: 10, pixel: pixel,
                                     title: "What training changed: W1 minus the initial W1",
                                     tileLabels: change.indices.map { "h\($0)" })

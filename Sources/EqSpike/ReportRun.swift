@@ -192,6 +192,7 @@ public enum ReportAnalysis {
         }
         let chip = try makeChip(netlist, first.overrides)
         m.hidden = chip.hiddenLayer.lanes
+        m.network = "\(chip.inputs)-\(chip.hiddenLayer.lanes)-\(chip.outputs)"
         data.fMax = chip.nudge.fMax
         data.deadline = chip.settings.firstSpikeDeadline
         data.tFree = chip.phase.tFree

@@ -322,8 +322,8 @@ public enum SVGHeatmap {
         let tileW = Double(cols) * pixel, tileH = Double(rows) * pixel
         let labelH = tileLabels == nil ? 0.0 : 11
         let top = 30.0, leftPad = 10.0
-        let width = leftPad * 2 + Double(columns) * (tileW + gap) + 70
-        let height = top + Double(gridRows) * (tileH + gap + labelH) + 10
+        let width = max(leftPad * 2 + Double(columns) * (tileW + gap) + 70, Double(title.count) * 8 + 20)
+        let height = max(top + Double(gridRows) * (tileH + gap + labelH) + 10, top + 90)
         let lim = limit ?? percentileAbs(tiles.flatMap { $0 }, 0.99)
         var runs = [String](repeating: "", count: levels)
         for (t, tile) in tiles.enumerated() {

@@ -197,13 +197,17 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(acc.modelText, "95.00%")
         XCTAssertEqual(acc.differenceText, "-1.87 points")
         let syn = rows.first { $0.quantity.hasPrefix("SynOps per inference") }!
-        XCTAssertEqual(syn.differenceText, "+150000 (x2.00)")
+        XCTAssertEqual(syn.differenceText, "+150000 (x2)")
         let t = rows.first { $0.quantity.hasPrefix("mean time") }!
         XCTAssertEqual(t.differenceText, "-0.50 / f_max")
         XCTAssertEqual(rows.first { $0.quantity.hasPrefix("rate-based C-EP 784") }?.modelText, "not measured")
         // 784-300-10 compares with the paper's 300-neuron column.
         m.hidden = 300
+        m.network = "784-300-10"
         XCTAssertEqual(PaperComparison.rows(m)[0].paper, 0.9759)
+        XCTAssertEqual(PaperComparison.rows(m)[0].quantity, "test accuracy, 784-300-10, batch 1")
+        m.network = "16-8-4"
+        XCTAssertEqual(PaperComparison.rows(m)[0].quantity, "test accuracy, 16-8-4 (paper: 784-100-10)")
     }
 
     // MARK: SVG
