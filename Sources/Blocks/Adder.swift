@@ -17,11 +17,17 @@ public final class Adder: Block {
     /// +1 or -1 per term.
     public let signs: [Int64]
 
-    public private(set) var terms: [Port] = []
-    public private(set) var sum: Port!
+    @exclusivity(unchecked) public private(set) var terms: [Port] = []
+    @exclusivity(unchecked) public private(set) var sum: Port!
 
     private let fit: LaneMath.Fit
     private let accumulator: UnsafeMutablePointer<Int64>
+    /// Int32 lanes: every partial sum of the terms fits Int32 (terms * max|raw| <= Int32.max).
+    private let fast32: Bool
+    private let accumulator32: UnsafeMutablePointer<Int32>
+    /// Raw pointers of the terms' inputs and their signs, for the hot loop (no array access).
+    private let termPointers: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
+    private let termSigns: UnsafeMutablePointer<Int32>
 
     /// Parses a signs word ("+-", "pm", ...) into +1 / -1 per term.
     public static func parseSigns(_ word: String, terms: Int) throws(ParameterError) -> [Int64] {
@@ -57,9 +63,16 @@ public final class Adder: Block {
         fit = LaneMath.Fit(format, overflow)
         accumulator = .allocate(capacity: lanes)
         accumulator.initialize(repeating: 0, count: lanes)
+        accumulator32 = .allocate(capacity: lanes)
+        accumulator32.initialize(repeating: 0, count: lanes)
+        fast32 = Int64(signs.count) * max(-format.minRaw, format.maxRaw) <= Int64(Int32.max)
+        termPointers = .allocate(capacity: signs.count)
+        termSigns = .allocate(capacity: signs.count)
+        for (k, sg) in signs.enumerated() { termSigns[k] = Int32(sg) }
         super.init(name: name)
         terms = (0..<signs.count).map { addInput("in\($0)", lanes: lanes, format: format) }
         sum = addOutput("sum", lanes: lanes, format: format, timing: .combinational)
+        for (k, t) in terms.enumerated() { termPointers[k] = t.storage.base }
     }
 
     /// Convenience: signs as a word such as "+-".
@@ -73,11 +86,17 @@ public final class Adder: Block {
                       format: format, overflow: overflow)
     }
 
-    deinit { accumulator.deallocate() }
+    deinit {
+        accumulator.deallocate()
+        accumulator32.deallocate()
+        termPointers.deallocate()
+        termSigns.deallocate()
+    }
 
     public override var typeName: String { "adder" }
 
     public override func evaluate() {
+        if fast32 { evaluate32(); return }
         let acc = accumulator, n = lanes
         // Term-major loops over contiguous lanes (vectorisable); the first term initialises.
         let first = terms[0].pointer, s0 = signs[0]
@@ -96,6 +115,64 @@ public final class Adder: Block {
         saturations &+= sat
     }
 
+    /// The same sum in Int32 lanes (`fast32`: no partial sum can overflow), then OVF.
+    @inline(__always)
+    private func evaluate32() {
+        let acc = accumulator32, n = lanes, count = signs.count
+        var k = 0
+        let out = sum.storage.base
+        let lo = Int32(truncatingIfNeeded: fit.lo), hi = Int32(truncatingIfNeeded: fit.hi)
+        var sat: Int32 = 0
+        if count <= 3 {
+            // One pass: sum of up to three terms, then the fit.
+            let a = termPointers[0], sa = termSigns[0]
+            let b = count > 1 ? termPointers[1] : a, sb: Int32 = count > 1 ? termSigns[1] : 0
+            let c = count > 2 ? termPointers[2] : a, sc: Int32 = count > 2 ? termSigns[2] : 0
+            if fit.wrap {
+                var i = 0
+                while i < n {
+                    acc[i] = sa &* a[i] &+ sb &* b[i] &+ sc &* c[i]
+                    i &+= 1
+                }
+            } else {
+                var i = 0
+                while i < n {
+                    let x = sa &* a[i] &+ sb &* b[i] &+ sc &* c[i]
+                    let v = min(max(x, lo), hi)
+                    out[i] = v
+                    sat &+= v != x ? 1 : 0
+                    i &+= 1
+                }
+                if sat != 0 { saturations &+= Int(sat) }
+                return
+            }
+        } else {
+            let a = termPointers[0], sa = termSigns[0]
+            var i = 0
+            while i < n { acc[i] = sa &* a[i]; i &+= 1 }
+            k = 1
+            while k < count {
+                let p = termPointers[k], sk = termSigns[k]
+                i = 0
+                while i < n { acc[i] = acc[i] &+ sk &* p[i]; i &+= 1 }
+                k &+= 1
+            }
+        }
+        let fit = self.fit
+        var s = 0
+        var i = 0
+        while i < n { out[i] = Int32(truncatingIfNeeded: fit.apply(Int64(acc[i]), &s)); i &+= 1 }
+        if s != 0 { saturations &+= s }
+        _ = sat
+    }
+
     /// Purely combinational: no storage.
     public override var storage: [StorageItem] { [] }
+}
+
+extension Adder: InputBinding {
+    /// The terms' pointers, once the simulator has bound them (see `termPointers`).
+    public func inputsBound() {
+        for (k, t) in terms.enumerated() { termPointers[k] = t.pointer }
+    }
 }

@@ -41,20 +41,25 @@ public final class Bias: Block {
     public let overflow: Overflow
     public let updateMode: Crossbar.UpdateMode
 
-    public private(set) var delta: Port!
-    public private(set) var learn: Port!
-    public private(set) var apply: Port!
-    public private(set) var value: Port!
+    @exclusivity(unchecked) public private(set) var delta: Port!
+    @exclusivity(unchecked) public private(set) var learn: Port!
+    @exclusivity(unchecked) public private(set) var apply: Port!
+    @exclusivity(unchecked) public private(set) var value: Port!
 
     private let deltaCopy: LaneBuffer
     private let shadow: LaneBuffer?
-    private var pendingLearn = false
-    private var pendingApply = false
-    private var rng: LFSR32
+    @exclusivity(unchecked) private var pendingLearn = false
+    @exclusivity(unchecked) private var pendingApply = false
+    @exclusivity(unchecked) private var rng: LFSR32
     private let shift: Int
+    /// Shadow accumulation in Int32 lanes (the delta format lies within +-2^30).
+    private let fastShadow: Bool
+    @exclusivity(unchecked) private var in_delta = BoundInput()
+    @exclusivity(unchecked) private var in_learn = BoundInput()
+    @exclusivity(unchecked) private var in_apply = BoundInput()
 
-    public private(set) var writes = 0
-    public private(set) var shadowCommits = 0
+    @exclusivity(unchecked) public private(set) var writes = 0
+    @exclusivity(unchecked) public private(set) var shadowCommits = 0
 
     public init(name: String, lanes: Int, weight: QFormat, delta: QFormat, rounding: Rounding = .nearest,
                 overflow: Overflow = .saturate, update: Crossbar.UpdateMode = .immediate, seed: UInt32 = 1) {
@@ -69,11 +74,13 @@ public final class Bias: Block {
         deltaCopy = LaneBuffer(count: lanes)
         shadow = update == .deferred ? LaneBuffer(count: lanes) : nil
         rng = LFSR32(seed: MemCtl.streamSeed(seed, 0))
+        fastShadow = delta.minRaw >= -(1 << 30) && delta.maxRaw <= (1 << 30)
         super.init(name: name)
         self.delta = addInput("delta", lanes: lanes, format: delta, optional: true)
         learn = addInput("learn", lanes: 1, format: .bit, optional: true)
         apply = addInput("apply", lanes: 1, format: .bit, optional: true)
         value = addOutput("value", lanes: lanes, format: weight, timing: .registered)
+        bindInputs()
     }
 
     public override var typeName: String { "bias" }
@@ -84,9 +91,9 @@ public final class Bias: Block {
     }
 
     public override func evaluate() {
-        pendingLearn = delta.isConnected && learn.isConnected && learn.pointer[0] != 0
-        if pendingLearn { deltaCopy.base.update(from: delta.pointer, count: lanes) }
-        pendingApply = shadow != nil && apply.isConnected && apply.pointer[0] != 0
+        pendingLearn = in_delta.isConnected && in_learn.isConnected && in_learn.pointer[0] != 0
+        if pendingLearn { deltaCopy.base.update(from: in_delta.pointer, count: lanes) }
+        pendingApply = shadow != nil && in_apply.isConnected && in_apply.pointer[0] != 0
     }
 
     public override func commit() {
@@ -95,7 +102,9 @@ public final class Bias: Block {
         let stochastic = rounding == .stochastic && shift > 0
         if pendingLearn {
             let d = deltaCopy.base
-            if let s = shadow?.base {
+            if let s = shadow?.base, fastShadow {
+                sat &+= XbarKernel.accumulate(s, d, count: n, lo: Int32(deltaFormat.minRaw), hi: Int32(deltaFormat.maxRaw))
+            } else if let s = shadow?.base {
                 var k = 0
                 while k < n {
                     s[k] = Int32(truncatingIfNeeded: Fixed.applyOverflow(Int64(s[k]) + Int64(d[k]), format: deltaFormat,
@@ -114,12 +123,12 @@ public final class Bias: Block {
             shadowCommits &+= 1
             pendingApply = false
         }
-        saturations &+= sat
+        if sat != 0 { saturations &+= sat }
     }
 
     @inline(__always)
     private func addRounded(_ d: UnsafeMutablePointer<Int32>, stochastic: Bool, saturations sat: inout Int) {
-        let b = value.pointer
+        let b = value.storage.base
         var r = rng
         var k = 0
         while k < lanes {
@@ -223,4 +232,14 @@ public final class Bias: Block {
                         overflow: p.overflow("overflow"), update: Crossbar.UpdateMode(rawValue: p.word("update"))!,
                         seed: UInt32(p.int("seed")))
         })
+}
+
+extension Bias: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_delta = BoundInput(delta)
+        in_learn = BoundInput(learn)
+        in_apply = BoundInput(apply)
+    }
 }

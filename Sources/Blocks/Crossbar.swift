@@ -72,14 +72,14 @@ public final class Crossbar: Block {
     public let readRounding: Rounding
     public let updateMode: UpdateMode
 
-    public private(set) var rowSpike: Port!
-    public private(set) var colSpike: Port!
-    public private(set) var rowDelta: Port!
-    public private(set) var colDelta: Port!
-    public private(set) var learn: Port!
-    public private(set) var apply: Port!
-    public private(set) var colCurrent: Port!
-    public private(set) var rowCurrent: Port!
+    @exclusivity(unchecked) public private(set) var rowSpike: Port!
+    @exclusivity(unchecked) public private(set) var colSpike: Port!
+    @exclusivity(unchecked) public private(set) var rowDelta: Port!
+    @exclusivity(unchecked) public private(set) var colDelta: Port!
+    @exclusivity(unchecked) public private(set) var learn: Port!
+    @exclusivity(unchecked) public private(set) var apply: Port!
+    @exclusivity(unchecked) public private(set) var colCurrent: Port!
+    @exclusivity(unchecked) public private(set) var rowCurrent: Port!
 
     /// Number of streams in the stochastic-rounding bank.
     public static let randomStreams = 16
@@ -97,6 +97,12 @@ public final class Crossbar: Block {
     let acc32: UnsafeMutablePointer<Int32>
     let acc64: UnsafeMutablePointer<Int64>
     let rowSum32: Bool          // col_current sums (up to `rows` terms) fit Int32
+    let colSum32: Bool          // row_current sums (up to `cols` terms) fit Int32
+    /// The outputs hold all zeros (set when zero-filled, cleared when a read writes them), so a
+    /// clock with no spiking row (column) does not rewrite `cols` (`rows`) zeros. Only this block
+    /// writes its outputs.
+    @exclusivity(unchecked) var colCurrentZero = true
+    @exclusivity(unchecked) var rowCurrentZero = true
     // Pending update requests (captured in evaluate, applied in commit).
     @exclusivity(unchecked) var pendingRows = 0         // rows of rowList to update (0: none)
     @exclusivity(unchecked) var pendingCols = 0
@@ -115,6 +121,12 @@ public final class Crossbar: Block {
     /// Shadow accumulation runs in Int32 (delta range within +-2^30).
     let fastShadow: Bool
     let deltaShift: Int
+    @exclusivity(unchecked) private var in_rowSpike = BoundInput()
+    @exclusivity(unchecked) private var in_colSpike = BoundInput()
+    @exclusivity(unchecked) private var in_rowDelta = BoundInput()
+    @exclusivity(unchecked) private var in_colDelta = BoundInput()
+    @exclusivity(unchecked) private var in_learn = BoundInput()
+    @exclusivity(unchecked) private var in_apply = BoundInput()
 
     @exclusivity(unchecked) public private(set) var rowReads = 0
     @exclusivity(unchecked) public private(set) var colReads = 0
@@ -143,13 +155,18 @@ public final class Crossbar: Block {
         fastShadow = delta.minRaw >= -(1 << 30) && delta.maxRaw <= (1 << 30)
         let maxAbs = max(-weight.minRaw, weight.maxRaw)
         rowSum32 = Int64(rows) * maxAbs <= Int64(Int32.max)
+        colSum32 = Int64(cols) * maxAbs <= Int64(Int32.max)
 
+        // The memories and the row-sized scratch carry `XbarKernel.pad` words of zeros past their
+        // end, so that the 16-lane kernels may read (and, adding 0, rewrite) a whole vector at the
+        // last columns of the last row (see `XbarKernel`).
         let words = rows * cols
-        w = .allocate(capacity: words)
-        w.initialize(repeating: 0, count: words)
+        let pad = XbarKernel.pad
+        w = .allocate(capacity: words + pad)
+        w.initialize(repeating: 0, count: words + pad)
         if update == .deferred {
-            let s = UnsafeMutablePointer<Int32>.allocate(capacity: words)
-            s.initialize(repeating: 0, count: words)
+            let s = UnsafeMutablePointer<Int32>.allocate(capacity: words + pad)
+            s.initialize(repeating: 0, count: words + pad)
             shadow = s
             let d = UnsafeMutablePointer<UInt8>.allocate(capacity: rows)
             d.initialize(repeating: 0, count: rows)
@@ -165,10 +182,10 @@ public final class Crossbar: Block {
         }
         rowList = buffer(rows)
         colList = buffer(cols)
-        acc32 = buffer(max(rows, cols))
+        acc32 = buffer(max(rows, cols) + pad)
         acc64 = .allocate(capacity: max(rows, cols))
         acc64.initialize(repeating: 0, count: max(rows, cols))
-        rowDeltaCopy = buffer(cols)
+        rowDeltaCopy = buffer(cols + pad)       // lanes past cols stay 0
         colDeltaCopy = buffer(rows)
         rowInc = buffer(cols)
         rowRem = buffer(cols)
@@ -187,6 +204,7 @@ public final class Crossbar: Block {
         apply = addInput("apply", lanes: 1, format: .bit, optional: true)
         colCurrent = addOutput("col_current", lanes: cols, format: current, timing: .combinational)
         rowCurrent = addOutput("row_current", lanes: rows, format: current, timing: .combinational)
+        bindInputs()
     }
 
     deinit {
@@ -215,84 +233,99 @@ public final class Crossbar: Block {
         colCount = 0
         colCurrent.storage.fill(0)
         rowCurrent.storage.fill(0)
+        colCurrentZero = true
+        rowCurrentZero = true
     }
 
     public override func evaluate() {
         let rows = self.rows, cols = self.cols
         // Spike lists (branch-free compaction).
         var nr = 0
-        if rowSpike.isConnected {
-            let s = rowSpike.pointer, list = rowList
+        if in_rowSpike.isConnected {
+            let s = in_rowSpike.pointer, list = rowList
             nr = Crossbar.compact(s, count: rows, into: list)
         }
         rowCount = nr
         var nc = 0
-        if colSpike.isConnected {
-            let s = colSpike.pointer, list = colList
+        if in_colSpike.isConnected {
+            let s = in_colSpike.pointer, list = colList
             nc = Crossbar.compact(s, count: cols, into: list)
         }
         colCount = nc
 
         // Row read -> col_current.
-        let out = colCurrent.pointer
+        let out = colCurrent.storage.base
         let shift = weightFormat.fracBits - currentFormat.fracBits
+        var sat = 0
         if nr == 0 {
-            out.update(repeating: 0, count: cols)
+            if !colCurrentZero { out.update(repeating: 0, count: cols); colCurrentZero = true }
         } else if rowSum32 {
-            XbarKernel.sumRows32(w, cols: cols, list: rowList, count: nr, into: acc32)
-            saturations &+= XbarKernel.convert32(acc32, count: cols, shift: shift, rounding: readRounding,
-                                                 lo: Int32(currentFormat.minRaw), hi: Int32(currentFormat.maxRaw), into: out)
+            XbarKernel.sumRowsBlocked(w, cols: cols, list: rowList, count: nr, into: acc32)
+            sat &+= XbarKernel.convert32(acc32, count: cols, shift: shift, rounding: readRounding,
+                                         lo: Int32(currentFormat.minRaw), hi: Int32(currentFormat.maxRaw), into: out)
+            colCurrentZero = false
         } else {
             XbarKernel.sumRows64(w, cols: cols, list: rowList, count: nr, into: acc64)
-            saturations &+= XbarKernel.convert64(acc64, count: cols, fromFrac: weightFormat.fracBits, to: currentFormat,
-                                                 rounding: readRounding, into: out)
+            sat &+= XbarKernel.convert64(acc64, count: cols, fromFrac: weightFormat.fracBits, to: currentFormat,
+                                         rounding: readRounding, into: out)
+            colCurrentZero = false
         }
         rowReads &+= nr &* cols
 
         // Column read -> row_current.
-        let rout = rowCurrent.pointer
+        let rout = rowCurrent.storage.base
         if nc == 0 {
-            rout.update(repeating: 0, count: rows)
+            if !rowCurrentZero { rout.update(repeating: 0, count: rows); rowCurrentZero = true }
+        } else if colSum32 {
+            XbarKernel.sumColumns32(w, rows: rows, cols: cols, list: colList, count: nc, into: acc32)
+            sat &+= XbarKernel.convert32(acc32, count: rows, shift: shift, rounding: readRounding,
+                                         lo: Int32(currentFormat.minRaw), hi: Int32(currentFormat.maxRaw), into: rout)
+            rowCurrentZero = false
         } else {
             XbarKernel.sumColumns(w, rows: rows, cols: cols, list: colList, count: nc, into: acc64)
-            saturations &+= XbarKernel.convert64(acc64, count: rows, fromFrac: weightFormat.fracBits, to: currentFormat,
-                                                 rounding: readRounding, into: rout)
+            sat &+= XbarKernel.convert64(acc64, count: rows, fromFrac: weightFormat.fracBits, to: currentFormat,
+                                         rounding: readRounding, into: rout)
+            rowCurrentZero = false
         }
         colReads &+= nc &* rows
+        if sat != 0 { saturations &+= sat }
 
         // Update requests: captured now, applied at the edge (inputs may change before commit).
-        let learning = learn.isConnected && learn.pointer[0] != 0
+        let learning = in_learn.isConnected && in_learn.pointer[0] != 0
         pendingRows = 0
         pendingCols = 0
         if learning {
-            if nr > 0 && rowDelta.isConnected {
+            if nr > 0 && in_rowDelta.isConnected {
                 pendingRows = nr
-                capture(rowDelta.pointer, count: cols, copy: rowDeltaCopy, inc: rowInc, rem: rowRem)
+                capture(in_rowDelta.pointer, count: cols, copy: rowDeltaCopy, inc: rowInc, rem: rowRem)
             }
-            if nc > 0 && colDelta.isConnected {
+            if nc > 0 && in_colDelta.isConnected {
                 pendingCols = nc
-                capture(colDelta.pointer, count: rows, copy: colDeltaCopy, inc: colInc, rem: colRem)
+                capture(in_colDelta.pointer, count: rows, copy: colDeltaCopy, inc: colInc, rem: colRem)
             }
         }
-        pendingApply = shadow != nil && apply.isConnected && apply.pointer[0] != 0
+        pendingApply = shadow != nil && in_apply.isConnected && in_apply.pointer[0] != 0
     }
 
-    /// Indices of the non-zero lanes, increasing; chunks of 8 zero lanes are skipped at once.
+    /// Indices of the non-zero lanes, increasing; chunks of 8 zero lanes are skipped at once (an OR
+    /// of four 64-bit words), the others appended branch-free (the index is always written, the
+    /// count advances only for a non-zero lane).
     @inline(__always)
     static func compact(_ s: UnsafePointer<Int32>, count n: Int, into list: UnsafeMutablePointer<Int32>) -> Int {
         var found = 0
         var i = 0
         let raw = UnsafeRawPointer(s)
-        let laneBits = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
         while i &+ 8 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Int32>.self)
-            if v != SIMD8<Int32>() {
-                // One bit per non-zero lane, then the set bits in increasing order.
-                var bits = UInt32(truncatingIfNeeded: SIMD8<Int32>().replacing(with: laneBits, where: v .!= 0).wrappedSum())
-                while bits != 0 {
-                    list[found] = Int32(truncatingIfNeeded: i &+ bits.trailingZeroBitCount)
-                    found &+= 1
-                    bits &= bits &- 1
+            let o = i &* 4
+            let any = raw.loadUnaligned(fromByteOffset: o, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: o &+ 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: o &+ 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: o &+ 24, as: UInt64.self)
+            if any != 0 {
+                var k = i
+                let end = i &+ 8
+                while k < end {
+                    list[found] = Int32(truncatingIfNeeded: k)
+                    found &+= s[k] != 0 ? 1 : 0
+                    k &+= 1
                 }
             }
             i &+= 8
@@ -319,6 +352,17 @@ public final class Crossbar: Block {
         let rows = self.rows, cols = self.cols
         let stochastic = rounding == .stochastic && deltaShift > 0
         var sat = 0
+        if pendingRows > 0, let s = shadow, fastShadow {
+            // Deferred: every spiking row's shadow += row_delta, saturating.
+            let lo = Int32(truncatingIfNeeded: deltaFormat.minRaw), hi = Int32(truncatingIfNeeded: deltaFormat.maxRaw)
+            if XbarKernel.accumulateRows(s, cols: cols, list: rowList, count: pendingRows, delta: rowDeltaCopy, lo: lo, hi: hi) {
+                sat &+= XbarKernel.fitRows(s, cols: cols, list: rowList, count: pendingRows, lo: lo, hi: hi)
+            }
+            let d = dirty!
+            for k in 0..<pendingRows { d[Int(rowList[k])] = 1 }
+            rowWrites &+= pendingRows &* cols
+            pendingRows = 0
+        }
         if pendingRows > 0 {
             for k in 0..<pendingRows {
                 let r = Int(rowList[k])
@@ -359,7 +403,7 @@ public final class Crossbar: Block {
             colWrites &+= pendingCols &* rows
             pendingCols = 0
         }
-        saturations &+= sat
+        if sat != 0 { saturations &+= sat }
         if pendingApply {
             sweep(stochastic: stochastic)
             pendingApply = false
@@ -467,5 +511,18 @@ public final class Crossbar: Block {
         }
         if rounding == .stochastic { items.append(StorageItem(name: "lfsr", kind: .register, bits: 32 * Crossbar.randomStreams)) }
         return items
+    }
+}
+
+extension Crossbar: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_rowSpike = BoundInput(rowSpike)
+        in_colSpike = BoundInput(colSpike)
+        in_rowDelta = BoundInput(rowDelta)
+        in_colDelta = BoundInput(colDelta)
+        in_learn = BoundInput(learn)
+        in_apply = BoundInput(apply)
     }
 }

@@ -6,7 +6,59 @@ import FixedPoint
 /// loop whose preconditions hold and fall back to the exact Int64 reference (`MemCtl.addRounded`)
 /// otherwise.
 enum XbarKernel {
+    /// Words of zeros allocated past the end of the weight and shadow memories and of the
+    /// row-sized scratch buffers (`acc32`, `rowDeltaCopy`). The 16-lane kernels below handle the
+    /// last, partial vector of a row as a whole vector: for a row read its extra lanes read the next
+    /// row (or the padding) and are never stored; for a shadow update they add the zero lanes of
+    /// the padded delta, so the words past the row (the next row's first words, or the padding) are
+    /// rewritten with the value they hold.
+    static let pad = 16
+
+    typealias Lanes = SIMD16<Int32>
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Int32>) -> Lanes {
+        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Int32>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+    }
+
     // MARK: Reads
+
+    /// `acc[j] = sum over k < count of w[list[k] * cols + j]` in Int32, for j < cols (lanes of `acc`
+    /// up to the next multiple of 16 get don't-care values). Register-blocked: for each block of 64
+    /// (then 16) columns the partial sums stay in vector registers while the spiking rows stream by.
+    /// Preconditions: every partial sum fits Int32 (`rows * max|w| <= Int32.max`), `count >= 1`,
+    /// `w` and `acc` padded by `pad` words.
+    @inline(__always)
+    static func sumRowsBlocked(_ w: UnsafePointer<Int32>, cols: Int, list: UnsafePointer<Int32>, count: Int,
+                               into acc: UnsafeMutablePointer<Int32>) {
+        var j = 0
+        while j &+ 64 <= cols {
+            var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
+            var k = 0
+            while k < count {
+                let p = w + (Int(list[k]) &* cols &+ j)
+                a0 &+= load(p); a1 &+= load(p + 16); a2 &+= load(p + 32); a3 &+= load(p + 48)
+                k &+= 1
+            }
+            store(a0, acc + j); store(a1, acc + j + 16); store(a2, acc + j + 32); store(a3, acc + j + 48)
+            j &+= 64
+        }
+        while j < cols {
+            var a0 = Lanes()
+            var k = 0
+            while k < count {
+                a0 &+= load(w + (Int(list[k]) &* cols &+ j))
+                k &+= 1
+            }
+            store(a0, acc + j)
+            j &+= 16
+        }
+    }
 
     /// `acc[j] = sum over k < count of w[list[k] * cols + j]` in Int32. Precondition: every partial
     /// sum fits Int32 (the caller checked `rows * max|w| <= Int32.max`), `count >= 1`.
@@ -56,6 +108,28 @@ enum XbarKernel {
             acc[i] = s
             i &+= 1
         } }
+    }
+
+    /// Column read in Int32: `acc[i] = sum over k < count of w[i * cols + list[k]]`. Precondition:
+    /// `cols * max|w| <= Int32.max` (every partial sum fits), `count >= 1`.
+    @inline(__always)
+    static func sumColumns32(_ w: UnsafePointer<Int32>, rows: Int, cols: Int, list: UnsafePointer<Int32>, count: Int,
+                             into acc: UnsafeMutablePointer<Int32>) {
+        if count == 1 {
+            let c = w + Int(list[0])
+            var i = 0
+            while i < rows { acc[i] = c[i &* cols]; i &+= 1 }
+            return
+        }
+        var i = 0
+        while i < rows {
+            let row = w + i &* cols
+            var s: Int32 = 0
+            var k = 0
+            while k < count { s &+= row[Int(list[k])]; k &+= 1 }
+            acc[i] = s
+            i &+= 1
+        }
     }
 
     /// Converts exact Int32 sums with `shift` = weight frac - current frac to the current format:
@@ -290,6 +364,60 @@ enum XbarKernel {
             sat &+= c != s ? 1 : 0
             i &+= 1
         } }
+        return sat
+    }
+
+    /// Deferred row updates: `s[r * cols + j] += delta[j]` for every row r in `list` and j < cols,
+    /// stored without clamping (the sums fit Int32: both terms lie within +-2^30). The delta block
+    /// stays in registers while the rows stream by. Returns true when some sum left [lo, hi]; the
+    /// caller then fits those words (`fitRows`). Rows in `list` are distinct, so each word gets one
+    /// addition and the order does not matter. Preconditions: `delta` holds zeros in its lanes from
+    /// cols up to the next multiple of 16, `s` is padded by `pad` words.
+    @inline(__always)
+    static func accumulateRows(_ s: UnsafeMutablePointer<Int32>, cols: Int, list: UnsafePointer<Int32>, count: Int,
+                               delta: UnsafePointer<Int32>, lo: Int32, hi: Int32) -> Bool {
+        var mn = Lanes(repeating: Int32.max), mx = Lanes(repeating: Int32.min)
+        var j = 0
+        while j &+ 32 <= cols {
+            let d0 = load(delta + j), d1 = load(delta + j + 16)
+            var k = 0
+            while k < count {
+                let p = s + (Int(list[k]) &* cols &+ j)
+                let v0 = load(p) &+ d0, v1 = load(p + 16) &+ d1
+                store(v0, p); store(v1, p + 16)
+                mn = mn.replacing(with: v0, where: v0 .< mn); mn = mn.replacing(with: v1, where: v1 .< mn)
+                mx = mx.replacing(with: v0, where: v0 .> mx); mx = mx.replacing(with: v1, where: v1 .> mx)
+                k &+= 1
+            }
+            j &+= 32
+        }
+        while j < cols {
+            let d0 = load(delta + j)
+            var k = 0
+            while k < count {
+                let p = s + (Int(list[k]) &* cols &+ j)
+                let v0 = load(p) &+ d0
+                store(v0, p)
+                mn = mn.replacing(with: v0, where: v0 .< mn); mx = mx.replacing(with: v0, where: v0 .> mx)
+                k &+= 1
+            }
+            j &+= 16
+        }
+        return mn.min() < lo || mx.max() > hi
+    }
+
+    /// Clamps the out-of-range words of the listed rows to [lo, hi]; returns how many there were.
+    @inline(never)
+    static func fitRows(_ s: UnsafeMutablePointer<Int32>, cols: Int, list: UnsafePointer<Int32>, count: Int,
+                        lo: Int32, hi: Int32) -> Int {
+        var sat = 0
+        for k in 0..<count {
+            let row = s + Int(list[k]) &* cols
+            for j in 0..<cols {
+                let v = row[j]
+                if v < lo || v > hi { row[j] = v < lo ? lo : hi; sat &+= 1 }
+            }
+        }
         return sat
     }
 

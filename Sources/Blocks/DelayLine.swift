@@ -20,11 +20,12 @@ public final class DelayLine: Block {
     public let depth: Int
     public let format: QFormat
 
-    public private(set) var x: Port!
-    public private(set) var delayed: Port!
+    @exclusivity(unchecked) public private(set) var x: Port!
+    @exclusivity(unchecked) public private(set) var delayed: Port!
 
     private let ring: LaneBuffer
-    private var head = 0
+    @exclusivity(unchecked) private var in_x = BoundInput()
+    @exclusivity(unchecked) private var head = 0
 
     /// The largest ring the model allocates (words = depth * lanes).
     public static let maxWords = 1 << 28
@@ -46,6 +47,7 @@ public final class DelayLine: Block {
         super.init(name: name)
         x = addInput("x", lanes: lanes, format: format)
         delayed = addOutput("delayed", lanes: lanes, format: format, timing: .registered)
+        bindInputs()
     }
 
     public override var typeName: String { "delay" }
@@ -57,16 +59,24 @@ public final class DelayLine: Block {
     }
 
     public override func evaluate() {
-        (ring.base + head * lanes).update(from: x.pointer, count: lanes)
+        (ring.base + head * lanes).update(from: in_x.pointer, count: lanes)
     }
 
     public override func commit() {
         head = head + 1 == depth ? 0 : head + 1
-        delayed.pointer.update(from: ring.base + head * lanes, count: lanes)
+        delayed.storage.base.update(from: ring.base + head * lanes, count: lanes)
     }
 
     /// The output register is the last of the `depth` stages.
     public override var storage: [StorageItem] {
         [StorageItem(name: "stages", kind: .delayLine, bits: lanes * depth * format.width)]
+    }
+}
+
+extension DelayLine: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_x = BoundInput(x)
     }
 }

@@ -37,17 +37,23 @@ public final class FIRAverager: Block {
     public let rounding: Rounding
     public let overflow: Overflow
 
-    public private(set) var x: Port!
-    public private(set) var mean: Port!
-    public private(set) var sum: Port!
+    @exclusivity(unchecked) public private(set) var x: Port!
+    @exclusivity(unchecked) public private(set) var mean: Port!
+    @exclusivity(unchecked) public private(set) var sum: Port!
 
     private let window: LaneBuffer     // N slots of `lanes` words, slot-major
-    private var head = 0               // slot holding x(t - N)
+    @exclusivity(unchecked) private var head = 0               // slot holding x(t - N)
     private let xStage: LaneBuffer     // x(t), written to the window at the clock edge
     private let sumNext: LaneBuffer
     private let meanNext: LaneBuffer
-    private var rounder: LaneMath.Rounder
+    @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
+    /// Branch-free lane path (`evaluateFast`): deterministic rounding, saturation, and for taps
+    /// that are not a power of two a numerator A = S' * 2^e within 31 bits.
+    private let fastPath: Bool
+    private let sumLo: Int64
+    private let sumHi: Int64
+    @exclusivity(unchecked) private var in_x = BoundInput()
     /// Power-of-two taps: the shift; otherwise nil and the division uses `numeratorShift` / `divisor`.
     private let shift: Int?
     private let numeratorShift: Int64
@@ -93,10 +99,19 @@ public final class FIRAverager: Block {
             numeratorShift = Int64(max(0, output.fracBits - input.fracBits))
             divisor = Int64(taps) << Int64(max(0, input.fracBits - output.fracBits))
         }
+        sumLo = sf.minRaw
+        sumHi = sf.maxRaw
+        let deterministic = rounding != .stochastic && overflow == .saturate
+        if taps & (taps - 1) == 0 {
+            fastPath = deterministic && (shift ?? 0) <= 62 && (shift ?? 0) >= -31
+        } else {
+            fastPath = deterministic && sf.width + Int(numeratorShift) <= 30 && divisor >= 3 && divisor < (1 << 20)
+        }
         super.init(name: name)
         x = addInput("x", lanes: lanes, format: input)
         mean = addOutput("mean", lanes: lanes, format: output, timing: .registered)
         sum = addRegister("sum", lanes: lanes, format: sf)
+        bindInputs()
     }
 
     public override var typeName: String { "fir" }
@@ -112,7 +127,8 @@ public final class FIRAverager: Block {
     }
 
     public override func evaluate() {
-        let xin = x.pointer, s = sum.pointer, oldest = window.base + head * lanes
+        if fastPath && evaluateFast() { return }
+        let xin = in_x.pointer, s = sum.storage.base, oldest = window.base + head * lanes
         let st = xStage.base, sN = sumNext.base, mN = meanNext.base
         let fit = self.fit
         var rd = rounder
@@ -139,11 +155,118 @@ public final class FIRAverager: Block {
         saturations &+= sat
     }
 
+    /// The loops of `evaluate` without branches, so that they vectorise. Returns false, having
+    /// written nothing that counts, when some S' lies outside the sum register's format (only
+    /// possible for inputs outside their format); `evaluate` then computes the clock the general way.
+    ///
+    /// Division by the constant d = N * 2^max(0, Fi-Fo) when N is not a power of two (d >= 3):
+    /// A = S' * 2^e with |A| < 2^30 (checked at init). Nearest (ties up) is floor((A + floor(d/2)) / d)
+    /// and truncate floor(A / d); for B = A + bias, q0 = floor(B * M / 2^32) with M = ceil(2^32 / d)
+    /// (M < 2^31) differs from floor(B / d) by at most one (|B| (M - 2^32/d) / 2^32 < 1/2, upwards for
+    /// B >= 0, downwards for B < 0), and the remainder r = B - q0 d tells which: r < 0 means one less,
+    /// r >= d one more. nearestEven looks at the remainder of A itself.
+    @inline(__always)
+    private func evaluateFast() -> Bool {
+        let xin = in_x.pointer, s = sum.storage.base, oldest = window.base + head * lanes
+        let st = xStage.base, sN = sumNext.base, mN = meanNext.base
+        let n = lanes, slo = sumLo, shi = sumHi
+        // Pass 1: the running sum (exact), the stage register, and the range check.
+        var bad: Int32 = 0
+        var i = 0
+        while i < n {
+            let xi = xin[i]
+            let total = Int64(s[i]) &+ Int64(xi) &- Int64(oldest[i])
+            st[i] = xi
+            sN[i] = Int32(truncatingIfNeeded: total)
+            bad |= (total < slo ? 1 : 0) | (total > shi ? 1 : 0)
+            i &+= 1
+        }
+        if bad != 0 { return false }
+        // Pass 2: the mean, rounded once, saturated.
+        var sat: Int32 = 0
+        i = 0
+        if let p = shift {
+            let k = Int64(p), lo = fit.lo, hi = fit.hi
+            if k <= 0 {
+                while i < n {
+                    let r = Int64(sN[i]) &<< (-k)
+                    let c = min(max(r, lo), hi)
+                    mN[i] = Int32(truncatingIfNeeded: c)
+                    sat &+= c != r ? 1 : 0
+                    i &+= 1
+                }
+            } else {
+                let half = Int64(1) &<< (k &- 1), mask = (Int64(1) &<< k) &- 1
+                switch rounding {
+                case .nearest:
+                    while i < n {
+                        let r = (Int64(sN[i]) &+ half) &>> k
+                        let c = min(max(r, lo), hi)
+                        mN[i] = Int32(truncatingIfNeeded: c)
+                        sat &+= c != r ? 1 : 0
+                        i &+= 1
+                    }
+                case .nearestEven:
+                    while i < n {
+                        let t = Int64(sN[i]), f = t &>> k, rem = t & mask
+                        let r = f &+ ((rem > half || (rem == half && f & 1 != 0)) ? 1 : 0)
+                        let c = min(max(r, lo), hi)
+                        mN[i] = Int32(truncatingIfNeeded: c)
+                        sat &+= c != r ? 1 : 0
+                        i &+= 1
+                    }
+                case .truncate, .stochastic:     // stochastic is not on this path
+                    while i < n {
+                        let r = Int64(sN[i]) &>> k
+                        let c = min(max(r, lo), hi)
+                        mN[i] = Int32(truncatingIfNeeded: c)
+                        sat &+= c != r ? 1 : 0
+                        i &+= 1
+                    }
+                }
+            }
+        } else {
+            let e = Int32(numeratorShift), d = Int32(divisor)
+            let m = Int64((UInt64(1) << 32 + UInt64(divisor) - 1) / UInt64(divisor))
+            let lo = Int32(fit.lo), hi = Int32(fit.hi)
+            if rounding == .nearestEven {
+                let twice = d
+                while i < n {
+                    let a = sN[i] &<< e
+                    var q = Int32(truncatingIfNeeded: (Int64(a) &* m) &>> 32)
+                    var r = a &- q &* d
+                    let under = r < 0, over = r >= d
+                    q = q &- (under ? 1 : 0) &+ (over ? 1 : 0)
+                    r = r &+ (under ? d : 0) &- (over ? d : 0)
+                    let v = q &+ ((2 &* r > twice || (2 &* r == twice && q & 1 != 0)) ? 1 : 0)
+                    let c = min(max(v, lo), hi)
+                    mN[i] = c
+                    sat &+= c != v ? 1 : 0
+                    i &+= 1
+                }
+            } else {
+                let bias: Int32 = rounding == .nearest ? d / 2 : 0     // truncate: 0
+                while i < n {
+                    let b = (sN[i] &<< e) &+ bias
+                    let q0 = Int32(truncatingIfNeeded: (Int64(b) &* m) &>> 32)
+                    let r = b &- q0 &* d
+                    let v = q0 &- (r < 0 ? 1 : 0) &+ (r >= d ? 1 : 0)
+                    let c = min(max(v, lo), hi)
+                    mN[i] = c
+                    sat &+= c != v ? 1 : 0
+                    i &+= 1
+                }
+            }
+        }
+        if sat != 0 { saturations &+= Int(sat) }
+        return true
+    }
+
     public override func commit() {
         (window.base + head * lanes).update(from: xStage.base, count: lanes)
         head = head + 1 == taps ? 0 : head + 1
-        sum.pointer.update(from: sumNext.base, count: lanes)
-        mean.pointer.update(from: meanNext.base, count: lanes)
+        sum.storage.base.update(from: sumNext.base, count: lanes)
+        mean.storage.base.update(from: meanNext.base, count: lanes)
     }
 
     public override var storage: [StorageItem] {
@@ -156,5 +279,13 @@ public final class FIRAverager: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
+    }
+}
+
+extension FIRAverager: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_x = BoundInput(x)
     }
 }

@@ -22,8 +22,8 @@ public final class LFSRBlock: Block {
     public let seed: UInt32
     public let reseedOnReset: Bool
 
-    public private(set) var bits: Port!
-    public private(set) var state: Port!
+    @exclusivity(unchecked) public private(set) var bits: Port!
+    @exclusivity(unchecked) public private(set) var state: Port!
     private let next: LaneBuffer
 
     public static let bitsFormat = QFormat(signed: false, intBits: 31, fracBits: 0)

@@ -59,23 +59,28 @@ public final class LIFCore: Block {
     public let rounding: Rounding
     public let overflow: Overflow
 
-    public private(set) var current: Port!
-    public private(set) var spike: Port!
-    public private(set) var u: Port!
-    public private(set) var refractory: Port!
+    @exclusivity(unchecked) public private(set) var current: Port!
+    @exclusivity(unchecked) public private(set) var spike: Port!
+    @exclusivity(unchecked) public private(set) var u: Port!
+    @exclusivity(unchecked) public private(set) var refractory: Port!
 
     /// Spikes emitted since `clearCounters()`.
-    public private(set) var spikesEmitted = 0
+    @exclusivity(unchecked) public private(set) var spikesEmitted = 0
     /// Membrane values clipped at the threshold / at u_min since `clearCounters()`.
-    public private(set) var clippedHigh = 0
-    public private(set) var clippedLow = 0
+    @exclusivity(unchecked) public private(set) var clippedHigh = 0
+    @exclusivity(unchecked) public private(set) var clippedLow = 0
 
     private let uNext: LaneBuffer
     private let rNext: LaneBuffer
     private let sNext: LaneBuffer
-    private var rounder: LaneMath.Rounder
+    /// Pass 1 of `evaluate32`: the current aligned to the u grid.
+    private let alignedCurrent: LaneBuffer
+    @exclusivity(unchecked) private var in_current = BoundInput()
+    @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
     private let currentShift: Int
+    /// The Int32 lane path (`evaluate32`) applies: see `init`.
+    private let fast32: Bool
 
     public var threshold: Double { membraneFormat.toDouble(thresholdRaw) }
     public var uMin: Double { membraneFormat.toDouble(uMinRaw) }
@@ -123,15 +128,23 @@ public final class LIFCore: Block {
         uNext = LaneBuffer(count: lanes)
         rNext = LaneBuffer(count: lanes)
         sNext = LaneBuffer(count: lanes)
+        alignedCurrent = LaneBuffer(count: lanes)
         rounder = LaneMath.Rounder(mode: rounding, seed: seed)
         fit = LaneMath.Fit(membrane, overflow)
         currentShift = current.fracBits - membrane.fracBits
+        // Int32 lanes compute the same values when: no leak (the leak product needs 64 bits), no
+        // random draws (stochastic rounding of the current), the aligned current and u fit 30 bits
+        // so that u + I cannot overflow Int32, and the nearest rounding's x + half cannot either.
+        let alignedBits = current.width - min(currentShift, 0)
+        fast32 = g.mantissa == 0 && !(rounding == .stochastic && currentShift > 0)
+            && membrane.width <= 30 && current.width <= 30 && alignedBits <= 30
         super.init(name: name)
         self.current = addInput("current", lanes: lanes, format: current)
         spike = addOutput("spike", lanes: lanes, format: .bit, timing: .registered)
         u = addRegister("u", lanes: lanes, format: membrane)
         self.refractory = addRegister("refractory", lanes: lanes,
                                       format: QFormat(signed: false, intBits: LaneMath.bitsFor(refractory - 1), fracBits: 0))
+        bindInputs()
     }
 
     public override var typeName: String { "lif" }
@@ -146,7 +159,8 @@ public final class LIFCore: Block {
     }
 
     public override func evaluate() {
-        let uCur = u.pointer, rCur = refractory.pointer, input = current.pointer
+        if fast32 { evaluate32(); return }
+        let uCur = u.storage.base, rCur = refractory.storage.base, input = in_current.pointer
         let uN = uNext.base, rN = rNext.base, sN = sNext.base
         let th = thresholdRaw, lo = uMinRaw
         let gm = leakConstant.mantissa, gk = leakConstant.shift, cs = currentShift
@@ -183,10 +197,132 @@ public final class LIFCore: Block {
         clippedLow &+= low
     }
 
+    /// The same equations in Int32 lanes, branch-free so that the loops vectorise (no leak, no
+    /// random draws; see `fast32`). Pass 1: I = R(current, cs) by the block's deterministic
+    /// rounding, or an exact left shift. Pass 2: v = OVF(u + I) counted; fire, reset, clip and
+    /// refractory as above.
+    @inline(__always)
+    private func evaluate32() {
+        let uCur = u.storage.base, rCur = refractory.storage.base, input = in_current.pointer
+        let uN = uNext.base, rN = rNext.base, sN = sNext.base
+        let n = lanes
+        let cs = currentShift
+        // Pass 1 (skipped when the current is already on the u grid).
+        var aligned = UnsafePointer(input)
+        if cs != 0 {
+            let a = alignedCurrent.base
+            var i = 0
+            if cs < 0 {
+                let k = Int32(-cs)
+                while i < n { a[i] = input[i] &<< k; i &+= 1 }
+            } else {
+                let s = Int32(cs)
+                switch rounder.mode {
+                case .nearest:
+                    let half = Int32(1) &<< (s &- 1)
+                    while i < n { a[i] = (input[i] &+ half) &>> s; i &+= 1 }
+                case .nearestEven:
+                    let mask = (Int32(1) &<< s) &- 1, half = Int32(1) &<< (s &- 1)
+                    while i < n {
+                        let x = input[i], f = x &>> s, rem = x & mask
+                        a[i] = f &+ ((rem > half || (rem == half && f & 1 != 0)) ? 1 : 0)
+                        i &+= 1
+                    }
+                case .truncate, .stochastic:       // stochastic with cs > 0 is not on this path
+                    while i < n { a[i] = input[i] &>> s; i &+= 1 }
+                }
+            }
+            aligned = UnsafePointer(a)
+        }
+        // Pass 2.
+        let th = Int32(truncatingIfNeeded: thresholdRaw), lo = Int32(truncatingIfNeeded: uMinRaw)
+        let fmin = Int32(truncatingIfNeeded: fit.lo), fmax = Int32(truncatingIfNeeded: fit.hi)
+        let rFire = Int32(refractoryPeriod - 1)
+        let subtract: Int32 = resetMode == .subtract ? 1 : 0
+        var sat: Int32 = 0, fired: Int32 = 0, high: Int32 = 0, low: Int32 = 0
+        var i = 0
+        if !fit.wrap && integratesWhileRefractory {
+            // 16 lanes at a time with explicit vectors (compare masks and selects; LLVM's own
+            // vectorisation of the scalar loop below turned the selects into masked stores), then
+            // the scalar loop for the remaining lanes. Counters are accumulated per vector lane.
+            typealias V = SIMD16<Int32>
+            let thV = V(repeating: th), loV = V(repeating: lo), fminV = V(repeating: fmin), fmaxV = V(repeating: fmax)
+            let rFireV = V(repeating: rFire), zero = V(), one = V(repeating: 1)
+            let resetV = subtract != 0 ? thV : zero
+            var satV = V(), highV = V(), lowV = V(), firedV = V()
+            let raw = (u: UnsafeRawPointer(uCur), r: UnsafeRawPointer(rCur), a: UnsafeRawPointer(aligned))
+            let out = (u: UnsafeMutableRawPointer(uN), r: UnsafeMutableRawPointer(rN), s: UnsafeMutableRawPointer(sN))
+            while i &+ 16 <= n {
+                let o = i &* 4
+                let r = raw.r.loadUnaligned(fromByteOffset: o, as: V.self)
+                let x = raw.u.loadUnaligned(fromByteOffset: o, as: V.self) &+ raw.a.loadUnaligned(fromByteOffset: o, as: V.self)
+                let v = x.replacing(with: fminV, where: x .< fminV).replacing(with: fmaxV, where: x .> fmaxV)
+                let fire = (r .== zero) .& (v .>= thV)
+                // subtract: w = v - TH on a spike; zero: w = 0 on a spike (v - v).
+                let w = v.replacing(with: v &- (subtract != 0 ? resetV : v), where: fire)
+                let c = w.replacing(with: loV, where: w .< loV).replacing(with: thV, where: w .> thV)
+                out.u.storeBytes(of: c, toByteOffset: o, as: V.self)
+                let rm = r &- one
+                out.r.storeBytes(of: rm.replacing(with: zero, where: rm .< zero).replacing(with: rFireV, where: fire),
+                                 toByteOffset: o, as: V.self)
+                let s = zero.replacing(with: one, where: fire)
+                out.s.storeBytes(of: s, toByteOffset: o, as: V.self)
+                satV &+= zero.replacing(with: one, where: v .!= x)
+                highV &+= zero.replacing(with: one, where: w .> thV)
+                lowV &+= zero.replacing(with: one, where: w .< loV)
+                firedV &+= s
+                i &+= 16
+            }
+            sat = satV.wrappedSum(); high = highV.wrappedSum(); low = lowV.wrappedSum(); fired = firedV.wrappedSum()
+            // The remaining lanes, one at a time.
+            while i < n {
+                let r = rCur[i]
+                let x = uCur[i] &+ aligned[i]
+                let v = min(max(x, fmin), fmax)
+                let fire = r == 0 && v >= th
+                let w = fire ? (subtract != 0 ? v &- th : 0) : v
+                uN[i] = min(max(w, lo), th)
+                rN[i] = fire ? rFire : max(r &- 1, 0)
+                sN[i] = fire ? 1 : 0
+                sat &+= v != x ? 1 : 0
+                high &+= w > th ? 1 : 0
+                low &+= w < lo ? 1 : 0
+                fired &+= fire ? 1 : 0
+                i &+= 1
+            }
+        } else {
+            let wrap = fit.wrap, signed = fit.signed
+            let wShift = Int32(32 - membraneFormat.width)
+            let wMask = Int32(truncatingIfNeeded: fit.mask)
+            let frozen = !integratesWhileRefractory
+            while i < n {
+                let r = rCur[i], ui = uCur[i]
+                let x = ui &+ aligned[i]
+                let v = wrap ? (signed ? (x &<< wShift) &>> wShift : x & wMask) : min(max(x, fmin), fmax)
+                let fire = r == 0 && v >= th
+                let w = fire ? (subtract != 0 ? v &- th : 0) : v
+                // Frozen lanes (no integration while refractory) keep u and count nothing.
+                let fz = frozen && r > 0
+                uN[i] = fz ? ui : min(max(w, lo), th)
+                rN[i] = fire ? rFire : max(r &- 1, 0)
+                sN[i] = fire ? 1 : 0
+                sat &+= !fz && v != x ? 1 : 0
+                high &+= !fz && w > th ? 1 : 0
+                low &+= !fz && w < lo ? 1 : 0
+                fired &+= fire ? 1 : 0
+                i &+= 1
+            }
+        }
+        if sat != 0 { saturations &+= Int(sat) }
+        spikesEmitted &+= Int(fired)
+        clippedHigh &+= Int(high)
+        clippedLow &+= Int(low)
+    }
+
     public override func commit() {
-        u.pointer.update(from: uNext.base, count: lanes)
-        refractory.pointer.update(from: rNext.base, count: lanes)
-        spike.pointer.update(from: sNext.base, count: lanes)
+        u.storage.base.update(from: uNext.base, count: lanes)
+        refractory.storage.base.update(from: rNext.base, count: lanes)
+        spike.storage.base.update(from: sNext.base, count: lanes)
     }
 
     public override var counters: [(name: String, value: Int)] {
@@ -210,5 +346,13 @@ public final class LIFCore: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
+    }
+}
+
+extension LIFCore: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_current = BoundInput(current)
     }
 }

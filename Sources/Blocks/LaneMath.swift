@@ -175,3 +175,29 @@ public struct QuantizedConstant: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(mantissa) * 2^-\(shift) = \(value) (asked \(nominal), relative error \(relativeError))" }
 }
+
+/// An input's raw pointer and whether it is driven, kept by its block so that a clock does not
+/// read the `Port` (a class property read is a dynamic exclusivity check). The block takes them in
+/// its initialiser (the input's own storage) and again in `inputsBound()`, which the `Simulator`
+/// calls once it has bound every input to its driver.
+struct BoundInput {
+    var pointer: UnsafeMutablePointer<Int32>
+    var isConnected: Bool
+
+    init() {
+        pointer = BoundInput.unbound
+        isConnected = false
+    }
+
+    init(_ port: Port) {
+        pointer = port.pointer
+        isConnected = port.isConnected
+    }
+
+    /// Before the ports exist (never read: the initialiser rebinds).
+    nonisolated(unsafe) static let unbound: UnsafeMutablePointer<Int32> = {
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+}

@@ -37,12 +37,13 @@ public final class LeakyIntegrator: Block {
     /// The realised gamma_LI (mantissa and shift, relative error).
     public let gammaConstant: QuantizedConstant
 
-    public private(set) var spike: Port!
-    public private(set) var v: Port!
+    @exclusivity(unchecked) public private(set) var spike: Port!
+    @exclusivity(unchecked) public private(set) var v: Port!
 
     private let vNext: LaneBuffer
-    private var rounder: LaneMath.Rounder
+    @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let one: Int64
+    @exclusivity(unchecked) private var in_spike = BoundInput()
 
     public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 4, fracBits: 12),
                 gamma: Double = 0.1, leakMode: LeakMode = .multiply, rounding: Rounding = .nearest,
@@ -85,6 +86,7 @@ public final class LeakyIntegrator: Block {
         super.init(name: name)
         spike = addInput("spike", lanes: lanes, format: .bit)
         v = addOutput("v", lanes: lanes, format: format, timing: .registered)
+        bindInputs()
     }
 
     public override var typeName: String { "li" }
@@ -98,9 +100,50 @@ public final class LeakyIntegrator: Block {
     }
 
     public override func evaluate() {
-        let vCur = v.pointer, s = spike.pointer, vN = vNext.base
+        let vCur = v.storage.base, s = in_spike.pointer, vN = vNext.base
         let gm = gammaConstant.mantissa, gk = gammaConstant.shift, one = self.one
         let lo = format.minRaw, hi = format.maxRaw
+        if rounding != .stochastic && gk > 0 && gm < (1 << 31) {
+            // The same recursion, branch-free (vectorises): V * GM is exact in 64 bits.
+            let k = Int64(gk), m = Int64(gm)
+            var sat = 0
+            var i = 0
+            switch rounding {
+            case .nearest:
+                let half = Int64(1) &<< (k &- 1)
+                while i < lanes {
+                    let x = Int64(vCur[i])
+                    let y = x &- ((x &* m &+ half) &>> k) &+ (s[i] != 0 ? one : 0)
+                    let c = min(max(y, lo), hi)
+                    vN[i] = Int32(truncatingIfNeeded: c)
+                    sat &+= c != y ? 1 : 0
+                    i &+= 1
+                }
+            case .nearestEven:
+                let half = Int64(1) &<< (k &- 1), mask = (Int64(1) &<< k) &- 1
+                while i < lanes {
+                    let x = Int64(vCur[i])
+                    let p = x &* m, f = p &>> k, rem = p & mask
+                    let l = f &+ ((rem > half || (rem == half && f & 1 != 0)) ? 1 : 0)
+                    let y = x &- l &+ (s[i] != 0 ? one : 0)
+                    let c = min(max(y, lo), hi)
+                    vN[i] = Int32(truncatingIfNeeded: c)
+                    sat &+= c != y ? 1 : 0
+                    i &+= 1
+                }
+            case .truncate, .stochastic:
+                while i < lanes {
+                    let x = Int64(vCur[i])
+                    let y = x &- ((x &* m) &>> k) &+ (s[i] != 0 ? one : 0)
+                    let c = min(max(y, lo), hi)
+                    vN[i] = Int32(truncatingIfNeeded: c)
+                    sat &+= c != y ? 1 : 0
+                    i &+= 1
+                }
+            }
+            if sat != 0 { saturations &+= sat }
+            return
+        }
         var rd = rounder
         var sat = 0
         for i in 0..<lanes {
@@ -114,7 +157,7 @@ public final class LeakyIntegrator: Block {
     }
 
     public override func commit() {
-        v.pointer.update(from: vNext.base, count: lanes)
+        v.storage.base.update(from: vNext.base, count: lanes)
     }
 
     public override var storage: [StorageItem] {
@@ -125,5 +168,13 @@ public final class LeakyIntegrator: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
+    }
+}
+
+extension LeakyIntegrator: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_spike = BoundInput(spike)
     }
 }

@@ -45,14 +45,17 @@ public final class NudgeUnit: Block {
     public let expectedCount: Int64
     public let tolerance: Int64
 
-    public private(set) var v: Port!
-    public private(set) var enable: Port!
-    public private(set) var count: Port!
-    public private(set) var current: Port!
-    public private(set) var skip: Port!
-    public private(set) var target: Port!
+    @exclusivity(unchecked) public private(set) var v: Port!
+    @exclusivity(unchecked) public private(set) var enable: Port!
+    @exclusivity(unchecked) public private(set) var count: Port!
+    @exclusivity(unchecked) public private(set) var current: Port!
+    @exclusivity(unchecked) public private(set) var skip: Port!
+    @exclusivity(unchecked) public private(set) var target: Port!
 
     private let shift: Int   // K + fv - fc
+    @exclusivity(unchecked) private var in_v = BoundInput()
+    @exclusivity(unchecked) private var in_enable = BoundInput()
+    @exclusivity(unchecked) private var in_count = BoundInput()
 
     public init(name: String, lanes: Int, v: QFormat, current: QFormat, count: QFormat, beta: Double, gammaLI: Double,
                 fMax: Double = 0.5, window: Int, threshold: Double = 0.01, coefFrac: Int = 24) {
@@ -81,6 +84,7 @@ public final class NudgeUnit: Block {
         self.current = addOutput("current", lanes: lanes, format: current, timing: .combinational)
         skip = addOutput("skip", lanes: 1, format: .bit, timing: .combinational)
         target = addRegister("target", lanes: lanes, format: .bit)
+        bindInputs()
     }
 
     public override var typeName: String { "nudge" }
@@ -92,9 +96,9 @@ public final class NudgeUnit: Block {
 
     public override func evaluate() {
         let n = lanes
-        let y = target.pointer, out = current.pointer
-        if enable.isConnected && enable.pointer[0] != 0 {
-            let vin = v.pointer
+        let y = target.storage.base, out = current.storage.base
+        if in_enable.isConnected && in_enable.pointer[0] != 0 {
+            let vin = in_v.pointer
             let yScaled = Int128(coefY) << vFormat.fracBits
             let c = Int128(coefV)
             let lo = Int128(currentFormat.minRaw), hi = Int128(currentFormat.maxRaw)
@@ -114,8 +118,8 @@ public final class NudgeUnit: Block {
         }
         var ok = true
         let e = expectedCount, tol = tolerance
-        if count.isConnected {
-            let cnt = count.pointer
+        if in_count.isConnected {
+            let cnt = in_count.pointer
             var k = 0
             while k < n {
                 let d = Int64(cnt[k]) - (y[k] != 0 ? e : 0)
@@ -129,7 +133,7 @@ public final class NudgeUnit: Block {
                 k &+= 1
             }
         }
-        skip.pointer[0] = ok ? 1 : 0
+        skip.storage.base[0] = ok ? 1 : 0
     }
 
     // MARK: Host
@@ -137,7 +141,7 @@ public final class NudgeUnit: Block {
     /// One-hot target: lane `target` is 1, all others 0.
     public func load(target index: Int) {
         precondition(index >= 0 && index < lanes, "\(name): target \(index) outside 0..<\(lanes)")
-        let y = target.pointer
+        let y = target.storage.base
         for k in 0..<lanes { y[k] = k == index ? 1 : 0 }
     }
 
@@ -178,4 +182,14 @@ public final class NudgeUnit: Block {
                              beta: beta, gammaLI: p.real("gamma_li"), fMax: p.real("f_max"), window: p.int("window"),
                              threshold: p.real("threshold"), coefFrac: k)
         })
+}
+
+extension NudgeUnit: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_v = BoundInput(v)
+        in_enable = BoundInput(enable)
+        in_count = BoundInput(count)
+    }
 }

@@ -42,22 +42,23 @@ public final class PhaseController: Block {
     public let readoutFrom: Int
     public let readoutTo: Int
     /// Host flag: run the nudge phase (unless skipped). Read at each edge.
-    public var train = false
+    @exclusivity(unchecked) public var train = false
 
-    public private(set) var skip: Port!
-    public private(set) var phase: Port!
-    public private(set) var nudge: Port!
-    public private(set) var learn: Port!
-    public private(set) var countEnable: Port!
-    public private(set) var apply: Port!
-    public private(set) var done: Port!
-    public private(set) var clock: Port!
+    @exclusivity(unchecked) public private(set) var skip: Port!
+    @exclusivity(unchecked) public private(set) var phase: Port!
+    @exclusivity(unchecked) public private(set) var nudge: Port!
+    @exclusivity(unchecked) public private(set) var learn: Port!
+    @exclusivity(unchecked) public private(set) var countEnable: Port!
+    @exclusivity(unchecked) public private(set) var apply: Port!
+    @exclusivity(unchecked) public private(set) var done: Port!
+    @exclusivity(unchecked) public private(set) var clock: Port!
 
-    private var nextClock: Int32 = 0
-    private var nextPhase: Phase = .free
-    private var currentPhase: Phase = .free
+    @exclusivity(unchecked) private var nextClock: Int32 = 0
+    @exclusivity(unchecked) private var nextPhase: Phase = .free
+    @exclusivity(unchecked) private var currentPhase: Phase = .free
     /// True once this image entered the nudge phase (cleared by reset).
-    public private(set) var nudgedThisImage = false
+    @exclusivity(unchecked) public private(set) var nudgedThisImage = false
+    @exclusivity(unchecked) private var in_skip = BoundInput()
 
     public static let phaseFormat = QFormat(signed: false, intBits: 2, fracBits: 0)
     public static let clockFormat = QFormat(signed: false, intBits: 31, fracBits: 0)
@@ -78,6 +79,7 @@ public final class PhaseController: Block {
         apply = addOutput("apply", lanes: 1, format: .bit, timing: .registered)
         done = addOutput("done", lanes: 1, format: .bit, timing: .registered)
         clock = addRegister("clock", lanes: 1, format: PhaseController.clockFormat)
+        bindInputs()
         reset()
     }
 
@@ -87,7 +89,7 @@ public final class PhaseController: Block {
     public var currentPhaseValue: Phase { currentPhase }
     public var isDone: Bool { currentPhase == .done }
     /// Clocks since reset.
-    public var clockCount: Int { Int(clock.pointer[0]) }
+    public var clockCount: Int { Int(clock.storage.base[0]) }
 
     public override func reset() {
         currentPhase = .free
@@ -100,22 +102,22 @@ public final class PhaseController: Block {
     @inline(__always)
     private func setOutputs(phase p: Phase, clock t: Int32) {
         let t = Int(t)
-        clock.pointer[0] = Int32(t)
-        phase.pointer[0] = p.rawValue
-        nudge.pointer[0] = p == .nudge ? 1 : 0
-        learn.pointer[0] = p == .nudge && train ? 1 : 0
-        countEnable.pointer[0] = p == .free && t >= readoutFrom && t < readoutTo ? 1 : 0
-        apply.pointer[0] = p == .nudge && t == tFree + tNudge - 1 ? 1 : 0
-        done.pointer[0] = p == .done ? 1 : 0
+        clock.storage.base[0] = Int32(t)
+        phase.storage.base[0] = p.rawValue
+        nudge.storage.base[0] = p == .nudge ? 1 : 0
+        learn.storage.base[0] = p == .nudge && train ? 1 : 0
+        countEnable.storage.base[0] = p == .free && t >= readoutFrom && t < readoutTo ? 1 : 0
+        apply.storage.base[0] = p == .nudge && t == tFree + tNudge - 1 ? 1 : 0
+        done.storage.base[0] = p == .done ? 1 : 0
     }
 
     public override func evaluate() {
-        let t = Int(clock.pointer[0])
+        let t = Int(clock.storage.base[0])
         nextClock = t < Int(Int32.max) ? Int32(t + 1) : Int32.max
         switch currentPhase {
         case .free:
             if t == tFree - 1 {
-                let skipped = skip.isConnected && skip.pointer[0] != 0
+                let skipped = in_skip.isConnected && in_skip.pointer[0] != 0
                 nextPhase = train && !skipped && tNudge > 0 ? .nudge : .done
             } else {
                 nextPhase = .free
@@ -161,4 +163,12 @@ public final class PhaseController: Block {
             }
             return PhaseController(name: name, tFree: tFree, tNudge: tNudge, readoutFrom: from, readoutTo: to)
         })
+}
+
+extension PhaseController: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_skip = BoundInput(skip)
+    }
 }

@@ -25,8 +25,8 @@ public final class PixelEncoder: Block {
     public let rom: [Int32]
     private let romSaturated: [Bool]
 
-    public private(set) var current: Port!
-    public private(set) var pixel: Port!
+    @exclusivity(unchecked) public private(set) var current: Port!
+    @exclusivity(unchecked) public private(set) var pixel: Port!
 
     public static let pixelFormat = QFormat(signed: false, intBits: 8, fracBits: 0)
 

@@ -29,12 +29,13 @@ public final class Scaler: Block {
     public private(set) var factorConstant: QuantizedConstant
     private let mantissaBits: Int
 
-    public private(set) var x: Port!
-    public private(set) var y: Port!
+    @exclusivity(unchecked) public private(set) var x: Port!
+    @exclusivity(unchecked) public private(set) var y: Port!
 
-    private var rounder: LaneMath.Rounder
+    @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
-    private var productShift: Int
+    @exclusivity(unchecked) private var in_x = BoundInput()
+    @exclusivity(unchecked) private var productShift: Int
 
     /// The realised factor, `M * 2^-K`.
     public var factor: Double { factorConstant.value }
@@ -71,6 +72,7 @@ public final class Scaler: Block {
         super.init(name: name)
         x = addInput("x", lanes: lanes, format: input)
         y = addOutput("y", lanes: lanes, format: output, timing: .combinational)
+        bindInputs()
     }
 
     public override var typeName: String { "scale" }
@@ -92,8 +94,12 @@ public final class Scaler: Block {
     }
 
     public override func evaluate() {
-        let xin = x.pointer, out = y.pointer, m = factorConstant.mantissa, s = productShift
+        let xin = in_x.pointer, out = y.storage.base, m = factorConstant.mantissa, s = productShift
         let fit = self.fit
+        if s > 0 && rounding != .stochastic && !fit.wrap {
+            evaluateRounded(xin, out, m: Int32(truncatingIfNeeded: m), s: s)
+            return
+        }
         var sat = 0
         if s >= 0 {
             var rd = rounder
@@ -119,6 +125,46 @@ public final class Scaler: Block {
         saturations &+= sat
     }
 
+    /// The product rounded by a deterministic rule and saturated, as the loop above computes it
+    /// (`x * M` is exact in 64 bits: |x| < 2^31, |M| < 2^23), branch-free so that it vectorises.
+    @inline(__always)
+    private func evaluateRounded(_ xin: UnsafeMutablePointer<Int32>, _ out: UnsafeMutablePointer<Int32>, m: Int32, s: Int) {
+        let n = lanes, k = Int64(s), lo = fit.lo, hi = fit.hi
+        var sat = 0
+        var i = 0
+        switch rounding {
+        case .nearest:
+            let half = Int64(1) &<< (k &- 1)
+            while i < n {
+                let r = (Int64(xin[i]) &* Int64(m) &+ half) &>> k
+                let c = min(max(r, lo), hi)
+                out[i] = Int32(truncatingIfNeeded: c)
+                sat &+= c != r ? 1 : 0
+                i &+= 1
+            }
+        case .nearestEven:
+            let half = Int64(1) &<< (k &- 1), mask = (Int64(1) &<< k) &- 1
+            while i < n {
+                let p = Int64(xin[i]) &* Int64(m)
+                let f = p &>> k, rem = p & mask
+                let r = f &+ ((rem > half || (rem == half && f & 1 != 0)) ? 1 : 0)
+                let c = min(max(r, lo), hi)
+                out[i] = Int32(truncatingIfNeeded: c)
+                sat &+= c != r ? 1 : 0
+                i &+= 1
+            }
+        case .truncate, .stochastic:     // stochastic is not on this path
+            while i < n {
+                let r = (Int64(xin[i]) &* Int64(m)) &>> k
+                let c = min(max(r, lo), hi)
+                out[i] = Int32(truncatingIfNeeded: c)
+                sat &+= c != r ? 1 : 0
+                i &+= 1
+            }
+        }
+        if sat != 0 { saturations &+= sat }
+    }
+
     /// Purely combinational: the constant is wiring. No storage.
     public override var storage: [StorageItem] { [] }
 
@@ -126,5 +172,13 @@ public final class Scaler: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
+    }
+}
+
+extension Scaler: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_x = BoundInput(x)
     }
 }

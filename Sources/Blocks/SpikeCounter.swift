@@ -25,13 +25,15 @@ public final class SpikeCounter: Block {
     /// `count` shows count' (this clock's spike included) instead of the register.
     public let bypass: Bool
 
-    public private(set) var spike: Port!
-    public private(set) var enable: Port!
-    public private(set) var count: Port!
+    @exclusivity(unchecked) public private(set) var spike: Port!
+    @exclusivity(unchecked) public private(set) var enable: Port!
+    @exclusivity(unchecked) public private(set) var count: Port!
 
     private let countNext: LaneBuffer
     /// The count register when `bypass` (the output port then carries count').
     private let held: LaneBuffer
+    @exclusivity(unchecked) private var in_spike = BoundInput()
+    @exclusivity(unchecked) private var in_enable = BoundInput()
 
     public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 16, fracBits: 0),
                 bypass: Bool = false) throws(ParameterError) {
@@ -49,6 +51,7 @@ public final class SpikeCounter: Block {
         spike = addInput("spike", lanes: lanes, format: .bit)
         enable = addInput("enable", lanes: 1, format: .bit, optional: true)
         count = addOutput("count", lanes: lanes, format: format, timing: bypass ? .combinational : .registered)
+        bindInputs()
     }
 
     public override var typeName: String { "spike_counter" }
@@ -60,14 +63,14 @@ public final class SpikeCounter: Block {
     }
 
     public override func evaluate() {
-        let c = bypass ? held.base : count.pointer, n = countNext.base
-        defer { if bypass { count.pointer.update(from: n, count: lanes) } }
+        let c = bypass ? held.base : count.storage.base, n = countNext.base
+        defer { if bypass { count.storage.base.update(from: n, count: lanes) } }
         // An unconnected enable reads as "always counting"; a connected one is read once per clock.
-        guard !enable.isConnected || enable.pointer[0] != 0 else {
+        guard !in_enable.isConnected || in_enable.pointer[0] != 0 else {
             n.update(from: c, count: lanes)
             return
         }
-        let s = spike.pointer, top = Int32(truncatingIfNeeded: format.maxRaw)
+        let s = in_spike.pointer, top = Int32(truncatingIfNeeded: format.maxRaw)
         var sat = 0
         for i in 0..<lanes {
             let ci = c[i]
@@ -84,10 +87,19 @@ public final class SpikeCounter: Block {
     }
 
     public override func commit() {
-        (bypass ? held.base : count.pointer).update(from: countNext.base, count: lanes)
+        (bypass ? held.base : count.storage.base).update(from: countNext.base, count: lanes)
     }
 
     public override var storage: [StorageItem] {
         [StorageItem(name: "count", kind: .register, bits: lanes * format.width)]
+    }
+}
+
+extension SpikeCounter: InputBinding {
+    public func inputsBound() { bindInputs() }
+
+    private func bindInputs() {
+        in_spike = BoundInput(spike)
+        in_enable = BoundInput(enable)
     }
 }

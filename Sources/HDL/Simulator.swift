@@ -12,14 +12,18 @@ public final class Simulator {
     /// Evaluation order (topological over combinational paths).
     public let order: [Block]
     public let connections: [Connection]
-    public private(set) var cycle: Int = 0
+    @exclusivity(unchecked) public private(set) var cycle: Int = 0
     /// Attached observers; empty means the hot loop pays a single check.
-    public private(set) var observers: [ClockObserver] = []
+    @exclusivity(unchecked) public private(set) var observers: [ClockObserver] = []
 
-    private let orderStorage: ContiguousArray<Block>
-    private let gathers: ContiguousArray<ContiguousArray<GatherCopy>>
-    private var gatherBuffers: [LaneBuffer] = []
-    private var conversionRNG = LFSR32(seed: 0x5EED_0001)
+    /// The clock's plan, flat: per block (evaluation order) its range of gathers. Raw storage
+    /// owned by the simulator (the blocks are kept alive by `order`), so that a clock does no
+    /// reference counting, no array bounds or exclusivity checks.
+    private let steps: UnsafeMutableBufferPointer<ClockStep>
+    private let plannedGathers: UnsafeMutableBufferPointer<PlannedGather>
+    /// The gathers as planned, for the general (converting) path.
+    private let generalGathers: ContiguousArray<GatherCopy>
+    @exclusivity(unchecked) private var conversionRNG = LFSR32(seed: 0x5EED_0001)
 
     /// Wires the design: checks each connection, aliases whole-port wires, plans gather copies,
     /// checks every required input is driven exactly once per lane, and orders evaluation.
@@ -85,8 +89,24 @@ public final class Simulator {
             }
         }
         order = try Schedule.order(blocks: blocks, connections: connections)
-        orderStorage = ContiguousArray(order)
-        gathers = ContiguousArray(order.map { plans[ObjectIdentifier($0)] ?? [] })
+        let flat = order.flatMap { plans[ObjectIdentifier($0)] ?? [] }
+        generalGathers = ContiguousArray(flat)
+        plannedGathers = .allocate(capacity: max(flat.count, 1))
+        _ = plannedGathers.initialize(from: flat.enumerated().map { PlannedGather($0.element, index: $0.offset) })
+        steps = .allocate(capacity: max(order.count, 1))
+        var first = 0
+        for (k, b) in order.enumerated() {
+            let n = plans[ObjectIdentifier(b)]?.count ?? 0
+            (steps.baseAddress! + k).initialize(to: ClockStep(block: b, firstGather: first, gathers: n))
+            first += n
+        }
+        // Every input is bound now: blocks that keep raw input pointers take them.
+        for b in blocks { (b as? InputBinding)?.inputsBound() }
+    }
+
+    deinit {
+        plannedGathers.deallocate()
+        steps.deallocate()
     }
 
     /// Finds a block by instance name (not for hot loops).
@@ -110,14 +130,28 @@ public final class Simulator {
     /// One clock.
     @inline(__always)
     public func step() {
-        let n = orderStorage.count
-        for i in 0..<n {
-            let plan = gathers[i]
-            if !plan.isEmpty { for g in plan { g.run(rng: &conversionRNG) } }
-            orderStorage[i].evaluate()
+        let plan = steps.baseAddress!, n = order.count
+        let g = plannedGathers.baseAddress!
+        var i = 0
+        while i < n {
+            let st = plan + i
+            if st.pointee.gathers != 0 {
+                var k = st.pointee.firstGather
+                let end = k &+ st.pointee.gathers
+                while k < end {
+                    if !g[k].run() { generalGathers[g[k].index].run(rng: &conversionRNG) }
+                    k &+= 1
+                }
+            }
+            st.pointee.block.evaluate()
+            i &+= 1
         }
         if !observers.isEmpty { for o in observers { o.sample(cycle: cycle) } }
-        for i in 0..<n { orderStorage[i].commit() }
+        i = 0
+        while i < n {
+            plan[i].block.commit()
+            i &+= 1
+        }
         cycle &+= 1
     }
 
@@ -127,4 +161,86 @@ public final class Simulator {
 
     /// Sum of saturation events over all blocks.
     public var saturations: Int { blocks.reduce(0) { $0 + $1.saturations } }
+}
+
+/// A block that keeps raw pointers of its inputs (and whether they are connected) instead of
+/// reading the ports every clock: `Simulator.init` calls `inputsBound()` once every input of the
+/// design points at its driver. (Ports change their binding only there.)
+public protocol InputBinding: AnyObject {
+    func inputsBound()
+}
+
+/// One block's part of a clock: its gathers (`firstGather ..< firstGather + gathers` in the flat
+/// gather list), then its `evaluate()`.
+struct ClockStep {
+    unowned(unsafe) let block: Block
+    let firstGather: Int
+    let gathers: Int
+}
+
+/// A gather with its fast path chosen once (plain data: no reference counting per clock).
+/// Results are those of `GatherCopy.run` bit for bit:
+/// - a plain copy (no conversion);
+/// - an exact widening (a resize that only adds fraction bits, or none, with deterministic
+///   rounding): `dst = src << k`, which is the conversion's result whenever `src << k` lies in the
+///   destination's range, i.e. src in [lo, hi]; if any lane is outside, `run` returns false and
+///   the simulator redoes the gather with `GatherCopy.run` (which saturates or wraps and counts,
+///   and uses no random bits);
+/// - anything else (narrowing with rounding, stochastic conversions, which step the simulator's
+///   LFSR once per lane): `run` returns false at once, and `GatherCopy.run` does it.
+struct PlannedGather {
+    enum Kind { case copy, widen, general }
+    let kind: Kind
+    let source: UnsafeMutablePointer<Int32>
+    let destination: UnsafeMutablePointer<Int32>
+    let count: Int
+    let shift: Int32
+    let lo: Int32
+    let hi: Int32
+    /// Index of the `GatherCopy` in the simulator's list.
+    let index: Int
+
+    init(_ g: GatherCopy, index: Int) {
+        source = g.source
+        destination = g.destination
+        count = g.count
+        self.index = index
+        guard let c = g.conversion else {
+            kind = .copy; shift = 0; lo = 0; hi = 0
+            return
+        }
+        let k = c.to.fracBits - c.fromFrac
+        if c.rounding != .stochastic && k >= 0 && k <= 30 {
+            kind = .widen
+            shift = Int32(k)
+            // src << k in [minRaw, maxRaw]  <=>  src in [ceil(minRaw / 2^k), floor(maxRaw / 2^k)]
+            lo = Int32(clamping: -((-c.to.minRaw) >> Int64(k)))
+            hi = Int32(clamping: c.to.maxRaw >> Int64(k))
+        } else {
+            kind = .general; shift = 0; lo = 0; hi = 0
+        }
+    }
+
+    /// The fast paths; false when `GatherCopy.run` must do (or redo) this gather.
+    @inline(__always)
+    func run() -> Bool {
+        switch kind {
+        case .copy:
+            destination.update(from: source, count: count)
+            return true
+        case .widen:
+            let s = source, d = destination, n = count, k = shift, lo = self.lo, hi = self.hi
+            var bad: Int32 = 0
+            var i = 0
+            while i < n {
+                let v = s[i]
+                d[i] = v &<< k
+                bad |= (v < lo ? 1 : 0) | (v > hi ? 1 : 0)
+                i &+= 1
+            }
+            return bad == 0
+        case .general:
+            return false
+        }
+    }
 }

@@ -89,4 +89,15 @@ let commandHelp: [String: String] = [
         and a table of each paper number beside this model's. --no-sim: metrics-only figures.
       --netlist overrides the design named in run.json; --data as for train.
     """,
+    "bench": """
+    eqspike bench <netlist> [<netlist> ...] [--json] [--images N] [--data DIR] [--repeat R]
+                  [--eval-images N] [--out FILE] [--trace-block NAME] [--no-golden] [--set k=v]
+      Measures the simulator on the design, release build: clocks/s in the free and the nudge phase
+      (learning on), training and inference images/s, the fixed-point chip against the float golden
+      model on the same images, the cost of tracing (an observer that does nothing, a VCD of one
+      block's signals, a VCD of every signal) and VCD bytes/s, evaluation images/s with 1 and 2 jobs,
+      and peak memory. Each figure is the median of R repeats (default 3) of identical work; rates
+      are per CPU second of the thread and per wall second. Data: the shipped subset unless --data.
+      --json prints one JSON record (machine, command, results); --out writes it to FILE.
+    """,
 ]

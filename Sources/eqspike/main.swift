@@ -14,6 +14,7 @@ commands:
   compare <netlist> [--images N] [--learn]       fixed chip vs float golden model in lockstep: errors in LSBs, spike agreement
   sweep <netlist> --set key=v1,v2 [...]          grid of designs trained and tested in parallel: results.csv, plot.svg
   report <run-dir> [...]                         the paper's figures and tables from training runs: report.html + CSVs
+  bench <netlist> [--json] [--images N]          simulator speed: clocks/s, images/s, fixed vs float, tracing cost
   help [command]                                 this text, or one command's options
 
 Run `eqspike help <command>` for a command's options.
@@ -41,6 +42,7 @@ do {
     case "eval": try EvalCommand.run(rest)
     case "simulate": try SimulateCommand.run(rest)
     case "export": try ExportCommand.run(rest)
+    case "bench": try BenchCommand.run(rest)
     case "compare": try CompareCommand.run(rest)
     case "sweep": try SweepCommand.run(rest)
     case "report": try ReportCommand.run(rest)

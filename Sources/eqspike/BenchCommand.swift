@@ -1,0 +1,106 @@
+import Foundation
+import Blocks
+import Datasets
+import EqSpike
+import GoldenModel
+
+/// `eqspike bench`: speed of the chip model (clocks/s per phase, images/s, fixed vs float, tracing
+/// cost, evaluation scaling, peak memory). The measurements are in `EqSpike.Bench`; this file
+/// parses the options, builds the golden model configured like the design, and prints or writes
+/// the results.
+enum BenchCommand {
+    static func run(_ args: ArraySlice<String>) throws {
+        let o = try Options(args, valued: ["data", "images", "repeat", "eval-images", "out", "set", "trace-block"],
+                            booleans: ["json", "no-golden"])
+        guard !o.positionals.isEmpty else { throw CLIError.usage("missing netlist file") }
+        // Default data: the subset the repository carries, so the numbers are comparable everywhere.
+        let data = try Setup.data(o.string("data") ?? Setup.subsetDirectory)
+        let images = try o.int("images", range: 1...100_000) ?? 100
+        let repeats = try o.int("repeat", range: 1...100) ?? 3
+        let evalImages = try o.int("eval-images", range: 2...100_000)
+        let quiet = o.flag("json") && o.string("out") == nil
+        func log(_ s: String) { if !quiet { FileHandle.standardError.write(Data("bench: \(s)\n".utf8)) } }
+
+        let machineBefore = Bench.machine()
+        var reports: [Bench.Report] = []
+        for path in o.positionals {
+            var opts = Bench.Options(netlist: path)
+            opts.overrides = o.all("set")
+            opts.images = images
+            opts.repeats = repeats
+            opts.evalImages = evalImages
+            opts.traceBlock = o.string("trace-block")
+            log("\(path): \(images) images, \(repeats) repeats")
+            let reference = o.flag("no-golden") ? nil : try golden(for: Setup.chip(path, overrides: opts.overrides))
+            let r = try Bench.run(opts, train: data.train, test: data.test, reference: reference, log: { log("  \($0)") })
+            if !o.flag("json") { print(r.text) }
+            reports.append(r)
+        }
+        let record: [String: Any] = [
+            "command": (["eqspike"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            "version": version,
+            "date": ISO8601DateFormatter().string(from: Date()),
+            "data": data.source,
+            "machine": machineBefore,
+            "loadavg_after": Bench.loadAverage(),
+            "designs": reports.map(\.json),
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys]),
+                          as: UTF8.self)
+        if let out = o.string("out") {
+            let dir = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try (json + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+            log("wrote \(out)")
+        }
+        if o.flag("json") && o.string("out") == nil { print(json) }
+    }
+
+    /// The float golden model with the design's parameters (sizes, phases, neuron, estimator, nudge,
+    /// learning rates, readout, init), as a `Bench.Reference`.
+    static func golden(for chip: Chip) throws -> Bench.Reference {
+        let c = try goldenConfig(for: chip)
+        var net = try GoldenNetwork(config: c)
+        return Bench.Reference(name: "golden", reset: { net = try GoldenNetwork(config: c) }, present: { px, label, train in
+            let r = net.present(image: px, label: label, train: train)
+            return (c.tFree + (r.nudged ? c.antiNudgeClocks + c.tNudge : 0), r.nudged)
+        })
+    }
+
+    static func goldenConfig(for chip: Chip) throws -> GoldenConfig {
+        var c = GoldenConfig()
+        let roles = chip.design.roles
+        c.inputs = chip.inputs
+        c.hidden = chip.hiddenLayer.lanes
+        c.outputs = chip.outputs
+        c.tFree = chip.phase.tFree
+        c.tNudge = chip.phase.tNudge
+        c.readoutFrom = chip.phase.readoutFrom
+        c.readoutTo = chip.phase.readoutTo
+        let h = chip.hiddenLayer
+        c.threshold = h.threshold
+        c.uMin = h.uMin
+        c.gammaLIF = h.leakConstant.nominal
+        c.tRefract = h.refractoryPeriod
+        c.reset = h.resetMode == .subtract ? .subtract : .zero
+        c.integrateDuringRefractory = h.integratesWhileRefractory
+        c.fMax = chip.nudge.fMax
+        c.gIn = chip.encoder.gain
+        c.gammaLI = chip.nudge.gammaLI
+        c.beta = chip.nudge.beta
+        c.skipThreshold = chip.nudge.threshold
+        // The estimator's delay and filter lengths: the hidden-side blocks of those types.
+        if let d = chip.design.blocks.compactMap({ $0 as? DelayLine }).first(where: { $0.lanes == c.hidden }) { c.tau = d.depth }
+        if let f = chip.design.blocks.compactMap({ $0 as? FIRAverager }).first(where: { $0.lanes == c.hidden }) { c.nFilt = f.taps }
+        func factor(_ role: String) -> Double? { (roles[role] as? Scaler)?.factorConstant.nominal }
+        if let e = factor("eta1_h") { c.eta1 = e }
+        if let e = factor("eta2_h") ?? factor("eta2_o") { c.eta2 = e }
+        if let e = factor("etab_h") ?? factor("etab_o") { c.etaB = e / c.fMax }
+        c.etaSchedule = chip.settings.learningRateSchedule
+        c.updateMode = chip.w1.updateMode == .deferred ? .deferred : .immediate
+        c.firstSpikeDeadline = chip.settings.firstSpikeDeadline
+        c.initScale = chip.settings.initScale
+        c.seed = chip.settings.seed
+        return c
+    }
+}
