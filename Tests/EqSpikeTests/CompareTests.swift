@@ -42,7 +42,7 @@ final class CompareTests: XCTestCase {
         XCTAssertEqual(c.uMin, -1.0)
         XCTAssertEqual(c.gIn, 1.0)
         XCTAssertEqual(c.skipThreshold, 0.01)
-        XCTAssertEqual(c.etaSchedule, [1, 0.25])
+        XCTAssertEqual(c.etaSchedule, [1, 0.5, 0.25, 0.125, 0.0625])   // the design's lr_schedule
         XCTAssertEqual(c.initScale, 0.5)
         XCTAssertEqual(c.seed, 7)
         XCTAssertEqual(c.updateMode, .immediate)
@@ -156,7 +156,9 @@ final class CompareTests: XCTestCase {
     /// skip the nudge. With a registered spike counter the chip's skip logic, sampled in clock 99,
     /// saw only 24 (clocks 50 ... 98) and nudged; the designs' counter now runs with bypass = true.
     func testSkipTestSeesTheWholeReadoutWindow() throws {
-        let chip = try Chip(path: Repo.design100, overrides: ["H=8"])
+        // Pinned phase lengths, so the test does not depend on the design's current defaults.
+        let phases = ["T_free=100", "readout_from=50", "readout_to=100"]
+        let chip = try Chip(path: Repo.design100, overrides: ["H=8"] + phases)
         try chip.initialiseMemories(seed: 1)
         try chip.w2.load(weights: [Double](repeating: 0, count: 8 * 10))
         let label = 3
@@ -165,7 +167,7 @@ final class CompareTests: XCTestCase {
         let c = try Comparison(chip: chip)
         let (train, _) = try Repo.subsetData()
         train.withImage(0) { _ = c.run(pixels: $0, label: label, learn: true) }
-        let r = c.report(netlist: Repo.design100, overrides: ["H=8"])
+        let r = c.report(netlist: Repo.design100, overrides: ["H=8"] + phases)
         XCTAssertEqual(r.nudgeDecisions, 1)
         XCTAssertEqual(r.nudgeDisagreements, 0, r.text)
         XCTAssertEqual(r.nudgedImages, 0, r.text)
@@ -173,7 +175,7 @@ final class CompareTests: XCTestCase {
         XCTAssertEqual(r.clocks, 100)
 
         // The same circuit with the registered counter shows the one-clock lag.
-        let lagging = try Chip(path: Repo.design100, overrides: ["H=8", "count.bypass=false"])
+        let lagging = try Chip(path: Repo.design100, overrides: ["H=8", "count.bypass=false"] + phases)
         try lagging.initialiseMemories(seed: 1)
         try lagging.w2.load(weights: [Double](repeating: 0, count: 8 * 10))
         try XCTUnwrap(lagging.bias(feeding: lagging.outputLayer)).load(values: (0..<10).map { $0 == label ? 1.0 : -1.0 })
