@@ -176,3 +176,6 @@ extension Adder: InputBinding {
         for (k, t) in terms.enumerated() { termPointers[k] = t.pointer }
     }
 }
+
+/// Combinational: nothing happens at the clock edge.
+extension Adder: CommitsNothing {}

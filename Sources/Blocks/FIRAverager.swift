@@ -51,6 +51,8 @@ public final class FIRAverager: Block {
     /// Branch-free lane path (`evaluateFast`): deterministic rounding, saturation, and for taps
     /// that are not a power of two a numerator A = S' * 2^e within 31 bits.
     private let fastPath: Bool
+    /// `evaluate` captured x(t) for the fast path; `commit` applies it once.
+    @exclusivity(unchecked) private var staged = false
     private let sumLo: Int64
     private let sumHi: Int64
     @exclusivity(unchecked) private var in_x = BoundInput()
@@ -117,6 +119,7 @@ public final class FIRAverager: Block {
     public override var typeName: String { "fir" }
 
     public override func reset() {
+        staged = false
         window.fill(0)
         head = 0
         sum.storage.fill(0)
@@ -127,8 +130,18 @@ public final class FIRAverager: Block {
     }
 
     public override func evaluate() {
-        if fastPath && evaluateFast() { return }
-        let xin = in_x.pointer, s = sum.storage.base, oldest = window.base + head * lanes
+        if fastPath {
+            // Capture x(t); the rest happens at the edge (`commit`), from registers and the stage.
+            xStage.base.update(from: in_x.pointer, count: lanes)
+            staged = true
+            return
+        }
+        evaluateGeneral(in_x.pointer)
+    }
+
+    /// The reference loops: S', the stage and mean' into private storage (copied by `copyNext`).
+    private func evaluateGeneral(_ xin: UnsafeMutablePointer<Int32>) {
+        let s = sum.storage.base, oldest = window.base + head * lanes
         let st = xStage.base, sN = sumNext.base, mN = meanNext.base
         let fit = self.fit
         var rd = rounder
@@ -155,9 +168,11 @@ public final class FIRAverager: Block {
         saturations &+= sat
     }
 
-    /// The loops of `evaluate` without branches, so that they vectorise. Returns false, having
-    /// written nothing that counts, when some S' lies outside the sum register's format (only
-    /// possible for inputs outside their format); `evaluate` then computes the clock the general way.
+    /// The clock at the edge, branch-free so that the loops vectorise: S' = S + x(t) - x(t-N) from
+    /// the registers and the staged x(t), then mean', S' and the window slot written in place (the
+    /// same values `evaluateGeneral` + `copyNext` give). Returns false, having written nothing, when
+    /// some S' lies outside the sum register's format (only possible for inputs outside their
+    /// format); the general loops then do the clock.
     ///
     /// Division by the constant d = N * 2^max(0, Fi-Fo) when N is not a power of two (d >= 3):
     /// A = S' * 2^e with |A| < 2^30 (checked at init). Nearest (ties up) is floor((A + floor(d/2)) / d)
@@ -166,23 +181,22 @@ public final class FIRAverager: Block {
     /// B >= 0, downwards for B < 0), and the remainder r = B - q0 d tells which: r < 0 means one less,
     /// r >= d one more. nearestEven looks at the remainder of A itself.
     @inline(__always)
-    private func evaluateFast() -> Bool {
-        let xin = in_x.pointer, s = sum.storage.base, oldest = window.base + head * lanes
-        let st = xStage.base, sN = sumNext.base, mN = meanNext.base
+    private func commitFast() -> Bool {
+        let st = xStage.base, s = sum.storage.base, oldest = window.base + head * lanes
+        let sN = sumNext.base, mN = mean.storage.base
         let n = lanes, slo = sumLo, shi = sumHi
-        // Pass 1: the running sum (exact), the stage register, and the range check.
+        // Pass 1: the running sum (exact) and the range check; registers untouched.
         var bad: Int32 = 0
         var i = 0
         while i < n {
-            let xi = xin[i]
-            let total = Int64(s[i]) &+ Int64(xi) &- Int64(oldest[i])
-            st[i] = xi
+            let total = Int64(s[i]) &+ Int64(st[i]) &- Int64(oldest[i])
             sN[i] = Int32(truncatingIfNeeded: total)
             bad |= (total < slo ? 1 : 0) | (total > shi ? 1 : 0)
             i &+= 1
         }
         if bad != 0 { return false }
-        // Pass 2: the mean, rounded once, saturated.
+        // Pass 2: mean' rounded once and saturated, written over the mean register; S' into the
+        // sum register and x(t) into the window slot of x(t - N) (the `copyNext` of the general path).
         var sat: Int32 = 0
         i = 0
         if let p = shift {
@@ -192,6 +206,7 @@ public final class FIRAverager: Block {
                     let r = Int64(sN[i]) &<< (-k)
                     let c = min(max(r, lo), hi)
                     mN[i] = Int32(truncatingIfNeeded: c)
+                    s[i] = sN[i]; oldest[i] = st[i]
                     sat &+= c != r ? 1 : 0
                     i &+= 1
                 }
@@ -203,6 +218,7 @@ public final class FIRAverager: Block {
                         let r = (Int64(sN[i]) &+ half) &>> k
                         let c = min(max(r, lo), hi)
                         mN[i] = Int32(truncatingIfNeeded: c)
+                        s[i] = sN[i]; oldest[i] = st[i]
                         sat &+= c != r ? 1 : 0
                         i &+= 1
                     }
@@ -212,6 +228,7 @@ public final class FIRAverager: Block {
                         let r = f &+ ((rem > half || (rem == half && f & 1 != 0)) ? 1 : 0)
                         let c = min(max(r, lo), hi)
                         mN[i] = Int32(truncatingIfNeeded: c)
+                        s[i] = sN[i]; oldest[i] = st[i]
                         sat &+= c != r ? 1 : 0
                         i &+= 1
                     }
@@ -220,6 +237,7 @@ public final class FIRAverager: Block {
                         let r = Int64(sN[i]) &>> k
                         let c = min(max(r, lo), hi)
                         mN[i] = Int32(truncatingIfNeeded: c)
+                        s[i] = sN[i]; oldest[i] = st[i]
                         sat &+= c != r ? 1 : 0
                         i &+= 1
                     }
@@ -241,6 +259,7 @@ public final class FIRAverager: Block {
                     let v = q &+ ((2 &* r > twice || (2 &* r == twice && q & 1 != 0)) ? 1 : 0)
                     let c = min(max(v, lo), hi)
                     mN[i] = c
+                    s[i] = sN[i]; oldest[i] = st[i]
                     sat &+= c != v ? 1 : 0
                     i &+= 1
                 }
@@ -253,16 +272,29 @@ public final class FIRAverager: Block {
                     let v = q0 &- (r < 0 ? 1 : 0) &+ (r >= d ? 1 : 0)
                     let c = min(max(v, lo), hi)
                     mN[i] = c
+                    s[i] = sN[i]; oldest[i] = st[i]
                     sat &+= c != v ? 1 : 0
                     i &+= 1
                 }
             }
         }
         if sat != 0 { saturations &+= Int(sat) }
+        head = head + 1 == taps ? 0 : head + 1
         return true
     }
 
     public override func commit() {
+        if fastPath {
+            // Idempotent like a copy: only the clock that `evaluate` staged is applied.
+            guard staged else { return }
+            staged = false
+            if commitFast() { return }
+            evaluateGeneral(xStage.base)
+        }
+        copyNext()
+    }
+
+    private func copyNext() {
         (window.base + head * lanes).update(from: xStage.base, count: lanes)
         head = head + 1 == taps ? 0 : head + 1
         sum.storage.base.update(from: sumNext.base, count: lanes)

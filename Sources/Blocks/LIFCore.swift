@@ -79,8 +79,10 @@ public final class LIFCore: Block {
     @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
     private let currentShift: Int
-    /// The Int32 lane path (`evaluate32`) applies: see `init`.
+    /// The Int32 lane path (`stage32` / `update32`) applies: see `init`.
     private let fast32: Bool
+    /// `stage32` captured this clock's input; `commit` applies it once.
+    @exclusivity(unchecked) private var staged = false
 
     public var threshold: Double { membraneFormat.toDouble(thresholdRaw) }
     public var uMin: Double { membraneFormat.toDouble(uMinRaw) }
@@ -150,6 +152,7 @@ public final class LIFCore: Block {
     public override var typeName: String { "lif" }
 
     public override func reset() {
+        staged = false
         u.storage.fill(0)
         refractory.storage.fill(0)
         spike.storage.fill(0)
@@ -159,7 +162,7 @@ public final class LIFCore: Block {
     }
 
     public override func evaluate() {
-        if fast32 { evaluate32(); return }
+        if fast32 { stage32(); return }
         let uCur = u.storage.base, rCur = refractory.storage.base, input = in_current.pointer
         let uN = uNext.base, rN = rNext.base, sN = sNext.base
         let th = thresholdRaw, lo = uMinRaw
@@ -198,19 +201,22 @@ public final class LIFCore: Block {
     }
 
     /// The same equations in Int32 lanes, branch-free so that the loops vectorise (no leak, no
-    /// random draws; see `fast32`). Pass 1: I = R(current, cs) by the block's deterministic
-    /// rounding, or an exact left shift. Pass 2: v = OVF(u + I) counted; fire, reset, clip and
-    /// refractory as above.
+    /// random draws; see `fast32`), in two passes. Pass 1 (`stage32`, in evaluate): the input is
+    /// captured as I = R(current, cs) by the block's deterministic rounding, or an exact left
+    /// shift. Pass 2 (`update32`, at the edge): v = OVF(u + I) counted; fire, reset, clip and
+    /// refractory as above, written over u, refractory and spike in place. The next state depends
+    /// only on the registers and the captured I, so computing it at the edge is the same
+    /// two-phase commit, without next-state buffers to copy.
     @inline(__always)
-    private func evaluate32() {
-        let uCur = u.storage.base, rCur = refractory.storage.base, input = in_current.pointer
-        let uN = uNext.base, rN = rNext.base, sN = sNext.base
+    private func stage32() {
+        let input = in_current.pointer
         let n = lanes
         let cs = currentShift
-        // Pass 1 (skipped when the current is already on the u grid).
-        var aligned = UnsafePointer(input)
-        if cs != 0 {
-            let a = alignedCurrent.base
+        let a = alignedCurrent.base
+        staged = true
+        if cs == 0 {
+            a.update(from: input, count: n)
+        } else {
             var i = 0
             if cs < 0 {
                 let k = Int32(-cs)
@@ -232,9 +238,15 @@ public final class LIFCore: Block {
                     while i < n { a[i] = input[i] &>> s; i &+= 1 }
                 }
             }
-            aligned = UnsafePointer(a)
         }
-        // Pass 2.
+    }
+
+    @inline(__always)
+    private func update32() {
+        let uCur = u.storage.base, rCur = refractory.storage.base
+        let uN = uCur, rN = rCur, sN = spike.storage.base        // in place: lane i is read, then written
+        let aligned = UnsafePointer(alignedCurrent.base)
+        let n = lanes
         let th = Int32(truncatingIfNeeded: thresholdRaw), lo = Int32(truncatingIfNeeded: uMinRaw)
         let fmin = Int32(truncatingIfNeeded: fit.lo), fmax = Int32(truncatingIfNeeded: fit.hi)
         let rFire = Int32(refractoryPeriod - 1)
@@ -320,6 +332,11 @@ public final class LIFCore: Block {
     }
 
     public override func commit() {
+        if fast32 {
+            // Idempotent like a copy: only the clock that `evaluate` staged is applied.
+            if staged { update32(); staged = false }
+            return
+        }
         u.storage.base.update(from: uNext.base, count: lanes)
         refractory.storage.base.update(from: rNext.base, count: lanes)
         spike.storage.base.update(from: sNext.base, count: lanes)

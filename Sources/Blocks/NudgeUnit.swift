@@ -193,3 +193,6 @@ extension NudgeUnit: InputBinding {
         in_count = BoundInput(count)
     }
 }
+
+/// Combinational (the target register is loaded only by the host): nothing happens at the edge.
+extension NudgeUnit: CommitsNothing {}

@@ -96,3 +96,6 @@ public final class PixelEncoder: Block {
             return PixelEncoder(name: name, lanes: p.int("lanes"), current: current, gain: gain)
         })
 }
+
+/// The pixel and current registers are loaded only by the host (`load(pixels:)`): no clock work.
+extension PixelEncoder: EvaluatesNothing, CommitsNothing {}

@@ -182,3 +182,6 @@ extension Scaler: InputBinding {
         in_x = BoundInput(x)
     }
 }
+
+/// Combinational (the factor register is written only by the host): nothing happens at the edge.
+extension Scaler: CommitsNothing {}

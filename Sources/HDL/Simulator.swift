@@ -20,6 +20,10 @@ public final class Simulator {
     /// owned by the simulator (the blocks are kept alive by `order`), so that a clock does no
     /// reference counting, no array bounds or exclusivity checks.
     private let steps: UnsafeMutableBufferPointer<ClockStep>
+    private let stepCount: Int
+    /// The blocks whose `commit()` does something, in evaluation order.
+    private let commits: UnsafeMutableBufferPointer<Unmanaged<Block>>
+    private let commitCount: Int
     private let plannedGathers: UnsafeMutableBufferPointer<PlannedGather>
     /// The gathers as planned, for the general (converting) path.
     private let generalGathers: ContiguousArray<GatherCopy>
@@ -93,13 +97,22 @@ public final class Simulator {
         generalGathers = ContiguousArray(flat)
         plannedGathers = .allocate(capacity: max(flat.count, 1))
         _ = plannedGathers.initialize(from: flat.enumerated().map { PlannedGather($0.element, index: $0.offset) })
-        steps = .allocate(capacity: max(order.count, 1))
+        var list: [ClockStep] = []
         var first = 0
-        for (k, b) in order.enumerated() {
+        for b in order {
             let n = plans[ObjectIdentifier(b)]?.count ?? 0
-            (steps.baseAddress! + k).initialize(to: ClockStep(block: b, firstGather: first, gathers: n))
+            if n > 0 || !(b is EvaluatesNothing) {
+                list.append(ClockStep(block: Unmanaged.passUnretained(b), firstGather: first, gathers: n, evaluates: !(b is EvaluatesNothing)))
+            }
             first += n
         }
+        steps = .allocate(capacity: max(list.count, 1))
+        _ = steps.initialize(from: list)
+        stepCount = list.count
+        let committing = order.filter { !($0 is CommitsNothing) }.map { Unmanaged.passUnretained($0) }
+        commits = .allocate(capacity: max(committing.count, 1))
+        _ = commits.initialize(from: committing)
+        commitCount = committing.count
         // Every input is bound now: blocks that keep raw input pointers take them.
         for b in blocks { (b as? InputBinding)?.inputsBound() }
     }
@@ -107,6 +120,7 @@ public final class Simulator {
     deinit {
         plannedGathers.deallocate()
         steps.deallocate()
+        commits.deallocate()
     }
 
     /// Finds a block by instance name (not for hot loops).
@@ -128,9 +142,14 @@ public final class Simulator {
     }
 
     /// One clock.
-    @inline(__always)
-    public func step() {
-        let plan = steps.baseAddress!, n = order.count
+    public func step() { clock() }
+
+    /// The four steps. Blocks are called through unretained references (the simulator's `order`
+    /// keeps them alive), so a clock does no reference counting; blocks that declare they do
+    /// nothing in `evaluate` (`EvaluatesNothing`) or `commit` (`CommitsNothing`) are not called.
+    @inline(never)
+    final func clock() {
+        let plan = steps.baseAddress!, n = stepCount
         let g = plannedGathers.baseAddress!
         var i = 0
         while i < n {
@@ -143,13 +162,14 @@ public final class Simulator {
                     k &+= 1
                 }
             }
-            st.pointee.block.evaluate()
+            if st.pointee.evaluates { st.pointee.block._withUnsafeGuaranteedRef { $0.evaluate() } }
             i &+= 1
         }
         if !observers.isEmpty { for o in observers { o.sample(cycle: cycle) } }
+        let c = commits.baseAddress!, m = commitCount
         i = 0
-        while i < n {
-            plan[i].block.commit()
+        while i < m {
+            c[i]._withUnsafeGuaranteedRef { $0.commit() }
             i &+= 1
         }
         cycle &+= 1
@@ -170,12 +190,21 @@ public protocol InputBinding: AnyObject {
     func inputsBound()
 }
 
+/// A block whose `evaluate()` does nothing (e.g. a register loaded only by the host): the simulator
+/// does not call it. Its inputs' gathers still run.
+public protocol EvaluatesNothing: AnyObject {}
+
+/// A block whose `commit()` does nothing (purely combinational, or registers written only by the
+/// host): the simulator does not call it.
+public protocol CommitsNothing: AnyObject {}
+
 /// One block's part of a clock: its gathers (`firstGather ..< firstGather + gathers` in the flat
-/// gather list), then its `evaluate()`.
+/// gather list), then its `evaluate()` (unless it `EvaluatesNothing`).
 struct ClockStep {
-    unowned(unsafe) let block: Block
+    let block: Unmanaged<Block>
     let firstGather: Int
     let gathers: Int
+    let evaluates: Bool
 }
 
 /// A gather with its fast path chosen once (plain data: no reference counting per clock).
