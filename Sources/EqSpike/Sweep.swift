@@ -177,6 +177,8 @@ public final class SweepRunner {
     public var shard: (k: Int, n: Int)? = nil
     /// Also train the float golden model on the same images (shard 0 only).
     public var floatBaseline = false
+    /// Log a progress line every this many training images of a point (0: none).
+    public var progressEvery = 0
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
     public init(spec: SweepSpec, directory: String) {
@@ -216,7 +218,10 @@ public final class SweepRunner {
                     let k = next.increment() - 1
                     if k >= todo.count || Interrupt.requested { return }
                     let point = todo[k]
-                    let r = SweepRunner.runPoint(point, spec: runner.spec, train: train, test: test)
+                    let progress: (String) -> Void = { line in lock.lock(); runner.log(line); lock.unlock() }
+                    // nil: interrupted (not recorded, so that a resumed sweep runs it again).
+                    guard let r = SweepRunner.runPoint(point, spec: runner.spec, train: train, test: test,
+                                                       progressEvery: runner.progressEvery, progress: progress) else { return }
                     lock.lock()
                     do {
                         try SweepFiles.writeJSON(r, to: runner.recordPath(point.key))
@@ -248,7 +253,8 @@ public final class SweepRunner {
     /// One point: a fresh chip with the point's overrides, initial memories from the seed, the
     /// Trainer's epoch loop (same shuffle and learning-rate schedule), then the test images with
     /// learning off. Errors (a design that does not elaborate) become a record with status error.
-    public static func runPoint(_ point: SweepPoint, spec: SweepSpec, train: LabeledImages, test: LabeledImages) -> SweepResult {
+    public static func runPoint(_ point: SweepPoint, spec: SweepSpec, train: LabeledImages, test: LabeledImages,
+                                progressEvery: Int = 0, progress: (String) -> Void = { _ in }) -> SweepResult? {
         let started = Date()
         var r = SweepResult(index: point.index, key: point.key, settings: point.settings, status: "ok")
         do {
@@ -264,13 +270,18 @@ public final class SweepRunner {
                 var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
                 SeededShuffle.shuffle(&order, using: &rng)
                 trainTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
-                for i in order {
-                    if Interrupt.requested { throw SweepError("interrupted") }
+                for (k, i) in order.enumerated() {
+                    if Interrupt.requested { return nil }
                     trainTally.add(trainSet.withImage(i) { chip.present(pixels: $0, label: Int(trainSet.labels[i]), train: true) })
+                    if progressEvery > 0 && (k + 1) % progressEvery == 0 {
+                        progress(String(format: "  point %d: epoch %d, %d/%d training images, running accuracy %.2f%%, %.0f s", point.index,
+                                        epoch + 1, k + 1, trainSet.count, 100 * trainTally.accuracy, Date().timeIntervalSince(started)))
+                    }
                 }
             }
             var testTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
             for i in 0..<testCount {
+                if Interrupt.requested { return nil }
                 testTally.add(test.withImage(i) { chip.present(pixels: $0, label: Int(test.labels[i]), train: false) })
             }
             r.trainImages = trainTally.images

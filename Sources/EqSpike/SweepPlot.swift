@@ -42,7 +42,7 @@ public enum SweepPlot {
         if let f = float { ys.append(100 * f.testAccuracy); ys.append(100 * f.testAccuracy - 0.5) }
         var x0 = (xs.min() ?? 0) - 0.5, x1 = (xs.max() ?? 1) + 0.5
         if x1 - x0 < 2 { x0 -= 1; x1 += 1 }
-        var y0 = ((ys.min() ?? 0) / 5).rounded(.down) * 5, y1 = ((ys.max() ?? 100) / 5).rounded(.up) * 5
+        var y0 = ((ys.min() ?? 0) / 5).rounded(.down) * 5, y1 = (((ys.max() ?? 100) + 1) / 5).rounded(.up) * 5
         if y1 <= y0 { y0 = max(0, y0 - 5); y1 = min(100, y1 + 5) }
         y0 = max(0, y0); y1 = min(100, max(y1, y0 + 5))
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }

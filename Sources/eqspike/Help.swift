@@ -57,7 +57,7 @@ let commandHelp: [String: String] = [
     """,
     "sweep": """
     eqspike sweep <netlist> --set key=v1,v2,... [--set ...] [--jobs N] [--out DIR] [--train-limit N]
-                  [--test-limit N] [--epochs N] [--shard k/n] [--float] [--data DIR] [--seed N]
+                  [--test-limit N] [--epochs N] [--shard k/n] [--float] [--data DIR] [--seed N] [--progress N]
     eqspike sweep --merge DIR [DIR ...] --out DIR
       Trains and tests every point of the grid (the cartesian product of the --set lists; the first
       --set varies slowest; a --set with one value is a fixed override), each on its own chip, N
@@ -67,6 +67,7 @@ let commandHelp: [String: String] = [
       --shard k/n runs the points i with i mod n == k (0 <= k < n); --merge joins shard directories
       into one results.csv, identical to the unsplit sweep's except the last column (wall_seconds).
       --float also trains the float golden model on the same images (the dashed line in the plot).
+      --progress N logs each point's running accuracy every N training images (default 5000; 0: off).
     """,
     "report": """
     eqspike report <run-dir> [<run-dir> ...] [--netlist N] [--data DIR] [--out DIR] [--test-limit N]

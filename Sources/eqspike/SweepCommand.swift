@@ -6,7 +6,7 @@ import EqSpike
 /// splittable into shards (--shard k/n) and mergeable (--merge).
 enum SweepCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let o = try Options(args, valued: ["set", "jobs", "out", "train-limit", "test-limit", "epochs", "shard", "data", "seed", "merge"],
+        let o = try Options(args, valued: ["set", "jobs", "out", "train-limit", "test-limit", "epochs", "shard", "data", "seed", "merge", "progress"],
                             booleans: ["float"])
         if !o.all("merge").isEmpty {
             guard let out = o.string("out") else { throw CLIError.usage("--merge needs --out DIR") }
@@ -43,6 +43,7 @@ enum SweepCommand {
         let runner = SweepRunner(spec: spec, directory: o.string("out") ?? "runs/sweep-\(base)")
         runner.jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
         runner.floatBaseline = o.flag("float")
+        runner.progressEvery = try o.int("progress", range: 0...Int.max) ?? 5000
         if let s = o.string("shard") {
             let parts = s.split(separator: "/").map { Int($0) }
             guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 0, k < n else {
