@@ -33,6 +33,8 @@ public enum Bench {
         public var jobs: [Int] = [1, 2]
         /// The block whose signals make up the "one block" trace.
         public var traceBlock: String? = nil
+        /// Only the phase, training and inference timings (no golden model, tracing or evaluation).
+        public var quick = false
         public init(netlist: String) { self.netlist = netlist }
     }
 
@@ -124,9 +126,13 @@ public enum Bench {
             if let base = eval.first, eval.count > 1 {
                 for k in 1..<ev.count {
                     ev[k]["speedup_wall"] = round3(eval[k].timing.imagesPerWallSecond / base.timing.imagesPerWallSecond)
+                    // Images per second of all jobs' CPU time relative to one job: 1.0 means the jobs do
+                    // not slow each other down, so the speed-up is the number of free cores.
+                    ev[k]["cpu_efficiency"] = round3(eval[k].timing.imagesPerCPUSecond / base.timing.imagesPerCPUSecond)
                 }
             }
             d["eval"] = ev
+            d["eval_note"] = "timing.cpu_seconds is the sum of the jobs' thread CPU times; speedup_wall depends on free cores (see machine.loadavg)"
             return d
         }
 
@@ -149,7 +155,7 @@ public enum Bench {
             }
             if let base = eval.first {
                 for e in eval {
-                    lines.append("  eval \(e.jobs) job\(e.jobs == 1 ? " " : "s")      \(f(e.timing.imagesPerWallSecond)) images/s wall (x\(String(format: "%.2f", e.timing.imagesPerWallSecond / base.timing.imagesPerWallSecond)))")
+                    lines.append("  eval \(e.jobs) job\(e.jobs == 1 ? " " : "s")      \(f(e.timing.imagesPerWallSecond)) images/s wall (x\(String(format: "%.2f", e.timing.imagesPerWallSecond / base.timing.imagesPerWallSecond))), \(f(e.timing.imagesPerCPUSecond)) per job-CPU second (x\(String(format: "%.2f", e.timing.imagesPerCPUSecond / base.timing.imagesPerCPUSecond)))")
                 }
             }
             lines.append(String(format: "  peak memory      %.1f MB (after setup %.1f MB)", Double(peakRSSBytes) / 1048576, Double(setupRSSBytes) / 1048576))
@@ -195,6 +201,11 @@ public enum Bench {
         try chip.restore(initial)
         report.inference = median(try repeated(repeats) { () throws -> Timing in time(chip, inferImages, train: false) })
 
+        if o.quick {
+            report.peakRSSBytes = peakRSS()
+            return report
+        }
+
         if let ref = reference {
             log(ref.name)
             report.referenceName = ref.name
@@ -217,12 +228,16 @@ public enum Bench {
         for j in o.jobs {
             let use = Array(chips.prefix(j))
             _ = Evaluator.evaluate(chips: use, images: testSet, count: min(evalCount, 2 * j))   // warm-up
+            let jt = JobTimes()
+            // Wall time is what a user waits; the sum of the jobs' thread CPU times shows whether a
+            // job slows down when others run beside it (cache, memory bandwidth, false sharing), which
+            // wall time cannot separate from other load on a shared machine.
             let t = median(repeated(repeats) { () -> Timing in
-                let (c0, w0) = (cpuTime(), wallTime())
-                let (tally, results) = Evaluator.evaluate(chips: use, images: testSet, count: evalCount)
+                let w0 = wallTime()
+                let (tally, results) = Evaluator.evaluate(chips: use, images: testSet, count: evalCount, jobTimes: jt)
                 var tm = Timing()
-                tm.cpuSeconds = cpuTime() - c0       // this thread only: wall time is what counts here
                 tm.wallSeconds = wallTime() - w0
+                tm.cpuSeconds = (0..<jt.jobs).reduce(0) { $0 + jt.cpuSeconds($1) }
                 tm.images = tally.images
                 tm.clocks = results.reduce(0) { $0 + $1.clocks }
                 return tm
@@ -301,6 +316,10 @@ public enum Bench {
         func sample(cycle: Int) { samples &+= 1 }
     }
 
+    /// Training images with no observer, a do-nothing observer, a VCD of one block's signals, and
+    /// (on a fifth of the images) a VCD of every signal. The runs are interleaved repeat by repeat
+    /// and each overhead is the median of the per-repeat ratios to the run without an observer
+    /// just before it, so slow drifts of a shared machine cancel.
     static func traceTimings(_ chip: Chip, initial: [(name: String, values: [Int32])], images: LabeledImages,
                              repeats: Int, block: String?) throws -> [Trace] {
         let sim = chip.simulator
@@ -310,53 +329,59 @@ public enum Bench {
         let traced = block ?? chip.hiddenLayer.name
         // The full trace is large: a fifth of the images (at least 2).
         let few = images.prefix(max(2, images.count / 5))
-        let modes: [(name: String, patterns: [String]?, images: LabeledImages)] = [
-            ("none", nil, images), ("null", [], images), ("one-block", ["\(traced).*"], images),
-            ("none-few", nil, few), ("all", ["*"], few),
+        let modes: [(name: String, patterns: [String]?, images: LabeledImages, base: String?)] = [
+            ("none", nil, images, nil), ("observer", [], images, "none"), ("\(traced).*", ["\(traced).*"], images, "none"),
+            ("none-few", nil, few, nil), ("all", ["*"], few, "none-few"),
         ]
-        var timings: [String: (Timing, Int, Int)] = [:]
-        for m in modes {
-            let runs = try repeated(repeats) { () throws -> (Timing, Int, Int) in
-                try chip.restore(initial)
-                var observer: ClockObserver? = nil
-                var writer: VCDWriter? = nil
-                var signals = 0
-                if let p = m.patterns {
-                    if p.isEmpty {
-                        observer = NullObserver()
-                    } else {
-                        let w = try VCDWriter(path: dir.appendingPathComponent("\(m.name).vcd").path,
-                                              clockPeriodSeconds: chip.design.clock.periodSeconds, date: "bench")
-                        w.saveFileOptions = nil
-                        signals = try w.addSignals(from: sim, patterns: p)
-                        writer = w
-                        observer = w
-                    }
+        func run(_ m: (name: String, patterns: [String]?, images: LabeledImages, base: String?)) throws -> (Timing, Int, Int) {
+            try chip.restore(initial)
+            var observer: ClockObserver? = nil
+            var writer: VCDWriter? = nil
+            var signals = 0
+            if let p = m.patterns {
+                if p.isEmpty {
+                    observer = NullObserver()
+                } else {
+                    let w = try VCDWriter(path: dir.appendingPathComponent("trace.vcd").path,
+                                          clockPeriodSeconds: chip.design.clock.periodSeconds, date: "bench")
+                    w.saveFileOptions = nil
+                    signals = try w.addSignals(from: sim, patterns: p)
+                    writer = w
+                    observer = w
                 }
-                if let ob = observer { sim.attach(ob) }
-                var t = time(chip, m.images, train: true)
-                if let ob = observer { sim.detach(ob) }
-                var bytes = 0
-                if let w = writer {
-                    let c0 = cpuTime(), w0 = wallTime()
-                    try w.finish()                          // the last buffer's write belongs to the trace
-                    t.cpuSeconds += cpuTime() - c0
-                    t.wallSeconds += wallTime() - w0
-                    bytes = w.bytesWritten
-                    try? FileManager.default.removeItem(atPath: w.path)
-                }
-                return (t, signals, bytes)
             }
-            let sorted = runs.sorted { $0.0.cpuSeconds < $1.0.cpuSeconds }
-            timings[m.name] = sorted[sorted.count / 2]
+            if let ob = observer { sim.attach(ob) }
+            var t = time(chip, m.images, train: true)
+            if let ob = observer { sim.detach(ob) }
+            var bytes = 0
+            if let w = writer {
+                let c0 = cpuTime(), w0 = wallTime()
+                try w.finish()                          // the last buffer's write belongs to the trace
+                t.cpuSeconds += cpuTime() - c0
+                t.wallSeconds += wallTime() - w0
+                bytes = w.bytesWritten
+                try? FileManager.default.removeItem(atPath: w.path)
+            }
+            return (t, signals, bytes)
         }
-        func trace(_ name: String, _ label: String, base: String) -> Trace {
-            let (t, signals, bytes) = timings[name]!
-            let b = timings[base]!.0
-            return Trace(name: label, signals: signals, timing: t, overhead: t.cpuSeconds / b.cpuSeconds - 1, vcdBytes: bytes)
+        var results: [String: [(Timing, Int, Int)]] = [:]
+        var ratios: [String: [Double]] = [:]
+        for _ in 0..<repeats {
+            var latest: [String: Timing] = [:]
+            for m in modes {
+                let r = try run(m)
+                results[m.name, default: []].append(r)
+                latest[m.name] = r.0
+                if let b = m.base, let bt = latest[b] { ratios[m.name, default: []].append(r.0.cpuSeconds / bt.cpuSeconds) }
+            }
         }
-        return [trace("null", "observer", base: "none"), trace("one-block", "\(traced).*", base: "none"),
-                trace("all", "all", base: "none-few")]
+        return modes.compactMap { m -> Trace? in
+            guard m.base != nil, let rs = results[m.name], let q = ratios[m.name] else { return nil }
+            let sorted = q.sorted()
+            let t = median(rs.map(\.0))
+            let (_, signals, bytes) = rs[0]
+            return Trace(name: m.name, signals: signals, timing: t, overhead: sorted[sorted.count / 2] - 1, vcdBytes: bytes)
+        }
     }
 
     // MARK: Helpers

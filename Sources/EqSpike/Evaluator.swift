@@ -24,9 +24,11 @@ public enum Evaluator {
         for c in chips.dropFirst() { try c.restore(state) }
     }
 
-    /// Presents `count` images (inference only) using every chip in parallel.
+    /// Presents `count` images (inference only) using every chip in parallel. Job j presents the
+    /// j-th contiguous share of the images on its own chip (a fixed split, so results never depend
+    /// on thread timing). `jobTimes`, if given, receives each job's thread CPU time and images.
     public static func evaluate(chips: [Chip], images: LabeledImages, count: Int? = nil,
-                                progress: Progress? = nil) -> (tally: EpochTally, results: [ImageResult]) {
+                                progress: Progress? = nil, jobTimes: JobTimes? = nil) -> (tally: EpochTally, results: [ImageResult]) {
         let n = min(count ?? images.count, images.count)
         let classes = chips[0].outputs
         let deadline = chips[0].settings.firstSpikeDeadline
@@ -34,21 +36,71 @@ public enum Evaluator {
         let jobs = max(1, min(chips.count, n))
         let done = ManagedCounter()
         let shared = UncheckedSendable((chips, images, progress))
+        jobTimes?.reset(jobs: jobs)
         DispatchQueue.concurrentPerform(iterations: jobs) { j in
             let (chips, images, progress) = shared.value
             let chip = chips[j]
             let lo = n * j / jobs, hi = n * (j + 1) / jobs
+            let cpu0 = JobTimes.threadCPUTime()
             for i in lo..<hi {
                 let r = images.withImage(i) { chip.present(pixels: $0, label: Int(images.labels[i]), train: false) }
                 box.set(i, r)
-                let d = done.increment()
-                if j == 0, let p = progress { p.update(done: d, fields: []) }
+                // Progress is drawn by job 0 only; the shared counter is touched once per image.
+                if let p = progress {
+                    let d = done.increment()
+                    if j == 0 { p.update(done: d, fields: []) }
+                }
             }
+            jobTimes?.record(job: j, images: hi - lo, cpuSeconds: JobTimes.threadCPUTime() - cpu0)
         }
         var tally = EpochTally(classes: classes, firstSpikeDeadline: deadline)
         for r in box.results { tally.add(r) }
         progress?.update(done: n, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy))])
         return (tally, box.results)
+    }
+}
+
+/// Per-job thread CPU time and image count of an `Evaluator.evaluate` (each job writes its own
+/// slot, one cache line apart).
+public final class JobTimes: @unchecked Sendable {
+    private static let stride = 8          // 8 x 8 bytes: one cache line per job
+    private var slots: UnsafeMutablePointer<Double>
+    private var capacity = 0
+    public private(set) var jobs = 0
+
+    public init() {
+        slots = .allocate(capacity: JobTimes.stride)
+        slots.initialize(repeating: 0, count: JobTimes.stride)
+        capacity = 1
+    }
+
+    deinit { slots.deallocate() }
+
+    func reset(jobs n: Int) {
+        if n > capacity {
+            slots.deallocate()
+            slots = .allocate(capacity: n * JobTimes.stride)
+            capacity = n
+        }
+        slots.initialize(repeating: 0, count: n * JobTimes.stride)
+        jobs = n
+    }
+
+    func record(job j: Int, images: Int, cpuSeconds: Double) {
+        slots[j * JobTimes.stride] = cpuSeconds
+        slots[j * JobTimes.stride + 1] = Double(images)
+    }
+
+    /// Thread CPU seconds of job j.
+    public func cpuSeconds(_ j: Int) -> Double { slots[j * JobTimes.stride] }
+    /// Images presented by job j.
+    public func images(_ j: Int) -> Int { Int(slots[j * JobTimes.stride + 1]) }
+
+    /// CPU time of the calling thread, seconds.
+    public static func threadCPUTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
 

@@ -11,7 +11,7 @@ import GoldenModel
 enum BenchCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["data", "images", "repeat", "eval-images", "out", "set", "trace-block"],
-                            booleans: ["json", "no-golden"])
+                            booleans: ["json", "no-golden", "quick"])
         guard !o.positionals.isEmpty else { throw CLIError.usage("missing netlist file") }
         // Default data: the subset the repository carries, so the numbers are comparable everywhere.
         let data = try Setup.data(o.string("data") ?? Setup.subsetDirectory)
@@ -30,8 +30,9 @@ enum BenchCommand {
             opts.repeats = repeats
             opts.evalImages = evalImages
             opts.traceBlock = o.string("trace-block")
+            opts.quick = o.flag("quick")
             log("\(path): \(images) images, \(repeats) repeats")
-            let reference = o.flag("no-golden") ? nil : try golden(for: Setup.chip(path, overrides: opts.overrides))
+            let reference = o.flag("no-golden") || opts.quick ? nil : try golden(for: Setup.chip(path, overrides: opts.overrides))
             let r = try Bench.run(opts, train: data.train, test: data.test, reference: reference, log: { log("  \($0)") })
             if !o.flag("json") { print(r.text) }
             reports.append(r)

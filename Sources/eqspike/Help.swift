@@ -92,7 +92,7 @@ let commandHelp: [String: String] = [
     """,
     "bench": """
     eqspike bench <netlist> [<netlist> ...] [--json] [--images N] [--data DIR] [--repeat R]
-                  [--eval-images N] [--out FILE] [--trace-block NAME] [--no-golden] [--set k=v]
+                  [--eval-images N] [--out FILE] [--trace-block NAME] [--no-golden] [--quick] [--set k=v]
       Measures the simulator on the design, release build: clocks/s in the free and the nudge phase
       (learning on), training and inference images/s, the fixed-point chip against the float golden
       model on the same images, the cost of tracing (an observer that does nothing, a VCD of one
@@ -100,5 +100,6 @@ let commandHelp: [String: String] = [
       and peak memory. Each figure is the median of R repeats (default 3) of identical work; rates
       are per CPU second of the thread and per wall second. Data: the shipped subset unless --data.
       --json prints one JSON record (machine, command, results); --out writes it to FILE.
+      --quick measures only the phases, training and inference.
     """,
 ]
