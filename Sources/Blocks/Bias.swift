@@ -54,6 +54,7 @@ public final class Bias: Block {
     private let shift: Int
     /// Shadow accumulation in Int32 lanes (the delta format lies within +-2^30).
     private let fastShadow: Bool
+    private let deltaLo: Int32, deltaHi: Int32
     @exclusivity(unchecked) private var in_delta = BoundInput()
     @exclusivity(unchecked) private var in_learn = BoundInput()
     @exclusivity(unchecked) private var in_apply = BoundInput()
@@ -75,6 +76,8 @@ public final class Bias: Block {
         shadow = update == .deferred ? LaneBuffer(count: lanes) : nil
         rng = LFSR32(seed: MemCtl.streamSeed(seed, 0))
         fastShadow = delta.minRaw >= -(1 << 30) && delta.maxRaw <= (1 << 30)
+        deltaLo = Int32(truncatingIfNeeded: delta.minRaw)
+        deltaHi = Int32(truncatingIfNeeded: delta.maxRaw)
         super.init(name: name)
         self.delta = addInput("delta", lanes: lanes, format: delta, optional: true)
         learn = addInput("learn", lanes: 1, format: .bit, optional: true)
@@ -103,7 +106,7 @@ public final class Bias: Block {
         if pendingLearn {
             let d = deltaCopy.base
             if let s = shadow?.base, fastShadow {
-                sat &+= XbarKernel.accumulate(s, d, count: n, lo: Int32(deltaFormat.minRaw), hi: Int32(deltaFormat.maxRaw))
+                sat &+= XbarKernel.accumulate(s, d, count: n, lo: deltaLo, hi: deltaHi)
             } else if let s = shadow?.base {
                 var k = 0
                 while k < n {

@@ -121,6 +121,8 @@ public final class Crossbar: Block {
     /// Shadow accumulation runs in Int32 (delta range within +-2^30).
     let fastShadow: Bool
     let deltaShift: Int
+    /// Format bounds as raw Int32 (QFormat computes them; read per clock).
+    let currentLo: Int32, currentHi: Int32, deltaLo: Int32, deltaHi: Int32
     @exclusivity(unchecked) private var in_rowSpike = BoundInput()
     @exclusivity(unchecked) private var in_colSpike = BoundInput()
     @exclusivity(unchecked) private var in_rowDelta = BoundInput()
@@ -150,6 +152,10 @@ public final class Crossbar: Block {
         self.readRounding = readRounding
         updateMode = update
         deltaShift = delta.fracBits - weight.fracBits
+        currentLo = Int32(truncatingIfNeeded: current.minRaw)
+        currentHi = Int32(truncatingIfNeeded: current.maxRaw)
+        deltaLo = Int32(truncatingIfNeeded: delta.minRaw)
+        deltaHi = Int32(truncatingIfNeeded: delta.maxRaw)
         plan = XbarKernel.UpdatePlan(shift: deltaShift, rounding: rounding, overflow: overflow, format: weight)
         fastWeights = weight.width <= 28
         fastShadow = delta.minRaw >= -(1 << 30) && delta.maxRaw <= (1 << 30)
@@ -262,7 +268,7 @@ public final class Crossbar: Block {
         } else if rowSum32 {
             XbarKernel.sumRowsBlocked(w, cols: cols, list: rowList, count: nr, into: acc32)
             sat &+= XbarKernel.convert32(acc32, count: cols, shift: shift, rounding: readRounding,
-                                         lo: Int32(currentFormat.minRaw), hi: Int32(currentFormat.maxRaw), into: out)
+                                         lo: currentLo, hi: currentHi, into: out)
             colCurrentZero = false
         } else {
             XbarKernel.sumRows64(w, cols: cols, list: rowList, count: nr, into: acc64)
@@ -279,7 +285,7 @@ public final class Crossbar: Block {
         } else if colSum32 {
             XbarKernel.sumColumns32(w, rows: rows, cols: cols, list: colList, count: nc, into: acc32)
             sat &+= XbarKernel.convert32(acc32, count: rows, shift: shift, rounding: readRounding,
-                                         lo: Int32(currentFormat.minRaw), hi: Int32(currentFormat.maxRaw), into: rout)
+                                         lo: currentLo, hi: currentHi, into: rout)
             rowCurrentZero = false
         } else {
             XbarKernel.sumColumns(w, rows: rows, cols: cols, list: colList, count: nc, into: acc64)
@@ -354,7 +360,7 @@ public final class Crossbar: Block {
         var sat = 0
         if pendingRows > 0, let s = shadow, fastShadow {
             // Deferred: every spiking row's shadow += row_delta, saturating.
-            let lo = Int32(truncatingIfNeeded: deltaFormat.minRaw), hi = Int32(truncatingIfNeeded: deltaFormat.maxRaw)
+            let lo = deltaLo, hi = deltaHi
             if XbarKernel.accumulateRows(s, cols: cols, list: rowList, count: pendingRows, delta: rowDeltaCopy, lo: lo, hi: hi) {
                 sat &+= XbarKernel.fitRows(s, cols: cols, list: rowList, count: pendingRows, lo: lo, hi: hi)
             }
@@ -430,7 +436,7 @@ public final class Crossbar: Block {
     @inline(__always)
     private func addToShadow(_ s: UnsafeMutablePointer<Int32>, stride: Int, _ d: UnsafePointer<Int32>, count n: Int) -> Int {
         if stride == 1 && fastShadow {
-            return XbarKernel.accumulate(s, d, count: n, lo: Int32(deltaFormat.minRaw), hi: Int32(deltaFormat.maxRaw))
+            return XbarKernel.accumulate(s, d, count: n, lo: deltaLo, hi: deltaHi)
         }
         var sat = 0
         for i in 0..<n {

@@ -30,6 +30,7 @@ public final class SpikeCounter: Block {
     @exclusivity(unchecked) public private(set) var count: Port!
 
     private let countNext: LaneBuffer
+    private let countTop: Int32
     /// The count register when `bypass` (the output port then carries count').
     private let held: LaneBuffer
     @exclusivity(unchecked) private var in_spike = BoundInput()
@@ -45,6 +46,7 @@ public final class SpikeCounter: Block {
         self.lanes = lanes
         self.format = format
         countNext = LaneBuffer(count: lanes)
+        countTop = Int32(truncatingIfNeeded: format.maxRaw)
         self.bypass = bypass
         held = LaneBuffer(count: bypass ? lanes : 1)
         super.init(name: name)
@@ -70,7 +72,7 @@ public final class SpikeCounter: Block {
             n.update(from: c, count: lanes)
             return
         }
-        let s = in_spike.pointer, top = Int32(truncatingIfNeeded: format.maxRaw)
+        let s = in_spike.pointer, top = countTop
         var sat = 0
         for i in 0..<lanes {
             let ci = c[i]

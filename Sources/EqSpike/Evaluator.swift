@@ -37,7 +37,7 @@ public enum Evaluator {
         let done = ManagedCounter()
         let shared = UncheckedSendable((chips, images, progress))
         jobTimes?.reset(jobs: jobs)
-        DispatchQueue.concurrentPerform(iterations: jobs) { j in
+        Evaluator.runJobs(jobs) { j in
             let (chips, images, progress) = shared.value
             let chip = chips[j]
             let lo = n * j / jobs, hi = n * (j + 1) / jobs
@@ -57,6 +57,25 @@ public enum Evaluator {
         for r in box.results { tally.add(r) }
         progress?.update(done: n, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy))])
         return (tally, box.results)
+    }
+}
+
+extension Evaluator {
+    /// Runs `body(0)` on the calling thread and `body(1)` ... `body(jobs - 1)` on threads of their
+    /// own, and returns when all have finished: one thread per job whatever the dispatch pool
+    /// decides, so the jobs always run side by side (how fast then depends on free cores only).
+    static func runJobs(_ jobs: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard jobs > 1 else { body(0); return }
+        let finished = DispatchSemaphore(value: 0)
+        for j in 1..<jobs {
+            let t = Thread {
+                body(j)
+                finished.signal()
+            }
+            t.start()
+        }
+        body(0)
+        for _ in 1..<jobs { finished.wait() }
     }
 }
 
@@ -129,7 +148,7 @@ final class ManagedCounter: @unchecked Sendable {
     func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
 }
 
-/// For handing non-Sendable, thread-confined objects to concurrentPerform: each job only
+/// For handing non-Sendable, thread-confined objects to the jobs' threads: each job only
 /// touches its own chip.
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
