@@ -45,7 +45,7 @@ waves: ## a waveform of the tiny design learning one image (waveforms/eqspike-ti
 	$(RELEASE) simulate hw-configs/eqspike-tiny.net --images 1 --learn --vcd waveforms/eqspike-tiny.vcd
 
 bench: build ## simulator speed on 784-100-10 and 784-300-10 -> results/bench.json (results/BENCH.md)
-	$(RELEASE) bench hw-configs/eqspike-784-100-10.net hw-configs/eqspike-784-300-10.net --out results/bench.json
+	$(RELEASE) bench hw-configs/eqspike-784-100-10.net hw-configs/eqspike-784-300-10.net --repeat 5 --out results/bench.json
 
 data: ## MNIST in IDX format under data/mnist, checksums verified
 	python3 scripts/fetch_mnist.py --out $(DATA)
