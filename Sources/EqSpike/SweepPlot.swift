@@ -61,7 +61,7 @@ public enum SweepPlot {
         s += "<text x=\"\(f(left))\" y=\"34\" fill=\"#555\">\(esc(run))</text>\n"
         // Grid and axes.
         let yStep = (y1 - y0) > 40 ? 10.0 : ((y1 - y0) > 15 ? 5.0 : ((y1 - y0) > 6 ? 2.0 : 1.0))
-        var y = y0
+        var y = (y0 / yStep).rounded(.up) * yStep
         while y <= y1 + 1e-9 {
             s += "<line x1=\"\(f(left))\" y1=\"\(f(py(y)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(y)))\" stroke=\"#e5e5e5\"/>\n"
             s += "<text x=\"\(f(left - 8))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(Int(y.rounded()))</text>\n"
