@@ -29,7 +29,7 @@ test: ## the test suite (what CI runs)
 
 run: ## the main job: data (or the shipped subset), release build, brief training, evaluation, waveform
 	@python3 scripts/fetch_mnist.py --out $(DATA) || echo "make run: could not fetch MNIST; eqspike falls back to the shipped subset Tests/Data/mnist-subset"
-	$(SWIFT) build -c release --product eqspike
+	$(MAKE) --no-print-directory build
 	$(RELEASE) check $(CONFIG)
 	$(RELEASE) train $(CONFIG) --epochs 1 --train-limit $(RUN_IMAGES) --test-limit $(TEST_IMAGES) --out $(RUN)
 	$(RELEASE) eval $(CONFIG) --weights $(RUN)/checkpoint.bin --test-limit $(TEST_IMAGES) --json > $(RUN)/eval.json
@@ -41,7 +41,7 @@ run: ## the main job: data (or the shipped subset), release build, brief trainin
 	@echo "waveform:       $(WAVE)  (open: gtkwave $(WAVE) $(basename $(WAVE)).gtkw)"
 
 waves: ## a waveform of the tiny design learning one image (waveforms/eqspike-tiny.vcd)
-	$(SWIFT) build -c release --product eqspike
+	$(MAKE) --no-print-directory build
 	$(RELEASE) simulate hw-configs/eqspike-tiny.net --images 1 --learn --vcd waveforms/eqspike-tiny.vcd
 
 bench: build ## simulator speed on 784-100-10 and 784-300-10 -> results/bench.json (results/BENCH.md)

@@ -32,8 +32,9 @@ import HDL
 /// depend on the `skip` sampled in the same clock anyway.)
 ///
 /// Note on the skip sample: a registered spike counter holds, in clock t_free-1, the counts of
-/// clocks readout_from ... t_free-2; with readout_to = t_free the last readout clock is not yet
-/// in the counts the skip decision sees (it is in the final readout).
+/// clocks readout_from ... t_free-2 only. With readout_to = t_free the skip logic needs the whole
+/// window, so the designs set the counter's `bypass` (its output adds the spike of the current
+/// clock combinationally): the skip decision and the final readout then see the same counts.
 public final class PhaseController: Block {
     public enum Phase: Int32, Sendable { case free = 0, nudge = 1, done = 2 }
 

@@ -101,6 +101,7 @@ public final class Trainer {
             startImage = ck.header.imageInEpoch
             partial = ck.header.partial
             log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
+            try appendResumeRecord(epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
         } else {
             try chip.initialiseMemories(seed: seed)
             try (EpochMetrics.csvHeader + "\n").write(toFile: metricsPath, atomically: true, encoding: .utf8)
@@ -169,6 +170,30 @@ public final class Trainer {
         ]
         let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
         try data.write(to: URL(fileURLWithPath: options.outDirectory + "/run.json"))
+    }
+
+    /// A resumed run may change the epoch count or the learning-rate settings (--set): run.json keeps
+    /// one record per resume under "resumes", so the whole run can still be replayed.
+    func appendResumeRecord(epoch: Int, imageInEpoch: Int, epochs: Int) throws {
+        let path = options.outDirectory + "/run.json"
+        var record: [String: Any] = [:]
+        if let d = FileManager.default.contents(atPath: path),
+           let object = try? JSONSerialization.jsonObject(with: d) as? [String: Any] { record = object }
+        var resumes = record["resumes"] as? [[String: Any]] ?? []
+        resumes.append([
+            "from_epoch": epoch,
+            "from_image": imageInEpoch,
+            "epochs": epochs,
+            "netlist": options.netlist,
+            "netlist_sha": fileFingerprint(options.netlist),
+            "overrides": options.overrides,
+            "version": options.version,
+            "command": CommandLine.arguments.joined(separator: " "),
+            "started": ISO8601DateFormatter().string(from: Date()),
+        ])
+        record["resumes"] = resumes
+        let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path))
     }
 
     private func fileFingerprint(_ path: String) -> String {

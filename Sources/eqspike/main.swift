@@ -50,7 +50,7 @@ do {
         if let c = rest.first, let text = commandHelp[c] { print(text) } else { print(usage) }
     case "--version", "version": print("eqspike \(version)")
     default:
-        let hint = closest(command, in: ["check", "train", "eval", "simulate", "export", "help"]).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = closest(command, in: ["check", "train", "eval", "simulate", "export", "compare", "sweep", "report", "bench", "help"]).map { " (did you mean '\($0)'?)" } ?? ""
         fail("unknown command '\(command)'\(hint)\n\n\(usage)", code: 2)
     }
 } catch let e as CLIError {

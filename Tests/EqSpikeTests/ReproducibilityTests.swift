@@ -54,5 +54,12 @@ final class ReproducibilityTests: XCTestCase {
         // Metrics agree except for wall time (last column).
         func strip(_ csv: String) -> [String] { csv.split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") } }
         XCTAssertEqual(strip(resumed.2), strip(whole.2))
+        // run.json keeps the original record and one entry per resume (where it resumed from).
+        let run = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/run.json"))) as? [String: Any])
+        XCTAssertNotNil(run["seed"])
+        let resumes = try XCTUnwrap(run["resumes"] as? [[String: Any]])
+        XCTAssertEqual(resumes.count, 1)
+        XCTAssertEqual(resumes.first?["from_epoch"] as? Int, 1)
+        XCTAssertEqual(resumes.first?["from_image"] as? Int, 25)
     }
 }
