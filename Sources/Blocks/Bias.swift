@@ -65,6 +65,7 @@ public final class Bias: Block {
     public init(name: String, lanes: Int, weight: QFormat, delta: QFormat, rounding: Rounding = .nearest,
                 overflow: Overflow = .saturate, update: Crossbar.UpdateMode = .immediate, seed: UInt32 = 1) {
         precondition(lanes >= 1)
+        precondition(Bias.updateModes.contains(update), "a bias is updated immediate or deferred, not \(update.rawValue)")
         self.lanes = lanes
         weightFormat = weight
         deltaFormat = delta
@@ -215,6 +216,9 @@ public final class Bias: Block {
         throw .connection("block \(self.name) has no persistent state named '\(name)'")
     }
 
+    /// The crossbar's modes a bias supports (`rank1` factors a crossbar's row update; a bias has none).
+    public static let updateModes: [Crossbar.UpdateMode] = [.immediate, .deferred]
+
     public static let blockType = BlockType(
         name: "bias",
         doc: "learned value per lane (registered output, memory: kept by reset); learn=1 adds the rounded delta at the edge (immediate) or into a shadow committed on apply (deferred)",
@@ -224,7 +228,7 @@ public final class Bias: Block {
             ParameterSpec("delta", .format, default: .format(QFormat(signed: true, intBits: 1, fracBits: 23)), doc: "format of the delta input and the shadow"),
             .rounding("rounding", default: .nearest, doc: "delta -> value LSB rounding"),
             .overflow("overflow", default: .saturate, doc: "what an update does past the value range"),
-            ParameterSpec("update", .choice(Crossbar.UpdateMode.allCases.map(\.rawValue)), default: .word("immediate"),
+            ParameterSpec("update", .choice(Bias.updateModes.map(\.rawValue)), default: .word("immediate"),
                           doc: "immediate: update at the edge; deferred: accumulate in a shadow, commit on apply"),
             MemCtl.seedSpec(doc: "seed of the LFSR32 of stochastic rounding"),
         ],

@@ -42,24 +42,52 @@ import HDL
 /// rnd(0) = 0, so skipping it changes no weight: it saves the SRAM accesses and the draws.)
 /// `apply` is ignored in immediate mode.
 ///
+/// Rank-1 mode (`update = rank1`, W1's factored deferred update, docs/rank1-commit.md): only the
+/// row update exists (a connected `col_delta` is refused when the design is wired). State: a
+/// spike counter `n[i]` per row and a learning-clock counter `T` (unsigned, B = `rank1_bits` bits,
+/// 1...15), an accumulator `A[j]` per column (`delta` format). Instead of step 1, if `learn(t) = 1`
+/// and `row_delta` is connected: `A[j] = clamp(A[j] + row_delta[j])` for every j (delta format,
+/// saturating, counted), `T = T + 1` and `n[i] = n[i] + 1` for i in R (each saturating at 2^B - 1,
+/// counted); W does not change. If `apply(t) = 1`, after that same edge's accumulation, rows with
+/// `n[i] > 0` are committed in increasing order, for j < cols:
+///
+///     W[i][j] = fitw(W[i][j] + rnd1(n[i] * A[j] / T))
+///
+/// then n, A and T are cleared (also when no row counted). `rnd1` rounds the exact rational into
+/// weight LSBs: with s = fd - fw, `N = n[i] * A[j] * 2^max(0, -s)`, `D = T * 2^max(0, s)`,
+/// `q = floor(N / D)`, `r = N - q * D` in [0, D): truncate `q`; nearest `q + [2r >= D]`;
+/// nearestEven `q + [2r > D or (2r = D and q odd)]`; stochastic (s > 0) `q + [r * 2^(32-s) >
+/// rotr32(draw, s) * T]`, i.e. `r / D` against the 32-bit draw rotated right by s as a uniform in
+/// [0, 1). When T divides n[i] * A[j] (e.g. a constant row_delta) every mode gives exactly
+/// `rnd(n[i] * A[j] / T)` of the deferred sweep, the stochastic one from the same draw. (n <= T
+/// always holds; a row's count is taken as min(n[i], T).)
+///
 /// Stochastic draws: a bank of 16 `LFSR32` streams (stream k seeded `MemCtl.streamSeed(seed, k)`).
 /// An update of n words (one row: n = cols, one column: n = rows; a commit sweep = one row
 /// update per dirty row) steps all 16 streams ceil(n / 16) times; word m (address order within that row or
 /// column) uses the state of stream m % 16 after step m / 16 + 1. Draws happen only for updates
 /// (not for deterministic rounding) and in the order of steps 1, 2, then the sweep, so a run is
 /// reproducible from `seed`. The bank is a write port's random source (16 words per SRAM access)
-/// and is not re-seeded by `reset()` (host: `reseed(_:)`); it is persistent state.
+/// and is not re-seeded by `reset()` (host: `reseed(_:)`); it is persistent state. The rank-1
+/// sweep draws like the deferred one: one row update (ceil(cols / 16) steps) per row with n > 0.
 ///
-/// reset(): clears pending requests and the outputs. Weights and the shadow are memory and keep
-/// their values (`clearShadow()` for the host).
+/// reset(): clears pending requests and the outputs. Weights, the shadow and the rank-1 counters
+/// and accumulators (the shadow's stand-in) keep their values (`clearShadow()` for the host).
 ///
 /// Counters: `row_reads` = sum |R| * cols (words read by row reads = SynOps), `col_reads` = sum
 /// |C| * rows, `row_writes` / `col_writes` = words written by row / column updates (into the
-/// shadow in deferred mode), `shadow_commits` = commit sweeps, `commit_writes` = words written by
-/// sweeps (cols per dirty row), `saturations`.
+/// shadow in deferred mode; none in rank-1 mode, whose row update writes registers only),
+/// `shadow_commits` = commit sweeps (deferred and rank-1 applies), `commit_writes` = words written
+/// by sweeps (cols per dirty row, or per row with n > 0), `saturations`.
 public final class Crossbar: Block {
     public enum UpdateMode: String, Sendable, CaseIterable {
-        case immediate, deferred
+        /// Write the weights at the edge.
+        case immediate
+        /// Accumulate in a shadow array (rows x cols), commit on apply.
+        case deferred
+        /// Row update only, factored: per-row spike counts, per-column accumulators, a clock
+        /// counter; on apply W[i][j] += rnd(n[i] * A[j] / T).
+        case rank1
     }
 
     public let rows: Int
@@ -71,6 +99,8 @@ public final class Crossbar: Block {
     public let overflow: Overflow
     public let readRounding: Rounding
     public let updateMode: UpdateMode
+    /// Format of the rank-1 spike and clock counters (uB.0, B = `rank1_bits`).
+    public let rank1CountFormat: QFormat
 
     @exclusivity(unchecked) public private(set) var rowSpike: Port!
     @exclusivity(unchecked) public private(set) var colSpike: Port!
@@ -89,6 +119,17 @@ public final class Crossbar: Block {
     let shadow: UnsafeMutablePointer<Int32>?
     let dirty: UnsafeMutablePointer<UInt8>?     // deferred: a dirty bit per row
     @exclusivity(unchecked) var allDirty = false                         // a column update dirtied every row
+    // Rank-1 mode: n[i] (rows), A[j] (cols + pad), T; other modes allocate one word each.
+    let rank1: Bool
+    let rowCounts: UnsafeMutablePointer<Int32>
+    let colAcc: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) var learnClocks: Int32 = 0
+    let countMax: Int32
+    let accQ: UnsafeMutablePointer<Int32>           // sweep scratch: floor(A[j] / T), A[j] mod T
+    let accR: UnsafeMutablePointer<Int32>
+    /// The rank-1 sweep runs the Int32 kernel (weights <= 28 bits, delta with at least the
+    /// weight's fraction bits); else the exact Int128 reference.
+    let fastRank1: Bool
     // Read scratch.
     let rowList: UnsafeMutablePointer<Int32>
     let colList: UnsafeMutablePointer<Int32>
@@ -107,6 +148,7 @@ public final class Crossbar: Block {
     @exclusivity(unchecked) var pendingRows = 0         // rows of rowList to update (0: none)
     @exclusivity(unchecked) var pendingCols = 0
     @exclusivity(unchecked) var pendingApply = false
+    @exclusivity(unchecked) var pendingRank1 = false   // accumulate this clock (rank-1 mode)
     let rowDeltaCopy: UnsafeMutablePointer<Int32>   // cols: raw row_delta (deferred / wide path)
     let colDeltaCopy: UnsafeMutablePointer<Int32>   // rows
     let rowInc: UnsafeMutablePointer<Int32>         // cols: prepared increments (fast path)
@@ -139,9 +181,10 @@ public final class Crossbar: Block {
 
     public init(name: String, rows: Int, cols: Int, weight: QFormat, current: QFormat, delta: QFormat,
                 rounding: Rounding = .nearest, overflow: Overflow = .saturate, readRounding: Rounding = .nearest,
-                update: UpdateMode = .immediate, seed: UInt32 = 1) {
+                update: UpdateMode = .immediate, seed: UInt32 = 1, rank1Bits: Int = Crossbar.defaultRank1Bits) {
         precondition(rows >= 1 && cols >= 1, "crossbar needs at least one row and one column")
         precondition(readRounding != .stochastic, "read rounding cannot be stochastic")
+        precondition(Crossbar.rank1BitRange.contains(rank1Bits), "rank-1 counters of \(rank1Bits) bits (1...15)")
         self.rows = rows
         self.cols = cols
         weightFormat = weight
@@ -151,6 +194,7 @@ public final class Crossbar: Block {
         self.overflow = overflow
         self.readRounding = readRounding
         updateMode = update
+        rank1CountFormat = QFormat(signed: false, intBits: rank1Bits, fracBits: 0)
         deltaShift = delta.fracBits - weight.fracBits
         currentLo = Int32(truncatingIfNeeded: current.minRaw)
         currentHi = Int32(truncatingIfNeeded: current.maxRaw)
@@ -181,11 +225,18 @@ public final class Crossbar: Block {
             shadow = nil
             dirty = nil
         }
+        rank1 = update == .rank1
+        countMax = Int32(rank1CountFormat.maxRaw)
+        fastRank1 = fastWeights && deltaShift >= 0
         func buffer(_ n: Int) -> UnsafeMutablePointer<Int32> {
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: n)
             p.initialize(repeating: 0, count: n)
             return p
         }
+        rowCounts = buffer(rank1 ? rows : 1)
+        colAcc = buffer(rank1 ? cols + pad : 1)
+        accQ = buffer(rank1 ? cols : 1)
+        accR = buffer(rank1 ? cols : 1)
         rowList = buffer(rows)
         colList = buffer(cols)
         acc32 = buffer(max(rows, cols) + pad)
@@ -217,9 +268,15 @@ public final class Crossbar: Block {
         w.deallocate()
         shadow?.deallocate()
         dirty?.deallocate()
-        for p in [rowList, colList, acc32, rowDeltaCopy, colDeltaCopy, rowInc, rowRem, colInc, colRem, draws] { p.deallocate() }
+        for p in [rowList, colList, acc32, rowDeltaCopy, colDeltaCopy, rowInc, rowRem, colInc, colRem, draws,
+                  rowCounts, colAcc, accQ, accR] { p.deallocate() }
         acc64.deallocate()
     }
+
+    /// 8 bits: 255 learning clocks, enough for a 100-clock nudge phase.
+    public static let defaultRank1Bits = 8
+    /// Widths of the rank-1 counters (at most 15 bits keeps n * (A mod T) < 2^30 in the sweep kernel).
+    public static let rank1BitRange = 1...15
 
     static func seededBank(_ seed: UInt32) -> SIMD16<UInt32> {
         var b = SIMD16<UInt32>()
@@ -235,6 +292,7 @@ public final class Crossbar: Block {
         pendingRows = 0
         pendingCols = 0
         pendingApply = false
+        pendingRank1 = false
         rowCount = 0
         colCount = 0
         colCurrent.storage.fill(0)
@@ -300,7 +358,15 @@ public final class Crossbar: Block {
         let learning = in_learn.isConnected && in_learn.pointer[0] != 0
         pendingRows = 0
         pendingCols = 0
-        if learning {
+        pendingRank1 = false
+        if learning && rank1 {
+            // Every learning clock accumulates (T and A), spiking rows or not.
+            if in_rowDelta.isConnected {
+                pendingRank1 = true
+                pendingRows = nr
+                rowDeltaCopy.update(from: in_rowDelta.pointer, count: cols)
+            }
+        } else if learning {
             if nr > 0 && in_rowDelta.isConnected {
                 pendingRows = nr
                 capture(in_rowDelta.pointer, count: cols, copy: rowDeltaCopy, inc: rowInc, rem: rowRem)
@@ -310,7 +376,7 @@ public final class Crossbar: Block {
                 capture(in_colDelta.pointer, count: rows, copy: colDeltaCopy, inc: colInc, rem: colRem)
             }
         }
-        pendingApply = shadow != nil && in_apply.isConnected && in_apply.pointer[0] != 0
+        pendingApply = (shadow != nil || rank1) && in_apply.isConnected && in_apply.pointer[0] != 0
     }
 
     /// Indices of the non-zero lanes, increasing; chunks of 8 zero lanes are skipped at once (an OR
@@ -357,6 +423,10 @@ public final class Crossbar: Block {
     public override func commit() {
         let rows = self.rows, cols = self.cols
         let stochastic = rounding == .stochastic && deltaShift > 0
+        if rank1 {
+            commitRank1(stochastic: stochastic)
+            return
+        }
         var sat = 0
         if pendingRows > 0, let s = shadow, fastShadow {
             // Deferred: every spiking row's shadow += row_delta, saturating.
@@ -485,9 +555,86 @@ public final class Crossbar: Block {
         commitWrites &+= visited &* cols
     }
 
+    /// Rank-1 mode's edge: accumulate (A, T, n of the spiking rows), then the sweep on apply.
+    @inline(__always)
+    private func commitRank1(stochastic: Bool) {
+        if pendingRank1 {
+            var sat = addToShadow(colAcc, stride: 1, rowDeltaCopy, count: cols)    // A = clamp(A + d)
+            let m = countMax, n = rowCounts
+            if learnClocks < m { learnClocks &+= 1 } else { sat &+= 1 }
+            for k in 0..<pendingRows {
+                let i = Int(rowList[k])
+                if n[i] < m { n[i] &+= 1 } else { sat &+= 1 }
+            }
+            if sat != 0 { saturations &+= sat }
+            pendingRank1 = false
+            pendingRows = 0
+        }
+        if pendingApply {
+            sweepRank1(stochastic: stochastic)
+            pendingApply = false
+        }
+    }
+
+    /// Rank-1 commit: rows with n > 0, increasing: W = fitw(W + rnd1(n * A / T)); then n, A, T = 0.
+    private func sweepRank1(stochastic: Bool) {
+        let cols = self.cols, t = learnClocks
+        var sat = 0, visited = 0
+        if t > 0 {
+            if fastRank1 { XbarKernel.splitByClocks(colAcc, count: cols, clocks: t, quotient: accQ, remainder: accR) }
+            for r in 0..<rows {
+                let n = min(rowCounts[r], t)
+                if n == 0 { continue }
+                let wrow = w + r &* cols
+                if stochastic { fillDraws(cols) }
+                if fastRank1 {
+                    XbarKernel.rank1Increments(count: n, clocks: t, quotient: accQ, remainder: accR, columns: cols, plan: plan,
+                                               draws: stochastic ? UnsafePointer(draws) : nil, into: rowInc)
+                    sat &+= XbarKernel.rmw(wrow, rowInc, count: cols, plan: plan)
+                } else {
+                    sat &+= rank1Exact(wrow, count: n, clocks: t, stochastic: stochastic)
+                }
+                visited &+= 1
+            }
+        }
+        rowCounts.update(repeating: 0, count: rows)
+        colAcc.update(repeating: 0, count: cols)
+        learnClocks = 0
+        saturations &+= sat
+        shadowCommits &+= 1
+        commitWrites &+= visited &* cols
+    }
+
+    /// The exact reference of one rank-1 row commit (Int128), for the formats the kernel does not
+    /// take: W[j] = fitw(W[j] + rnd1(n * A[j] / T)) as documented. Returns the saturations.
+    private func rank1Exact(_ wrow: UnsafeMutablePointer<Int32>, count n: Int32, clocks t: Int32, stochastic: Bool) -> Int {
+        let s = deltaShift
+        let d = Int128(t) << max(0, s)
+        var sat = 0
+        for j in 0..<cols {
+            let num = (Int128(n) * Int128(colAcc[j])) << max(0, -s)
+            var q = num / d, r = num - q * d
+            if r < 0 { q -= 1; r += d }
+            let up: Bool
+            switch rounding {
+            case .truncate: up = false
+            case .nearest: up = 2 * r >= d
+            case .nearestEven: up = 2 * r > d || (2 * r == d && q & 1 != 0)
+            case .stochastic:
+                let u = UInt32(bitPattern: draws[j])
+                up = stochastic && (r << (32 - s)) > Int128(u >> UInt32(s) | u << UInt32(32 - s)) * Int128(t)
+            }
+            let exact = Int128(wrow[j]) + q + (up ? 1 : 0)
+            wrow[j] = Int32(truncatingIfNeeded: FixedArithmetic.fit(exact, frac: weightFormat.fracBits, to: weightFormat, rounding: .truncate,
+                                                                    overflow: overflow, randomBits: 0, saturations: &sat))
+        }
+        return sat
+    }
+
     // MARK: Reports
 
-    /// `weights`, `shadow` and `dirty` (deferred mode), `lfsr` (the 16 stream states, as bit patterns).
+    /// `weights`, `shadow` and `dirty` (deferred mode), `row_counts`, `col_accumulators` and
+    /// `clock_count` (rank-1 mode), `lfsr` (the 16 stream states, as bit patterns).
     public override var persistentState: [(name: String, values: [Int32])] { persistentEntries }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
@@ -515,8 +662,22 @@ public final class Crossbar: Block {
             items.append(StorageItem(name: "shadow", kind: .sram, bits: rows * cols * deltaFormat.width))
             items.append(StorageItem(name: "dirty", kind: .register, bits: rows))
         }
+        if rank1 {
+            items.append(StorageItem(name: "row_counts", kind: .register, bits: rows * rank1CountFormat.width))
+            items.append(StorageItem(name: "col_accumulators", kind: .register, bits: cols * deltaFormat.width))
+            items.append(StorageItem(name: "clock_count", kind: .register, bits: rank1CountFormat.width))
+        }
         if rounding == .stochastic { items.append(StorageItem(name: "lfsr", kind: .register, bits: 32 * Crossbar.randomStreams)) }
         return items
+    }
+}
+
+extension Crossbar: WiringRules {
+    /// Rank-1 mode has no column update: a connected `col_delta` is refused.
+    public func wiringViolations(connected: (Port) -> Bool) -> [(input: Port, message: String)] {
+        guard updateMode == .rank1, connected(colDelta) else { return [] }
+        return [(colDelta, "update = rank1 factors only the row update (row_spike x row_delta), so col_delta must stay "
+                 + "unconnected; a crossbar with column updates (the W2 use) needs update = deferred or immediate")]
     }
 }
 

@@ -5,7 +5,7 @@ import HDL
 extension Crossbar {
     public static let blockType = BlockType(
         name: "crossbar",
-        doc: "rows x cols weight SRAM: a spike on row i reads row i into col_current, a spike on column j reads column j into row_current (bidirectional synapse); learn=1 adds rounded delta vectors to the spiking rows/columns at the edge (immediate) or into a shadow array committed on apply (deferred). Read-before-write.",
+        doc: "rows x cols weight SRAM: a spike on row i reads row i into col_current, a spike on column j reads column j into row_current (bidirectional synapse); learn=1 adds rounded delta vectors to the spiking rows/columns at the edge (immediate) or into a shadow array committed on apply (deferred); rank1 (row update only) counts row spikes and accumulates row_delta per column, committing W += n*A/T on apply. Read-before-write.",
         parameters: [
             ParameterSpec("rows", .int(1...100_000), doc: "number of rows (presynaptic side: row_spike, col_delta, row_current lanes)"),
             ParameterSpec("cols", .int(1...100_000), doc: "number of columns (postsynaptic side: col_spike, row_delta, col_current lanes)"),
@@ -17,7 +17,9 @@ extension Crossbar {
             ParameterSpec("read_rounding", .choice(["truncate", "nearest", "nearestEven"]), default: .word("nearest"),
                           doc: "rounding of a read sum when current has fewer fraction bits than weight"),
             ParameterSpec("update", .choice(UpdateMode.allCases.map(\.rawValue)), default: .word("immediate"),
-                          doc: "immediate: write the weights at the edge; deferred: accumulate in a shadow array, commit on apply"),
+                          doc: "immediate: write the weights at the edge; deferred: accumulate in a shadow array, commit on apply; rank1: row update only, per-row spike counters and per-column accumulators, W += rnd(n*A/T) on apply (col_delta must stay unconnected)"),
+            ParameterSpec("rank1_bits", .int(Crossbar.rank1BitRange), default: .int(Crossbar.defaultRank1Bits),
+                          doc: "width of the rank-1 row spike counters and of its learning-clock counter (unsigned, saturating)"),
             MemCtl.seedSpec(doc: "seed of the 16 LFSR32 streams of stochastic rounding"),
         ],
         make: { (name, p) throws(ParameterError) -> Block in
@@ -30,7 +32,7 @@ extension Crossbar {
             try MemCtl.checkStochastic(rounding, weight: weight, delta: delta)
             return Crossbar(name: name, rows: rows, cols: cols, weight: weight, current: p.format("current"), delta: delta,
                             rounding: rounding, overflow: p.overflow("overflow"), readRounding: p.rounding("read_rounding"),
-                            update: UpdateMode(rawValue: p.word("update"))!, seed: UInt32(p.int("seed")))
+                            update: UpdateMode(rawValue: p.word("update"))!, seed: UInt32(p.int("seed")), rank1Bits: p.int("rank1_bits"))
         })
 
     // MARK: Memory access
@@ -78,11 +80,24 @@ extension Crossbar {
         return Array(UnsafeBufferPointer(start: s, count: rows * cols))
     }
 
-    /// Clears the shadow array (and its dirty bits) without committing it.
+    /// Clears the shadow array (and its dirty bits), or the rank-1 counters and accumulators,
+    /// without committing them.
     public func clearShadow() {
         shadow?.update(repeating: 0, count: rows * cols)
         dirty?.update(repeating: 0, count: rows)
         allDirty = false
+        if rank1 {
+            rowCounts.update(repeating: 0, count: rows)
+            colAcc.update(repeating: 0, count: cols)
+            learnClocks = 0
+        }
+    }
+
+    /// Rank-1 mode's pending state (empty arrays and 0 in the other modes): the spike count of
+    /// each row, the accumulator of each column (raw, delta format), the learning-clock count.
+    public var rank1State: (rowCounts: [Int32], accumulators: [Int32], clocks: Int32) {
+        guard rank1 else { return ([], [], 0) }
+        return (Array(UnsafeBufferPointer(start: rowCounts, count: rows)), Array(UnsafeBufferPointer(start: colAcc, count: cols)), learnClocks)
     }
 
     /// The dirty bit of each row (deferred mode; empty in immediate mode).
@@ -105,6 +120,12 @@ extension Crossbar {
             out.append(("shadow", shadowValues))
             out.append(("dirty", dirtyRows))
         }
+        if rank1 {
+            let r = rank1State
+            out.append(("row_counts", r.rowCounts))
+            out.append(("col_accumulators", r.accumulators))
+            out.append(("clock_count", [r.clocks]))
+        }
         out.append(("lfsr", randomState.map { Int32(bitPattern: $0) }))
         return out
     }
@@ -125,6 +146,18 @@ extension Crossbar {
                 }
                 for r in 0..<rows { dirty![r] = UInt8(values[r]) }
                 allDirty = false
+                return
+            case "row_counts" where rank1:
+                try MemCtl.checkRaw(values, count: rows, format: rank1CountFormat, what: "row_counts", block: self.name)
+                values.withUnsafeBufferPointer { rowCounts.update(from: $0.baseAddress!, count: rows) }
+                return
+            case "col_accumulators" where rank1:
+                try MemCtl.checkRaw(values, count: cols, format: deltaFormat, what: "col_accumulators", block: self.name)
+                values.withUnsafeBufferPointer { colAcc.update(from: $0.baseAddress!, count: cols) }
+                return
+            case "clock_count" where rank1:
+                try MemCtl.checkRaw(values, count: 1, format: rank1CountFormat, what: "clock_count", block: self.name)
+                learnClocks = values[0]
                 return
             case "lfsr":
                 guard values.count == Crossbar.randomStreams, !values.contains(0) else {

@@ -406,6 +406,65 @@ enum XbarKernel {
         return mn.min() < lo || mx.max() > hi
     }
 
+    // MARK: Rank-1 commit
+
+    /// Once per rank-1 sweep: `quotient[j] = floor(a[j] / t)`, `remainder[j] = a[j] - quotient[j] * t`
+    /// in [0, t), for t >= 1.
+    @inline(__always)
+    static func splitByClocks(_ a: UnsafePointer<Int32>, count n: Int, clocks t: Int32,
+                              quotient: UnsafeMutablePointer<Int32>, remainder: UnsafeMutablePointer<Int32>) {
+        let t64 = Int64(t)
+        var j = 0
+        while j < n {
+            let x = Int64(a[j])
+            var q = x / t64, r = x - q * t64
+            if r < 0 { q -= 1; r += t64 }
+            quotient[j] = Int32(truncatingIfNeeded: q)
+            remainder[j] = Int32(truncatingIfNeeded: r)
+            j &+= 1
+        }
+    }
+
+    /// The increments of one row of the rank-1 commit, in weight LSBs and reduced by `plan.reduce`:
+    /// `rnd1(n * A[j] / T)` of `Crossbar` for the row's count `n` (1 <= n <= t), from the split
+    /// `A[j] = quotient[j] * t + remainder[j]`. Preconditions: `plan.shift` = s >= 0, t < 2^15.
+    ///
+    /// In Int32: `p = n * remainder[j]` < t^2 < 2^30, `f = floor(p / t)` (a Double division, exact:
+    /// p / t is an integer or at least 1/t > 2^-15 away from one, far above the quotient's rounding
+    /// error of 2^-23), so `x = floor(n * A[j] / t) = n * quotient[j] + f` (wrapping: the result
+    /// lies within the delta range, |x| <= |A[j]|) and `R = p - f * t` = (n * A[j]) mod t. Then
+    /// with q = x >> s and rem = x mod 2^s, the remainder of the documented division by D = t * 2^s
+    /// is r = rem * t + R (Int64), and the rounding decisions are those of `Crossbar` literally.
+    @inline(__always)
+    static func rank1Increments(count n: Int32, clocks t: Int32, quotient: UnsafePointer<Int32>, remainder: UnsafePointer<Int32>,
+                                columns cols: Int, plan p: UpdatePlan, draws: UnsafePointer<Int32>?,
+                                into inc: UnsafeMutablePointer<Int32>) {
+        let s = Int32(truncatingIfNeeded: p.shift)
+        let mask = p.remMask
+        let td = Double(t), t64 = Int64(t)
+        let d = t64 << Int64(s)                     // D = t * 2^s
+        let m = UInt32(32 &- s)                     // stochastic: s >= 1, so 1 <= m <= 31
+        var j = 0
+        while j < cols {
+            let prod = n &* remainder[j]
+            let f = Int32(Double(prod) / td)
+            let x = n &* quotient[j] &+ f
+            let r = Int64(x & mask) &* t64 &+ Int64(prod &- f &* t)
+            let q = Int64(x &>> s)
+            let up: Bool
+            switch p.rounding {
+            case .truncate: up = false
+            case .nearest: up = 2 &* r >= d
+            case .nearestEven: up = 2 &* r > d || (2 &* r == d && q & 1 != 0)
+            case .stochastic:
+                let u = UInt32(bitPattern: draws![j])
+                up = r &<< Int64(m) > Int64(u &>> UInt32(s) | u &<< m) &* t64
+            }
+            inc[j] = p.reduce(q &+ (up ? 1 : 0))
+            j &+= 1
+        }
+    }
+
     /// Clamps the out-of-range words of the listed rows to [lo, hi]; returns how many there were.
     @inline(never)
     static func fitRows(_ s: UnsafeMutablePointer<Int32>, cols: Int, list: UnsafePointer<Int32>, count: Int,

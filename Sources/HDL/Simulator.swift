@@ -113,6 +113,13 @@ public final class Simulator {
         commits = .allocate(capacity: max(committing.count, 1))
         _ = commits.initialize(from: committing)
         commitCount = committing.count
+        // Rules on how a block's inputs may be wired together (the netlist reports them earlier,
+        // with positions; this is the check for designs wired by hand).
+        for b in blocks {
+            if let rules = b as? WiringRules, let v = rules.wiringViolations(connected: { $0.isConnected }).first {
+                throw .connection("\(v.input.fullName): \(v.message)")
+            }
+        }
         // Every input is bound now: blocks that keep raw input pointers take them.
         for b in blocks { (b as? InputBinding)?.inputsBound() }
     }
@@ -188,6 +195,15 @@ public final class Simulator {
 /// design points at its driver. (Ports change their binding only there.)
 public protocol InputBinding: AnyObject {
     func inputsBound()
+}
+
+/// A block that restricts how its optional inputs may be wired together (e.g. a crossbar whose
+/// update mode has no column-update port). `Simulator.init` refuses a design that breaks a rule;
+/// the netlist elaborator asks first, so that it can report the offending connection's position.
+public protocol WiringRules: AnyObject {
+    /// The inputs wired against the block's rules, each with the reason; `connected(p)` tells
+    /// whether input `p` has a driver.
+    func wiringViolations(connected: (Port) -> Bool) -> [(input: Port, message: String)]
 }
 
 /// A block whose `evaluate()` does nothing (e.g. a register loaded only by the host): the simulator

@@ -101,6 +101,7 @@ final class Elaborator {
         }
         let (connections, locations) = wire()
         checkDrivers(connections)
+        checkWiringRules()
         let probeList = resolveProbes()
         var roles: [String: Block] = [:]
         for r in roleBindings {
@@ -545,6 +546,18 @@ final class Elaborator {
                     for l in 0..<input.lanes where owner[l] < 0 { missing.append(l) }
                     sink.error(inst.location, "\(describeLanes(missing)) of input \(input.fullName) \(missing.count == 1 ? "is" : "are") not driven")
                 }
+            }
+        }
+    }
+
+    /// The blocks' own rules on which inputs may be wired together (`WiringRules`), reported at
+    /// the connection that breaks them.
+    private func checkWiringRules() {
+        for inst in instances {
+            guard let rules = inst.block as? WiringRules else { continue }
+            for v in rules.wiringViolations(connected: { self.drives[ObjectIdentifier($0)]?.isEmpty == false }) {
+                let at = drives[ObjectIdentifier(v.input)]?.first?.location ?? inst.location
+                sink.error(at, "\(inst.typeName) '\(inst.name)': \(v.message)")
             }
         }
     }
