@@ -20,7 +20,7 @@ import GoldenModel
 /// | gIn | the `encoder` gain |
 /// | eta1, eta2, etaB | the `scale` blocks that drive w1.row_delta, w2.row_delta and the hidden bias's delta (etaB = factor / f_max) |
 /// | etaSchedule, initScale, seed, firstSpikeDeadline | the experiment settings |
-/// | updateMode | the `w1` crossbar |
+/// | updateMode | the `w1` crossbar (`rank1`: W1 rank-1, W2 and the biases deferred) |
 ///
 /// Real constants are taken as asked in the netlist (`QuantizedConstant.nominal`), not as realised
 /// by the fixed-point multipliers: the golden model is the algorithm, the realisation error is
@@ -133,9 +133,11 @@ public struct GoldenDesign {
         c.initScale = s.initScale
         c.seed = s.seed
         c.firstSpikeDeadline = s.firstSpikeDeadline
-        c.updateMode = chip.w1.updateMode == .deferred ? .deferred : .immediate
-        if chip.w2.updateMode != chip.w1.updateMode {
-            warnings.append("w1 is \(chip.w1.updateMode.rawValue) but w2 is \(chip.w2.updateMode.rawValue); the golden model uses \(chip.w1.updateMode.rawValue)")
+        c.updateMode = GoldenConfig.UpdateMode(chip.w1.updateMode)
+        // The golden model's rank-1 mode keeps W2 deferred (W2 has column updates, which rank-1 cannot factor).
+        let w2Expected: Crossbar.UpdateMode = chip.w1.updateMode == .rank1 ? .deferred : chip.w1.updateMode
+        if chip.w2.updateMode != w2Expected {
+            warnings.append("w1 is \(chip.w1.updateMode.rawValue) but w2 is \(chip.w2.updateMode.rawValue); the golden model uses \(w2Expected.rawValue) for w2")
         }
         let errors = c.validationErrors()
         guard errors.isEmpty else { throw GoldenDesignError("the design maps to an invalid golden config: " + errors.joined(separator: "; ")) }
@@ -149,6 +151,17 @@ public struct GoldenDesign {
         var c = config
         if let s = seed { c.seed = s }
         return try GoldenNetwork(config: c)
+    }
+}
+
+extension GoldenConfig.UpdateMode {
+    /// The golden model's mode for a design whose W1 crossbar updates in `mode`.
+    public init(_ mode: Crossbar.UpdateMode) {
+        switch mode {
+        case .immediate: self = .immediate
+        case .deferred: self = .deferred
+        case .rank1: self = .rank1
+        }
     }
 }
 

@@ -9,6 +9,11 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
         case immediate
         /// Accumulated in a shadow (delta) array and added to the weights when the nudge phase ends.
         case deferred
+        /// W1 by the rank-1 commit (docs/rank1-commit.md): per input the number n_i of its spikes in
+        /// the learning clocks, per hidden neuron the sum A_h of eta1 * F_h over them, and their
+        /// number T; when the nudge phase ends W1[i][h] += n_i * A_h / T. W2 and the biases are
+        /// deferred.
+        case rank1
     }
 
     /// What a spike does to the membrane potential.

@@ -7,7 +7,8 @@ import Datasets
 ///   W1[i * hidden + h]   input i -> hidden h      (inputs x hidden)
 ///   W2[h * outputs + o]  hidden h <-> output o    (hidden x outputs, read by rows and by columns)
 ///   bH[h], bO[o]
-/// Deferred mode adds shadow arrays dW1, dW2, dBH, dBO of the same shapes.
+/// Deferred mode adds shadow arrays dW1, dW2, dBH, dBO of the same shapes; rank-1 mode replaces
+/// dW1 by the spike counts r1Count[i] (inputs), the sums r1Acc[h] (hidden) and the clock count r1Clocks.
 public final class GoldenNetwork {
     /// The parameter set. Changing sizes or estimator lengths needs a new network; learning rates,
     /// beta, readout and skip settings may be changed between images through `setConfig`.
@@ -30,6 +31,10 @@ public final class GoldenNetwork {
     let dBO: UnsafeMutablePointer<Double>
     /// Rows of dW1 touched since the last commit (so the commit sweeps only those).
     let dW1Touched: UnsafeMutablePointer<Bool>
+    /// Rank-1 mode: spikes of each input in the learning clocks, sum of eta1 * F_h over them, their number.
+    let r1Count: UnsafeMutablePointer<Int>
+    let r1Acc: UnsafeMutablePointer<Double>
+    var r1Clocks = 0
 
     // Per-clock scratch: currents and scaled derivatives.
     let iX: UnsafeMutablePointer<Double>
@@ -85,6 +90,8 @@ public final class GoldenNetwork {
         bH = .allocate(capacity: nH); dBH = .allocate(capacity: nH)
         bO = .allocate(capacity: nO); dBO = .allocate(capacity: nO)
         dW1Touched = .allocate(capacity: nIn)
+        r1Count = .allocate(capacity: nIn); r1Acc = .allocate(capacity: nH)
+        r1Count.update(repeating: 0, count: nIn); r1Acc.update(repeating: 0, count: nH)
         iX = .allocate(capacity: nIn); iH = .allocate(capacity: nH); iO = .allocate(capacity: nO)
         gH = .allocate(capacity: nH); gO = .allocate(capacity: nO)
         target = .allocate(capacity: nO)
@@ -104,6 +111,7 @@ public final class GoldenNetwork {
     deinit {
         for p in [w1, w2, bH, bO, dW1, dW2, dBH, dBO, iX, iH, iO, gH, gO, target] { p.deallocate() }
         dW1Touched.deallocate()
+        r1Count.deallocate(); r1Acc.deallocate()
         readoutCounts.deallocate()
     }
 
@@ -153,26 +161,41 @@ public final class GoldenNetwork {
     /// free phase; public for lockstep drivers.
     public func beginNudge() { nudging = true; nudgeSign = 1 }
 
-    /// Ends the nudge phase: in deferred mode, writes the accumulated deltas to the weights.
+    /// Ends the nudge phase: in deferred (and rank-1) mode, writes the accumulated deltas to the weights.
     public func endNudge() {
         nudging = false
         commitDeferred()
     }
 
-    /// Deferred mode: drops the shadow deltas without writing them (for measurements with frozen
-    /// weights).
+    /// Deferred (and rank-1) mode: drops the shadow deltas without writing them (for measurements
+    /// with frozen weights).
     public func discardPendingDeltas() {
         dW1.update(repeating: 0, count: nIn * nH); dW2.update(repeating: 0, count: nH * nO)
         dBH.update(repeating: 0, count: nH); dBO.update(repeating: 0, count: nO)
         dW1Touched.update(repeating: false, count: nIn)
+        clearRank1()
+    }
+
+    func clearRank1() {
+        r1Count.update(repeating: 0, count: nIn); r1Acc.update(repeating: 0, count: nH)
+        r1Clocks = 0
     }
 
     /// Deferred mode: weights += shadow deltas, shadow to 0 (only touched W1 rows are swept).
+    /// Rank-1 mode: W1[i][h] += n_i * A_h / T for the inputs that spiked, then n, A, T to 0.
     func commitDeferred() {
         for i in 0 ..< nIn where dW1Touched[i] {
             let row = w1 + i * nH, d = dW1 + i * nH
             for h in 0 ..< nH { row[h] += d[h]; d[h] = 0 }
             dW1Touched[i] = false
+        }
+        if r1Clocks > 0 {
+            let t = Double(r1Clocks)
+            for i in 0 ..< nIn where r1Count[i] > 0 {
+                let row = w1 + i * nH, n = Double(r1Count[i])
+                for h in 0 ..< nH { row[h] += n * r1Acc[h] / t }
+            }
+            clearRank1()
         }
         for k in 0 ..< nH * nO { w2[k] += dW2[k]; dW2[k] = 0 }
         for h in 0 ..< nH { bH[h] += dBH[h]; dBH[h] = 0 }
@@ -258,7 +281,8 @@ public final class GoldenNetwork {
         let c = config
         let fH = hiddenEstimator.F, fO = outputEstimator.F
         let e1 = c.eta1 * etaScale, e2 = c.eta2 * etaScale, eb = c.etaB * etaScale * c.fMax
-        let deferred = c.updateMode == .deferred
+        let deferred = c.updateMode != .immediate       // rank-1: W2 and the biases deferred
+        let rank1 = c.updateMode == .rank1
         let m1 = deferred ? dW1 : w1
         let m2 = deferred ? dW2 : w2
         let mbH = deferred ? dBH : bH
@@ -266,10 +290,16 @@ public final class GoldenNetwork {
         let nH = self.nH, nO = self.nO
 
         for h in 0 ..< nH { gH[h] = e1 * fH[h] }
-        for i in xs {
-            let row = m1 + Int(i) * nH
-            for h in 0 ..< nH { row[h] += gH[h] }
-            if deferred { dW1Touched[Int(i)] = true }
+        if rank1 {
+            for h in 0 ..< nH { r1Acc[h] += gH[h] }
+            for i in xs { r1Count[Int(i)] += 1 }
+            r1Clocks += 1
+        } else {
+            for i in xs {
+                let row = m1 + Int(i) * nH
+                for h in 0 ..< nH { row[h] += gH[h] }
+                if deferred { dW1Touched[Int(i)] = true }
+            }
         }
         for o in 0 ..< nO { gO[o] = e2 * fO[o] }
         for h in hs {
@@ -377,6 +407,12 @@ extension GoldenNetwork {
         get { Array(UnsafeBufferPointer(start: bO, count: nO)) }
         set { precondition(newValue.count == nO); bO.update(from: newValue, count: nO) }
     }
+    /// Rank-1 mode's pending state: spikes per input, sum of eta1 * F per hidden neuron, learning
+    /// clocks (zeros in the other modes and after a commit).
+    public var pendingRank1: (counts: [Int], accumulators: [Double], clocks: Int) {
+        (Array(UnsafeBufferPointer(start: r1Count, count: nIn)), Array(UnsafeBufferPointer(start: r1Acc, count: nH)), r1Clocks)
+    }
+
     /// Pending deferred deltas (zeros in immediate mode and after a commit).
     public var pendingDeltas: (w1: [Double], w2: [Double], bH: [Double], bO: [Double]) {
         (Array(UnsafeBufferPointer(start: dW1, count: nIn * nH)), Array(UnsafeBufferPointer(start: dW2, count: nH * nO)),

@@ -98,7 +98,7 @@ enum BenchCommand {
         if let e = factor("eta2_h") ?? factor("eta2_o") { c.eta2 = e }
         if let e = factor("etab_h") ?? factor("etab_o") { c.etaB = e / c.fMax }
         c.etaSchedule = chip.settings.learningRateSchedule
-        c.updateMode = chip.w1.updateMode == .deferred ? .deferred : .immediate
+        c.updateMode = GoldenConfig.UpdateMode(chip.w1.updateMode)
         c.firstSpikeDeadline = chip.settings.firstSpikeDeadline
         c.initScale = chip.settings.initScale
         c.seed = chip.settings.seed
