@@ -581,6 +581,7 @@ public final class Crossbar: Block {
         let cols = self.cols, t = learnClocks
         var sat = 0, visited = 0
         if t > 0 {
+            let divider = XbarKernel.ClockDivider(t)
             if fastRank1 { XbarKernel.splitByClocks(colAcc, count: cols, clocks: t, quotient: accQ, remainder: accR) }
             for r in 0..<rows {
                 let n = min(rowCounts[r], t)
@@ -588,7 +589,7 @@ public final class Crossbar: Block {
                 let wrow = w + r &* cols
                 if stochastic { fillDraws(cols) }
                 if fastRank1 {
-                    XbarKernel.rank1Increments(count: n, clocks: t, quotient: accQ, remainder: accR, columns: cols, plan: plan,
+                    XbarKernel.rank1Increments(count: n, divider: divider, quotient: accQ, remainder: accR, columns: cols, plan: plan,
                                                draws: stochastic ? UnsafePointer(draws) : nil, into: rowInc)
                     sat &+= XbarKernel.rmw(wrow, rowInc, count: cols, plan: plan)
                 } else {

@@ -425,31 +425,94 @@ enum XbarKernel {
         }
     }
 
+    /// Exact division by the learning-clock count t (1 <= t < 2^15) of a dividend below 2^30, as a
+    /// multiply-high: `floor(p / t) = (p * magic) >> shift` with l = ceil(log2 t), shift = 30 + l,
+    /// magic = ceil(2^shift / t) <= 2^31 + 1. Exact for 0 <= p < 2^30: with magic * t = 2^shift + e,
+    /// 0 <= e < t <= 2^l, p * magic / 2^shift = p / t + p e / (t 2^shift), and the excess is below
+    /// p / (t 2^30) < 1 / t, too little to reach the next multiple of 1/t past floor(p / t) +
+    /// (t - 1) / t. (Granlund and Montgomery 1994; the products fit 62 bits.)
+    struct ClockDivider {
+        let t: Int32
+        let magic: UInt32
+        let shift: UInt64
+        init(_ t: Int32) {
+            precondition(t >= 1 && t < 1 << 15)
+            self.t = t
+            let l = t == 1 ? 0 : 32 - UInt32(t - 1).leadingZeroBitCount
+            shift = UInt64(30 + l)
+            magic = UInt32(((UInt64(1) << shift) + UInt64(t) - 1) / UInt64(t))
+        }
+        /// (floor(n * A / t), (n * A) mod t) for A = q * t + r (the split of `splitByClocks`) and
+        /// 0 <= n <= t: n * r < t^2 < 2^30 is divided exactly; the quotient, |x| <= |A|, is formed
+        /// in wrapping Int32 arithmetic, exact because the true result fits.
+        @inline(__always)
+        func split(count n: Int32, quotient q: Int32, remainder r: Int32) -> (x: Int32, rem: Int32) {
+            let p = n &* r
+            let f = Int32(truncatingIfNeeded: (UInt64(UInt32(bitPattern: p)) &* UInt64(magic)) &>> shift)
+            return (n &* q &+ f, p &- f &* t)
+        }
+    }
+
     /// The increments of one row of the rank-1 commit, in weight LSBs and reduced by `plan.reduce`:
-    /// `rnd1(n * A[j] / T)` of `Crossbar` for the row's count `n` (1 <= n <= t), from the split
-    /// `A[j] = quotient[j] * t + remainder[j]`. Preconditions: `plan.shift` = s >= 0, t < 2^15.
+    /// `rnd1(n * A[j] / T)` of `Crossbar` for the row's count `n` (1 <= n <= T), from the split
+    /// `A[j] = quotient[j] * T + remainder[j]`. Precondition: `plan.shift` = s >= 0.
     ///
-    /// In Int32: `p = n * remainder[j]` < t^2 < 2^30, `f = floor(p / t)` (a Double division, exact:
-    /// p / t is an integer or at least 1/t > 2^-15 away from one, far above the quotient's rounding
-    /// error of 2^-23), so `x = floor(n * A[j] / t) = n * quotient[j] + f` (wrapping: the result
-    /// lies within the delta range, |x| <= |A[j]|) and `R = p - f * t` = (n * A[j]) mod t. Then
-    /// with q = x >> s and rem = x mod 2^s, the remainder of the documented division by D = t * 2^s
-    /// is r = rem * t + R (Int64), and the rounding decisions are those of `Crossbar` literally.
+    /// x = floor(n A / T) and R = (n A) mod T (`ClockDivider.split`); with q = x >> s and
+    /// rem = x mod 2^s, the documented q and r are q and rem * T + R. For s >= 1 the decisions
+    /// reduce to Int32 tests on (rem, R): nearest `2r >= D` <=> rem >= 2^(s-1) (R / T < 1 cannot
+    /// lift a smaller rem to half); nearestEven `2r > D` <=> rem > half or (rem = half and R > 0);
+    /// stochastic `r 2^(32-s) > rotr32(x, s) T` <=> rem > u, or rem = u and R 2^(32-s) > v T, with
+    /// u the draw's low s bits and v = draw >> s. Saturating weights (the designs' case) run these
+    /// loops vectorised; wrap, or s = 0, the same decisions on the documented (q, r, D) per word.
     @inline(__always)
-    static func rank1Increments(count n: Int32, clocks t: Int32, quotient: UnsafePointer<Int32>, remainder: UnsafePointer<Int32>,
+    static func rank1Increments(count n: Int32, divider dv: ClockDivider, quotient: UnsafePointer<Int32>, remainder: UnsafePointer<Int32>,
                                 columns cols: Int, plan p: UpdatePlan, draws: UnsafePointer<Int32>?,
                                 into inc: UnsafeMutablePointer<Int32>) {
         let s = Int32(truncatingIfNeeded: p.shift)
-        let mask = p.remMask
-        let td = Double(t), t64 = Int64(t)
+        let mask = p.remMask, half = p.half
+        if p.shift >= 1 && p.overflow == .saturate {
+            // |q| < 2^30: clamp to +-B, then add the rounding bit (as `prepare`: the sum saturates alike).
+            let b = p.bound, nb = -p.bound
+            switch p.rounding {
+            case .truncate:
+                do { var j = 0; while j < cols {
+                    let x = dv.split(count: n, quotient: quotient[j], remainder: remainder[j]).x
+                    inc[j] = min(max(x &>> s, nb), b)
+                    j &+= 1
+                } }
+            case .nearest:
+                do { var j = 0; while j < cols {
+                    let x = dv.split(count: n, quotient: quotient[j], remainder: remainder[j]).x
+                    inc[j] = min(max(x &>> s, nb), b) &+ ((x &>> (s &- 1)) & 1)
+                    j &+= 1
+                } }
+            case .nearestEven:
+                do { var j = 0; while j < cols {
+                    let (x, rr) = dv.split(count: n, quotient: quotient[j], remainder: remainder[j])
+                    let q = x &>> s, rem = x & mask
+                    let up = rem > half || (rem == half && (rr != 0 || q & 1 != 0))
+                    inc[j] = min(max(q, nb), b) &+ (up ? 1 : 0)
+                    j &+= 1
+                } }
+            case .stochastic:
+                let d = draws!, m = UInt64(32 &- s), t = UInt64(dv.t)
+                do { var j = 0; while j < cols {
+                    let (x, rr) = dv.split(count: n, quotient: quotient[j], remainder: remainder[j])
+                    let q = x &>> s, rem = x & mask
+                    let u = d[j] & mask, v = UInt32(bitPattern: d[j]) &>> UInt32(s)
+                    let finer = UInt64(UInt32(bitPattern: rr)) &<< m > UInt64(v) &* t
+                    let up = rem > u || (rem == u && finer)
+                    inc[j] = min(max(q, nb), b) &+ (up ? 1 : 0)
+                    j &+= 1
+                } }
+            }
+            return
+        }
+        let t64 = Int64(dv.t)
         let d = t64 << Int64(s)                     // D = t * 2^s
-        let m = UInt32(32 &- s)                     // stochastic: s >= 1, so 1 <= m <= 31
-        var j = 0
-        while j < cols {
-            let prod = n &* remainder[j]
-            let f = Int32(Double(prod) / td)
-            let x = n &* quotient[j] &+ f
-            let r = Int64(x & mask) &* t64 &+ Int64(prod &- f &* t)
+        do { var j = 0; while j < cols {
+            let (x, rr) = dv.split(count: n, quotient: quotient[j], remainder: remainder[j])
+            let r = Int64(x & mask) &* t64 &+ Int64(rr)
             let q = Int64(x &>> s)
             let up: Bool
             switch p.rounding {
@@ -457,12 +520,12 @@ enum XbarKernel {
             case .nearest: up = 2 &* r >= d
             case .nearestEven: up = 2 &* r > d || (2 &* r == d && q & 1 != 0)
             case .stochastic:
-                let u = UInt32(bitPattern: draws![j])
+                let u = UInt32(bitPattern: draws![j]), m = UInt32(32 &- s)
                 up = r &<< Int64(m) > Int64(u &>> UInt32(s) | u &<< m) &* t64
             }
             inc[j] = p.reduce(q &+ (up ? 1 : 0))
             j &+= 1
-        }
+        } }
     }
 
     /// Clamps the out-of-range words of the listed rows to [lo, hi]; returns how many there were.

@@ -249,6 +249,27 @@ final class MemoryControlRank1Tests: XCTestCase {
         }
     }
 
+    /// The sweep's exact division by T (a multiply-high): every T the counters can hold, with the
+    /// dividends at the edges of each quotient and random ones below 2^30.
+    func testClockDividerIsExact() {
+        var rng = MCRandom(3)
+        for t in 1..<(1 << 15) {
+            let dv = XbarKernel.ClockDivider(Int32(t))
+            let big = Int64(t) * Int64(t) - 1
+            var dividends: [Int64] = [0, 1, Int64(t) - 1, Int64(t), Int64(t) + 1, big, big - Int64(t), (1 << 30) - 1,
+                                      rng.int(0...big), rng.int(0...((1 << 30) - 1))]
+            let k = rng.int(1...max(1, big / Int64(t)))
+            dividends += [k * Int64(t) - 1, k * Int64(t)]
+            for p in dividends where p >= 0 && p < 1 << 30 {
+                // split with n = 1, quotient 0, remainder p divides p itself.
+                let (x, r) = dv.split(count: 1, quotient: 0, remainder: Int32(p))
+                if Int64(x) != p / Int64(t) || Int64(r) != p % Int64(t) {
+                    return XCTFail("\(p) / \(t): got \(x) rem \(r)")
+                }
+            }
+        }
+    }
+
     // MARK: Rank-1 against deferred
 
     /// Runs one learning phase (learn in every clock, apply in the last) on a deferred and a rank-1
