@@ -111,7 +111,9 @@ public final class InferenceRecorder: ClockObserver {
 /// The increment is read from the crossbar's update port: on a learning clock (its `learn` input
 /// high) every row whose `row_spike` is high receives `row_delta` (docs/algorithm.md; in deferred
 /// mode into the shadow array, committed when the nudge phase ends). These are the values that
-/// reach the shadow exactly (ReportTests checks it against `shadowValues`).
+/// reach the shadow exactly (ReportTests checks it against `shadowValues`). A rank-1 W1
+/// (docs/rank1-commit.md) does not write them one by one: its commit gives every spike of the
+/// phase the phase's mean row_delta, so the figure then shows the rule that commit approximates.
 public final class LearningRecorder: ClockObserver {
     let chip: Chip
     let rowSpike: UnsafeMutablePointer<Int32>

@@ -207,7 +207,8 @@ public enum ReportAnalysis {
             ("f_max", "\(SVG.tickLabel(chip.nudge.fMax)) spike/clock (t x f_max = clocks x \(SVG.tickLabel(chip.nudge.fMax)))"),
             ("first-spike deadline", "clock \(data.deadline) (t x f_max = \(SVG.tickLabel(Double(data.deadline) * chip.nudge.fMax)))"),
             ("nudge", "beta \(SVG.tickLabel(chip.nudge.beta)), skip threshold \(SVG.tickLabel(chip.nudge.threshold))"),
-            ("weight updates", chip.w1.updateMode.rawValue),
+            ("weight updates", chip.w1.updateMode == chip.w2.updateMode ? chip.w1.updateMode.rawValue
+                : "w1 \(chip.w1.updateMode.rawValue), w2 \(chip.w2.updateMode.rawValue)"),
             ("energy", "\(SVG.tickLabel(pj)) pJ per SynOp"),
             ("seed", "\(seed)"),
         ]
