@@ -43,9 +43,10 @@ import HDL
 /// `apply` is ignored in immediate mode.
 ///
 /// Rank-1 mode (`update = rank1`, W1's factored deferred update, docs/rank1-commit.md): only the
-/// row update exists (a connected `col_delta` is refused when the design is wired). State: a
-/// spike counter `n[i]` per row and a learning-clock counter `T` (unsigned, B = `rank1_bits` bits,
-/// 1...15), an accumulator `A[j]` per column (`delta` format). Instead of step 1, if `learn(t) = 1`
+/// row update exists (a connected `col_delta` is refused when the design is wired). State, in
+/// registers declared only in this mode: a spike counter `n[i]` per row (`row_counts`) and a
+/// learning-clock counter `T` (`clock_count`), unsigned of B = `rank1_bits` bits (1...15), and an
+/// accumulator `A[j]` per column (`col_accumulators`, `delta` format). Instead of step 1, if `learn(t) = 1`
 /// and `row_delta` is connected: `A[j] = clamp(A[j] + row_delta[j])` for every j (delta format,
 /// saturating, counted), `T = T + 1` and `n[i] = n[i] + 1` for i in R (each saturating at 2^B - 1,
 /// counted); W does not change. If `apply(t) = 1`, after that same edge's accumulation, rows with
@@ -119,11 +120,18 @@ public final class Crossbar: Block {
     let shadow: UnsafeMutablePointer<Int32>?
     let dirty: UnsafeMutablePointer<UInt8>?     // deferred: a dirty bit per row
     @exclusivity(unchecked) var allDirty = false                         // a column update dirtied every row
-    // Rank-1 mode: n[i] (rows), A[j] (cols + pad), T; other modes allocate one word each.
+    // Rank-1 mode: n[i], A[j] and T, the storage of the registers `row_counts`, `col_accumulators`
+    // and `clock_count` (visible to probes; their formats enter the design's fingerprint). nil in
+    // the other modes, which declare no such registers.
     let rank1: Bool
-    let rowCounts: UnsafeMutablePointer<Int32>
-    let colAcc: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) var learnClocks: Int32 = 0
+    @exclusivity(unchecked) var rowCounts: UnsafeMutablePointer<Int32>!
+    @exclusivity(unchecked) var colAcc: UnsafeMutablePointer<Int32>!
+    @exclusivity(unchecked) var clockCount: UnsafeMutablePointer<Int32>!
+    /// T, the learning-clock count (rank-1 mode).
+    var learnClocks: Int32 {
+        get { clockCount[0] }
+        set { clockCount[0] = newValue }
+    }
     let countMax: Int32
     let accQ: UnsafeMutablePointer<Int32>           // sweep scratch: floor(A[j] / T), A[j] mod T
     let accR: UnsafeMutablePointer<Int32>
@@ -233,8 +241,6 @@ public final class Crossbar: Block {
             p.initialize(repeating: 0, count: n)
             return p
         }
-        rowCounts = buffer(rank1 ? rows : 1)
-        colAcc = buffer(rank1 ? cols + pad : 1)
         accQ = buffer(rank1 ? cols : 1)
         accR = buffer(rank1 ? cols : 1)
         rowList = buffer(rows)
@@ -261,6 +267,11 @@ public final class Crossbar: Block {
         apply = addInput("apply", lanes: 1, format: .bit, optional: true)
         colCurrent = addOutput("col_current", lanes: cols, format: current, timing: .combinational)
         rowCurrent = addOutput("row_current", lanes: rows, format: current, timing: .combinational)
+        if rank1 {
+            rowCounts = addRegister("row_counts", lanes: rows, format: rank1CountFormat).pointer
+            colAcc = addRegister("col_accumulators", lanes: cols, format: delta).pointer
+            clockCount = addRegister("clock_count", lanes: 1, format: rank1CountFormat).pointer
+        }
         bindInputs()
     }
 
@@ -269,7 +280,7 @@ public final class Crossbar: Block {
         shadow?.deallocate()
         dirty?.deallocate()
         for p in [rowList, colList, acc32, rowDeltaCopy, colDeltaCopy, rowInc, rowRem, colInc, colRem, draws,
-                  rowCounts, colAcc, accQ, accR] { p.deallocate() }
+                  accQ, accR] { p.deallocate() }
         acc64.deallocate()
     }
 
@@ -560,7 +571,7 @@ public final class Crossbar: Block {
     private func commitRank1(stochastic: Bool) {
         if pendingRank1 {
             var sat = addToShadow(colAcc, stride: 1, rowDeltaCopy, count: cols)    // A = clamp(A + d)
-            let m = countMax, n = rowCounts
+            let m = countMax, n: UnsafeMutablePointer<Int32> = rowCounts
             if learnClocks < m { learnClocks &+= 1 } else { sat &+= 1 }
             for k in 0..<pendingRows {
                 let i = Int(rowList[k])

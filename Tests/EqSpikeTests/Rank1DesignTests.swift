@@ -119,5 +119,10 @@ final class Rank1DesignTests: XCTestCase {
         XCTAssertEqual(rank1.fingerprint, partial.header.fingerprint)
         try rank1.restore(partial.entries)
         XCTAssertEqual(rank1.persistentState().map(\.values), partial.entries.map(\.values))
+        // The counters are registers (probes see them); their width is part of the fingerprint.
+        XCTAssertEqual(rank1.w1.registers.map { "\($0.name):\($0.lanes):\($0.format)" },
+                       ["row_counts:16:u8.0", "col_accumulators:8:s1.23", "clock_count:1:u8.0"])
+        XCTAssertEqual(rank1.w2.registers.count, 0)
+        XCTAssertNotEqual(try Chip(path: Self.tiny, overrides: Self.rank1 + ["w1.rank1_bits=7"]).fingerprint, rank1.fingerprint)
     }
 }
