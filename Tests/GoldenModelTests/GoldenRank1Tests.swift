@@ -15,11 +15,9 @@ final class GoldenRank1Tests: XCTestCase {
     }
 
     func testRank1CommitsCountsTimesMeanIncrementAndDefersTheRest() throws {
-        var c = GoldenConfig()
-        c.hidden = 20
-        c.skipThreshold = -1
-        c.eta1 = 1e-3; c.eta2 = 2e-3; c.etaB = 3e-3
-        var cr = c; cr.updateMode = .rank1
+        let c = try GoldenConfig().applying(overrides: "hidden=20 skip=-1 eta1=1e-3 eta2=2e-3 etaB=3e-3")
+        let cr = try c.applying(overrides: "mode=rank1")
+        XCTAssertEqual(cr.updateMode, .rank1)
         var g1 = SeededGenerator(seed: 11), g2 = SeededGenerator(seed: 11), g3 = SeededGenerator(seed: 11)
         let rank1 = try GoldenNetwork(config: cr, rng: &g1)
         let deferred = try GoldenNetwork(config: c, rng: &g2)
@@ -64,8 +62,5 @@ final class GoldenRank1Tests: XCTestCase {
         XCTAssertEqual(p.clocks, 0)
         XCTAssertEqual(Set(p.counts), [0])
         XCTAssertEqual(Set(p.accumulators), [0])
-
-        // The override parser knows the mode (`--model float` experiments, GoldenExperiment).
-        XCTAssertEqual(try GoldenConfig().applying(overrides: "mode=rank1").updateMode, .rank1)
     }
 }
