@@ -46,10 +46,10 @@ import HDL
 /// row update exists (a connected `col_delta` is refused when the design is wired). State, in
 /// registers declared only in this mode: a spike counter `n[i]` per row (`row_counts`) and a
 /// learning-clock counter `T` (`clock_count`), unsigned of B = `rank1_bits` bits (1...15), and an
-/// accumulator `A[j]` per column (`col_accumulators`, `delta` format). Instead of step 1, if `learn(t) = 1`
-/// and `row_delta` is connected: `A[j] = clamp(A[j] + row_delta[j])` for every j (delta format,
-/// saturating, counted), `T = T + 1` and `n[i] = n[i] + 1` for i in R (each saturating at 2^B - 1,
-/// counted); W does not change. If `apply(t) = 1`, after that same edge's accumulation, rows with
+/// accumulator `A[j]` per column (`col_accumulators`, `delta` format). Instead of step 1, if
+/// `learn(t) = 1` and `row_delta` is connected: `A[j] = clamp(A[j] + row_delta[j])` for every j
+/// (delta format, saturating, counted), `T = T + 1` and `n[i] = n[i] + 1` for i in R (each
+/// saturating at 2^B - 1, counted); W does not change. If `apply(t) = 1`, after that same edge's accumulation, rows with
 /// `n[i] > 0` are committed in increasing order, for j < cols:
 ///
 ///     W[i][j] = fitw(W[i][j] + rnd1(n[i] * A[j] / T))

@@ -428,9 +428,9 @@ enum XbarKernel {
     /// Exact division by the learning-clock count t (1 <= t < 2^15) of a dividend below 2^30, as a
     /// multiply-high: `floor(p / t) = (p * magic) >> shift` with l = ceil(log2 t), shift = 30 + l,
     /// magic = ceil(2^shift / t) <= 2^31 + 1. Exact for 0 <= p < 2^30: with magic * t = 2^shift + e,
-    /// 0 <= e < t <= 2^l, p * magic / 2^shift = p / t + p e / (t 2^shift), and the excess is below
-    /// p / (t 2^30) < 1 / t, too little to reach the next multiple of 1/t past floor(p / t) +
-    /// (t - 1) / t. (Granlund and Montgomery 1994; the products fit 62 bits.)
+    /// 0 <= e < t <= 2^l, p * magic / 2^shift = p / t + p e / (t 2^shift), an excess below
+    /// p / (t 2^30) < 1 / t; and p / t = f + R / t with R <= t - 1, so the product stays below
+    /// f + 1 and its floor is f. (Granlund and Montgomery 1994; the products fit 62 bits.)
     struct ClockDivider {
         let t: Int32
         let magic: UInt32
