@@ -34,15 +34,17 @@ final class CompareTests: XCTestCase {
         XCTAssertEqual([c.tau, c.nFilt, c.tRefract, c.firstSpikeDeadline], [15, 8, 2, 20])
         XCTAssertEqual(c.beta, 0.2)
         XCTAssertEqual(c.eta1, 1e-3, accuracy: 1e-3 * 1e-4)
-        XCTAssertEqual(c.eta2, 1e-3, accuracy: 1e-3 * 1e-4)
-        XCTAssertEqual(c.etaB, 1e-3, accuracy: 1e-3 * 1e-4)       // factor eta_b * f_max, divided back by f_max
+        XCTAssertEqual(c.eta2, 2e-4, accuracy: 2e-4 * 1e-4)       // the design's eta2 = eta / 5
+        XCTAssertEqual(c.etaB, 2e-4, accuracy: 2e-4 * 1e-4)       // eta_b = eta / 5; factor eta_b * f_max, divided back by f_max
         XCTAssertEqual(c.gammaLI, 0.1)
         XCTAssertEqual(c.fMax, 0.5)
         XCTAssertEqual(c.threshold, 1.0)
         XCTAssertEqual(c.uMin, -1.0)
         XCTAssertEqual(c.gIn, 1.0)
         XCTAssertEqual(c.skipThreshold, 0.01)
-        XCTAssertEqual(c.etaSchedule, [1, 0.5, 0.25, 0.125, 0.0625])   // the design's lr_schedule
+        XCTAssertEqual(c.etaSchedule, try chip.settings.learningRateSchedule)   // the design's lr_schedule
+        XCTAssertEqual(c.etaSchedule.count, 50)
+        XCTAssertEqual(Array(c.etaSchedule.prefix(8)), [1, 1, 1, 1, 1, 1, 0.5, 0.5])
         XCTAssertEqual(c.initScale, 0.5)
         XCTAssertEqual(c.seed, 7)
         XCTAssertEqual(c.updateMode, .immediate)

@@ -21,7 +21,7 @@ final class GoldenTrainerTests: XCTestCase {
         let (train, test) = try Repo.subsetData()
         let (metrics, net) = try trainer.run(train: train, test: test)
         XCTAssertEqual(metrics.count, 2)
-        XCTAssertEqual(metrics.map(\.learningRateMultiplier), [1, 0.5])   // the design's lr_schedule (first two epochs)
+        XCTAssertEqual(metrics.map(\.learningRateMultiplier), [1, 1])   // the design's lr_schedule (first two epochs)
         XCTAssertEqual(net.config.hidden, 24)
         let lines = try String(contentsOfFile: trainer.metricsPath, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 3)
