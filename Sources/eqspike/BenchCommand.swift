@@ -57,51 +57,14 @@ enum BenchCommand {
         if o.flag("json") && o.string("out") == nil { print(json) }
     }
 
-    /// The float golden model with the design's parameters (sizes, phases, neuron, estimator, nudge,
-    /// learning rates, readout, init), as a `Bench.Reference`.
+    /// The float golden model with the design's parameters (`GoldenDesign`: the same mapping that
+    /// `train --model float` and `compare` use), as a `Bench.Reference`.
     static func golden(for chip: Chip) throws -> Bench.Reference {
-        let c = try goldenConfig(for: chip)
+        let c = try GoldenDesign(chip: chip).config
         var net = try GoldenNetwork(config: c)
         return Bench.Reference(name: "golden", reset: { net = try GoldenNetwork(config: c) }, present: { px, label, train in
             let r = net.present(image: px, label: label, train: train)
             return (c.tFree + (r.nudged ? c.antiNudgeClocks + c.tNudge : 0), r.nudged)
         })
-    }
-
-    static func goldenConfig(for chip: Chip) throws -> GoldenConfig {
-        var c = GoldenConfig()
-        let roles = chip.design.roles
-        c.inputs = chip.inputs
-        c.hidden = chip.hiddenLayer.lanes
-        c.outputs = chip.outputs
-        c.tFree = chip.phase.tFree
-        c.tNudge = chip.phase.tNudge
-        c.readoutFrom = chip.phase.readoutFrom
-        c.readoutTo = chip.phase.readoutTo
-        let h = chip.hiddenLayer
-        c.threshold = h.threshold
-        c.uMin = h.uMin
-        c.gammaLIF = h.leakConstant.nominal
-        c.tRefract = h.refractoryPeriod
-        c.reset = h.resetMode == .subtract ? .subtract : .zero
-        c.integrateDuringRefractory = h.integratesWhileRefractory
-        c.fMax = chip.nudge.fMax
-        c.gIn = chip.encoder.gain
-        c.gammaLI = chip.nudge.gammaLI
-        c.beta = chip.nudge.beta
-        c.skipThreshold = chip.nudge.threshold
-        // The estimator's delay and filter lengths: the hidden-side blocks of those types.
-        if let d = chip.design.blocks.compactMap({ $0 as? DelayLine }).first(where: { $0.lanes == c.hidden }) { c.tau = d.depth }
-        if let f = chip.design.blocks.compactMap({ $0 as? FIRAverager }).first(where: { $0.lanes == c.hidden }) { c.nFilt = f.taps }
-        func factor(_ role: String) -> Double? { (roles[role] as? Scaler)?.factorConstant.nominal }
-        if let e = factor("eta1_h") { c.eta1 = e }
-        if let e = factor("eta2_h") ?? factor("eta2_o") { c.eta2 = e }
-        if let e = factor("etab_h") ?? factor("etab_o") { c.etaB = e / c.fMax }
-        c.etaSchedule = chip.settings.learningRateSchedule
-        c.updateMode = GoldenConfig.UpdateMode(chip.w1.updateMode)
-        c.firstSpikeDeadline = chip.settings.firstSpikeDeadline
-        c.initScale = chip.settings.initScale
-        c.seed = chip.settings.seed
-        return c
     }
 }
