@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "Netlist", dependencies: ["HDL"], swiftSettings: optimise),
         .target(name: "Blocks", dependencies: ["HDL"], swiftSettings: optimise),
         .target(name: "Datasets", swiftSettings: optimise),
-        .target(name: "GoldenModel", dependencies: ["Datasets"], swiftSettings: optimise),
+        .target(name: "GoldenModel", dependencies: ["Datasets", "FixedPoint"], swiftSettings: optimise),
         .target(name: "EqSpike", dependencies: ["Blocks", "Netlist", "Waveform", "Datasets", "GoldenModel"], swiftSettings: optimise),
         .executableTarget(name: "eqspike", dependencies: ["EqSpike", "GoldenModel"], swiftSettings: optimise),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),

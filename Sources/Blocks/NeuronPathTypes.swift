@@ -108,7 +108,7 @@ private let adderType = BlockType(
 
 private let scaleType = BlockType(
     name: "scale",
-    doc: "constant multiplier: y = round(x * factor), factor realised as mantissa * 2^-k (combinational)",
+    doc: "constant multiplier: y = round(x * factor), factor realised as mantissa * 2^-k (combinational); optional 1-bit input negate flips the factor's sign",
     parameters: [
         lanesSpec,
         Spec("input", .format, default: fmt("s5.12"), doc: "input format"),

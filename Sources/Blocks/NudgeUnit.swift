@@ -27,8 +27,33 @@ import HDL
 /// |count / (f_max * window) - y| <= threshold multiplied through by f_max * window * 2^fn; it is
 /// exact whenever f_max * window * 2^fn is an integer (e.g. f_max = 0.5, window = 50), otherwise
 /// the expected count E is rounded to the nearest count LSB.
-/// No state changes per clock (the target register only changes by host loads).
+/// With `sign = positive` (the paper's rule) there is no other state: the target register only
+/// changes by host loads.
+///
+/// **Random-sign nudging** (`sign = random`): the sign of beta is drawn per image, and the
+/// registered output `negative` tells the learning-rate `scale` blocks to negate eta with it, so
+/// an image nudged by -beta still moves the weights down the loss gradient (the derivative it
+/// produces has the opposite sign). A term of F that does not depend on beta (the network
+/// drifting through the nudge phase with no nudge at all) is then added with a random sign and
+/// averages out, where with +beta alone it is a steady bias (docs/algorithm.md, "Random-sign
+/// nudging"). Register `sign_lfsr` (one LFSR32, s32.0 bit pattern, seeded
+/// `MemCtl.streamSeed(seed, 0)`; kept by reset and checkpointed); per clock:
+///
+///     negative    = sign_lfsr >> 31                            (registered output)
+///     x           = negative ? -x : x                          (before the rounding above)
+///     edge:  sign_lfsr' = enable ? sign_lfsr : xorshift(sign_lfsr)
+///
+/// so the register steps once per clock outside the nudge phase (t_free times per image) and
+/// holds through the nudge phase: one sign per image, the same for all its nudge clocks.
 public final class NudgeUnit: Block {
+    /// How the sign of beta is chosen.
+    public enum Sign: String, CaseIterable, Sendable {
+        /// +beta on every image (the paper).
+        case positive
+        /// +beta or -beta per image from the block's LFSR32 (`negative` drives the eta scalers).
+        case random
+    }
+
     public let lanes: Int
     public let vFormat: QFormat
     public let currentFormat: QFormat
@@ -39,6 +64,8 @@ public final class NudgeUnit: Block {
     public let window: Int
     public let threshold: Double
     public let coefFrac: Int
+    public let sign: Sign
+    public let seed: UInt32
     /// The quantised constants B, C, E, T (see the doc comment).
     public let coefY: Int64
     public let coefV: Int64
@@ -51,6 +78,11 @@ public final class NudgeUnit: Block {
     @exclusivity(unchecked) public private(set) var current: Port!
     @exclusivity(unchecked) public private(set) var skip: Port!
     @exclusivity(unchecked) public private(set) var target: Port!
+    /// 1 while this image is nudged by -beta (random sign only; always 0 for positive).
+    @exclusivity(unchecked) public private(set) var negative: Port!
+    /// The sign source (random sign only).
+    @exclusivity(unchecked) public private(set) var signLFSR: Port!
+    @exclusivity(unchecked) private var nextSignState: UInt32 = 0
 
     private let shift: Int   // K + fv - fc
     @exclusivity(unchecked) private var in_v = BoundInput()
@@ -58,7 +90,8 @@ public final class NudgeUnit: Block {
     @exclusivity(unchecked) private var in_count = BoundInput()
 
     public init(name: String, lanes: Int, v: QFormat, current: QFormat, count: QFormat, beta: Double, gammaLI: Double,
-                fMax: Double = 0.5, window: Int, threshold: Double = 0.01, coefFrac: Int = 24) {
+                fMax: Double = 0.5, window: Int, threshold: Double = 0.01, coefFrac: Int = 24,
+                sign: Sign = .positive, seed: UInt32 = 1) {
         precondition(lanes >= 1 && window >= 1 && fMax > 0 && coefFrac >= 0 && coefFrac <= 40)
         self.lanes = lanes
         vFormat = v
@@ -70,6 +103,8 @@ public final class NudgeUnit: Block {
         self.window = window
         self.threshold = threshold
         self.coefFrac = coefFrac
+        self.sign = sign
+        self.seed = seed
         let scale = Double(Int64(1) << coefFrac)
         coefY = Int64((beta * scale + 0.5).rounded(.down))
         coefV = Int64((beta * gammaLI / fMax * scale + 0.5).rounded(.down))
@@ -84,6 +119,11 @@ public final class NudgeUnit: Block {
         self.current = addOutput("current", lanes: lanes, format: current, timing: .combinational)
         skip = addOutput("skip", lanes: 1, format: .bit, timing: .combinational)
         target = addRegister("target", lanes: lanes, format: .bit)
+        negative = addOutput("negative", lanes: 1, format: .bit, timing: .registered)
+        if sign == .random {
+            signLFSR = addRegister("sign_lfsr", lanes: 1, format: LFSRBlock.stateFormat)
+            setSignState(LFSR32(seed: MemCtl.streamSeed(seed, 0)).state)
+        }
         bindInputs()
     }
 
@@ -94,11 +134,27 @@ public final class NudgeUnit: Block {
         skip.storage.fill(0)
     }
 
+    private func setSignState(_ x: UInt32) {
+        signLFSR.storage.base[0] = Int32(bitPattern: x)
+        negative.storage.base[0] = Int32(x >> 31)
+    }
+
     public override func evaluate() {
         let n = lanes
         let y = target.storage.base, out = current.storage.base
-        if in_enable.isConnected && in_enable.pointer[0] != 0 {
+        let enabled = in_enable.isConnected && in_enable.pointer[0] != 0
+        if sign == .random {
+            var x = UInt32(bitPattern: signLFSR.storage.base[0])
+            if !enabled {
+                x ^= x << 13
+                x ^= x >> 17
+                x ^= x << 5
+            }
+            nextSignState = x
+        }
+        if enabled {
             let vin = in_v.pointer
+            let negate = negative.storage.base[0] != 0
             let yScaled = Int128(coefY) << vFormat.fracBits
             let c = Int128(coefV)
             let lo = Int128(currentFormat.minRaw), hi = Int128(currentFormat.maxRaw)
@@ -106,7 +162,8 @@ public final class NudgeUnit: Block {
             var sat = 0
             var k = 0
             while k < n {
-                let x = (y[k] != 0 ? yScaled : 0) - c * Int128(vin[k])
+                let e = (y[k] != 0 ? yScaled : 0) - c * Int128(vin[k])
+                let x = negate ? -e : e
                 var r = sh > 0 ? (x + (Int128(1) << (sh - 1))) >> sh : x << (-sh)
                 if r < lo { r = lo; sat &+= 1 } else if r > hi { r = hi; sat &+= 1 }
                 out[k] = Int32(truncatingIfNeeded: r)
@@ -154,9 +211,29 @@ public final class NudgeUnit: Block {
 
     public var targets: [Int32] { target.values }
 
+    /// The sign register's state (random sign only; nil for positive).
+    public var signState: UInt32? { sign == .random ? UInt32(bitPattern: signLFSR.storage.base[0]) : nil }
+
+    public override func commit() {
+        if sign == .random { setSignState(nextSignState) }
+    }
+
+    /// `sign_lfsr` (random sign only): the sign source's state.
+    public override var persistentState: [(name: String, values: [Int32])] {
+        sign == .random ? [("sign_lfsr", signLFSR.values)] : []
+    }
+
+    public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
+        guard sign == .random, name == "sign_lfsr" else {
+            throw .connection("block \(self.name) has no persistent state named '\(name)'")
+        }
+        guard values.count == 1, values[0] != 0 else { throw .connection("block \(self.name): sign_lfsr needs one non-zero state") }
+        setSignState(UInt32(bitPattern: values[0]))
+    }
+
     public static let blockType = BlockType(
         name: "nudge",
-        doc: "nudge current beta * (y - gamma_li * V / f_max) while enable, and the skip decision |count / (f_max * window) - y| <= threshold for every lane; target y loaded by the host",
+        doc: "nudge current +-beta * (y - gamma_li * V / f_max) while enable, and the skip decision |count / (f_max * window) - y| <= threshold for every lane; target y loaded by the host; sign = random draws the sign per image and outputs it as negative",
         parameters: [
             MemCtl.lanesSpec("number of outputs"),
             ParameterSpec("v", .format, doc: "format of the LI value input v"),
@@ -168,6 +245,9 @@ public final class NudgeUnit: Block {
             ParameterSpec("window", .int(1...1_000_000), doc: "readout window length in clocks (R_to - R_from)"),
             ParameterSpec("threshold", .real(0...1_000_000), default: .real(0.01), doc: "skip threshold on the normalised count"),
             ParameterSpec("coef_frac", .int(0...40), default: .int(24), doc: "fraction bits K of the constant multipliers B and C"),
+            ParameterSpec("sign", .choice(Sign.allCases.map(\.rawValue)), default: .word(Sign.positive.rawValue),
+                          doc: "sign of beta: positive (every image), or random (per image, from an LFSR32 stepped on every clock outside the nudge phase; output negative)"),
+            MemCtl.seedSpec(doc: "seed of the LFSR32 of the random sign"),
         ],
         make: { (name, p) throws(ParameterError) -> Block in
             let current = p.format("current")
@@ -180,7 +260,8 @@ public final class NudgeUnit: Block {
             }
             return NudgeUnit(name: name, lanes: p.int("lanes"), v: p.format("v"), current: current, count: p.format("count"),
                              beta: beta, gammaLI: p.real("gamma_li"), fMax: p.real("f_max"), window: p.int("window"),
-                             threshold: p.real("threshold"), coefFrac: k)
+                             threshold: p.real("threshold"), coefFrac: k,
+                             sign: Sign(rawValue: p.word("sign"))!, seed: UInt32(p.int("seed")))
         })
 }
 
@@ -194,5 +275,3 @@ extension NudgeUnit: InputBinding {
     }
 }
 
-/// Combinational (the target register is loaded only by the host): nothing happens at the edge.
-extension NudgeUnit: CommitsNothing {}

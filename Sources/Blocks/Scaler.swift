@@ -16,6 +16,10 @@ import HDL
 ///                                               left shift when K + Fi - Fo < 0, in 128 bits)
 ///     y  = OVF(y')                              saturate or wrap into the output format (counted)
 ///
+/// Optional input `negate` (1 bit, unconnected = 0): while it is high the mantissa is negated,
+/// y = R(x * -M, ...), i.e. the factor's sign flips for that clock (a mux on the constant, as a
+/// random-sign nudge needs for eta: see `NudgeUnit`). |-M| < 2^(mantissa-1), so -M is exact.
+///
 /// Stochastic rounding takes one step of the block's LFSR32 per lane per clock (lanes ascending),
 /// whenever bits are dropped; it makes tiny products (eta * F below one LSB) unbiased on average.
 /// Latency: none (combinational).
@@ -35,6 +39,7 @@ public final class Scaler: Block {
     @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
     @exclusivity(unchecked) private var in_x = BoundInput()
+    @exclusivity(unchecked) private var in_negate = BoundInput()
     @exclusivity(unchecked) private var productShift: Int
 
     /// The realised factor, `M * 2^-K`.
@@ -71,6 +76,7 @@ public final class Scaler: Block {
         productShift = s
         super.init(name: name)
         x = addInput("x", lanes: lanes, format: input)
+        addInput("negate", lanes: 1, format: .bit, optional: true)
         y = addOutput("y", lanes: lanes, format: output, timing: .combinational)
         bindInputs()
     }
@@ -94,7 +100,9 @@ public final class Scaler: Block {
     }
 
     public override func evaluate() {
-        let xin = in_x.pointer, out = y.storage.base, m = factorConstant.mantissa, s = productShift
+        let negate = in_negate.isConnected && in_negate.pointer[0] != 0
+        let xin = in_x.pointer, out = y.storage.base, s = productShift
+        let m = negate ? -factorConstant.mantissa : factorConstant.mantissa
         let fit = self.fit
         if s > 0 && rounding != .stochastic && !fit.wrap {
             evaluateRounded(xin, out, m: Int32(truncatingIfNeeded: m), s: s)
@@ -180,6 +188,7 @@ extension Scaler: InputBinding {
 
     private func bindInputs() {
         in_x = BoundInput(x)
+        in_negate = BoundInput(port(named: "negate")!)
     }
 }
 

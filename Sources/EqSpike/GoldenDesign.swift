@@ -16,6 +16,7 @@ import GoldenModel
 /// | tFree, tNudge, readoutFrom, readoutTo | the `phase` controller |
 /// | threshold, uMin, gammaLIF, tRefract, reset, integrateDuringRefractory | the `hidden` LIF bank (asked values; the input and output banks must agree) |
 /// | fMax, beta, skipThreshold | the `nudge` unit |
+/// | nudgeSignState | the `nudge` unit's sign register (`sign = random`; 0 for positive) |
 /// | gammaLI, tau, nFilt | the `li`, `delay` and `fir` blocks behind the hidden spikes (hidden.spike -> li -> delay, li -> adder -> fir) |
 /// | gIn | the `encoder` gain |
 /// | eta1, eta2, etaB | the `scale` blocks that drive w1.row_delta, w2.row_delta and the hidden bias's delta (etaB = factor / f_max) |
@@ -128,6 +129,17 @@ public struct GoldenDesign {
             warnings.append("w2 row and column updates use different rates (\(e2), \(f2c)); the golden model uses \(e2)")
         }
 
+        c.nudgeSignState = chip.nudge.signState ?? 0
+        if chip.nudge.sign == .random {
+            // Every learning rate must follow the nudge sign, as the golden model's do.
+            for (scale, _) in chip.learningRates {
+                let wire = sim.connections.first { $0.destination === scale.port(named: "negate") }
+                if wire?.source !== chip.nudge.negative {
+                    warnings.append("\(chip.nudge.name) draws a random sign but \(scale.name).negate is not driven by \(chip.nudge.name).negative; the golden model negates every learning rate with the sign")
+                }
+            }
+        }
+
         let s = chip.settings
         c.etaSchedule = s.learningRateSchedule
         c.initScale = s.initScale
@@ -182,6 +194,7 @@ extension GoldenNetwork {
         weights2 = chip.w2.realWeights
         if let bh = chip.bias(feeding: chip.hiddenLayer) { biasHidden = bh.realValues }
         if let bo = chip.bias(feeding: chip.outputLayer) { biasOutput = bo.realValues }
+        if let state = chip.nudge.signState { loadSignState(state) }
     }
 }
 

@@ -69,6 +69,12 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     /// Learning-rate multiplier per epoch (index 0 = first epoch); the last entry repeats.
     public var etaSchedule: [Double] = [1.0, 0.25]
     public var updateMode: UpdateMode = .deferred
+    /// Random-sign nudging (docs/algorithm.md, "Random-sign nudging"): the initial state of the
+    /// LFSR32 that draws the sign of beta per image (the chip's `nudge` block with `sign = random`),
+    /// or 0 for +beta on every image (the paper). The register steps once per free-phase clock and
+    /// holds through the nudge phase; its top bit set means -beta, and eta1, eta2 and etaB are
+    /// negated with it.
+    public var nudgeSignState: UInt32 = 0
 
     // MARK: extensions beyond docs/algorithm.md (off by default)
     /// Clocks of a negative nudge (-beta, no learning) between the free and the nudge phase: the
@@ -195,6 +201,9 @@ extension GoldenConfig {
             guard !xs.isEmpty else { throw GoldenError.badOverride("\(key)=\(value)") }
             etaSchedule = xs
         case "antiNudge", "antinudge": antiNudgeClocks = try i()
+        case "nudgeSignState", "signState":
+            guard let s = UInt32(value) else { throw GoldenError.badOverride("\(key)=\(value)") }
+            nudgeSignState = s
         case "mode":
             guard let m = UpdateMode(rawValue: value) else { throw GoldenError.badOverride("\(key)=\(value)") }
             updateMode = m

@@ -1,4 +1,5 @@
 import Datasets
+import FixedPoint
 
 /// The float (Double) golden model of EqSpike: input -> hidden <-> output, one clock per `step()`,
 /// following docs/algorithm.md. The phase controller (`present`) lives in GoldenPresent.swift.
@@ -49,8 +50,12 @@ public final class GoldenNetwork {
     public private(set) var clock = 0
     /// Nudge on (and learning on, when `learning`) for the clocks now being stepped.
     public private(set) var nudging = false
-    /// Sign of the nudge (+1; -1 during the anti-nudge clocks of the symmetric extension).
+    /// Sign of the nudge (+1; -1 for an image drawn negative by random-sign nudging, and during the
+    /// anti-nudge clocks of the symmetric extension). The learning rates carry the same sign.
     public var nudgeSign = 1.0
+    /// Random-sign nudging: the sign source, as the chip's `nudge` block (`config.nudgeSignState`;
+    /// stepped once per clock outside the nudge phase).
+    public private(set) var signLFSR: LFSR32?
     /// Weight updates applied in nudge clocks (false: nudge without learning, for analysis).
     public var learning = true
     /// Multiplier applied to eta1, eta2 and etaB (the per-epoch schedule).
@@ -106,6 +111,7 @@ public final class GoldenNetwork {
         target.update(repeating: 0, count: nO)
         readoutCounts.update(repeating: 0, count: nO)
         GoldenInit.fill(w1: w1, w2: w2, config: config, rng: &rng)
+        if config.nudgeSignState != 0 { signLFSR = LFSR32(seed: config.nudgeSignState) }
     }
 
     deinit {
@@ -128,10 +134,14 @@ public final class GoldenNetwork {
         a.updateMode = .deferred; b.updateMode = .deferred
         a.seed = 0; b.seed = 0; a.initScale = 0; b.initScale = 0
         a.antiNudgeClocks = 0; b.antiNudgeClocks = 0;
+        a.nudgeSignState = 0; b.nudgeSignState = 0
         guard a == b else { throw GoldenError.invalidConfig(["setConfig may change only learning, nudge and readout parameters"]) }
         let errors = c.validationErrors()
         guard errors.isEmpty else { throw GoldenError.invalidConfig(errors) }
         commitDeferred()
+        if c.nudgeSignState != config.nudgeSignState {
+            signLFSR = c.nudgeSignState != 0 ? LFSR32(seed: c.nudgeSignState) : nil
+        }
         config = c
     }
 
@@ -157,9 +167,19 @@ public final class GoldenNetwork {
         nudgeSign = 1
     }
 
-    /// Turns the nudge (and learning) on for the following clocks. Called by `present` after the
-    /// free phase; public for lockstep drivers.
-    public func beginNudge() { nudging = true; nudgeSign = 1 }
+    /// Sets the random sign's register (random-sign nudging only), e.g. to a chip's state.
+    public func loadSignState(_ state: UInt32) {
+        precondition(signLFSR != nil && state != 0, "loadSignState needs random-sign nudging and a non-zero state")
+        signLFSR = LFSR32(seed: state)
+    }
+
+    /// Turns the nudge (and learning) on for the following clocks, with the sign of this image
+    /// (random-sign nudging: the top bit of the sign register, set = -beta). Called by `present`
+    /// after the free phase; public for lockstep drivers.
+    public func beginNudge() {
+        nudging = true
+        nudgeSign = signLFSR.map { $0.state >> 31 != 0 ? -1 : 1 } ?? 1
+    }
 
     /// Ends the nudge phase: in deferred (and rank-1) mode, writes the accumulated deltas to the weights.
     public func endNudge() {
@@ -268,6 +288,7 @@ public final class GoldenNetwork {
         inputLayer.step(current: iX)
         hiddenLayer.step(current: iH)
         outputLayer.step(current: iO)
+        if !nudging, signLFSR != nil { _ = signLFSR!.next() }
         clock = t + 1
     }
 
@@ -280,7 +301,8 @@ public final class GoldenNetwork {
     func applyUpdates(xs: UnsafeBufferPointer<Int32>, hs: UnsafeBufferPointer<Int32>, os: UnsafeBufferPointer<Int32>) {
         let c = config
         let fH = hiddenEstimator.F, fO = outputEstimator.F
-        let e1 = c.eta1 * etaScale, e2 = c.eta2 * etaScale, eb = c.etaB * etaScale * c.fMax
+        let rate = etaScale * nudgeSign        // random-sign nudging: -beta images learn with -eta
+        let e1 = c.eta1 * rate, e2 = c.eta2 * rate, eb = c.etaB * rate * c.fMax
         let deferred = c.updateMode != .immediate       // rank-1: W2 and the biases deferred
         let rank1 = c.updateMode == .rank1
         let m1 = deferred ? dW1 : w1

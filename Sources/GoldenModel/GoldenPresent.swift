@@ -42,14 +42,14 @@ extension GoldenNetwork {
         let nudge = train && config.tNudge > 0 && !outputsOnTarget
         if nudge {
             if config.antiNudgeClocks > 0 {
-                // Extension: -beta without learning first (symmetric estimate).
+                // Extension: the opposite of this image's beta, without learning, first
+                // (symmetric estimate).
                 let wasLearning = learning
                 beginNudge()
-                nudgeSign = -1
+                nudgeSign = -nudgeSign
                 learning = false
                 for _ in 0 ..< config.antiNudgeClocks { step() }
                 learning = wasLearning
-                nudgeSign = 1
             }
             beginNudge()
             for _ in 0 ..< config.tNudge { step() }
