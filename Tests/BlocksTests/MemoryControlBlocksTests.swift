@@ -179,6 +179,57 @@ final class MemoryControlBlocksTests: XCTestCase {
         XCTAssertEqual(n.current.values, [0, -1, 1, 4])   // -0.5 -> 0, -1.5 -> -1, 0.5 -> 1, 3.5 -> 4
     }
 
+    func testNudgeRandomSignFollowsItsRegisterAndHoldsThroughTheNudgePhase() {
+        let lanes = 3
+        let n = NudgeUnit(name: "n", lanes: lanes, v: mcFormat("s4.8"), current: mcFormat("s4.12"), count: mcFormat("u8.0"),
+                          beta: 0.5, gammaLI: 0.1, window: 50, sign: .random, seed: 7)
+        let d = MCDriver([("v", lanes, mcFormat("s4.8")), ("en", 1, .bit)])
+        let sim = try! Simulator(blocks: [d, n], connections: [Connection(d["v"], n.v), Connection(d["en"], n.enable)])
+        n.load(target: 1)
+        d.set("v", [0, 1280, 640])                // positive-sign currents: [0, 0, -1024]
+        var ref = LFSR32(seed: referenceStreamSeed(7, 0))
+        XCTAssertEqual(n.signState, ref.state)
+        var negatives = 0, images = 0
+        for image in 0..<64 {
+            // 5 free clocks: the register steps on each edge.
+            d.set("en", 0)
+            for _ in 0..<5 {
+                sim.step()
+                _ = ref.next()
+                XCTAssertEqual(n.signState, ref.state, "image \(image)")
+                XCTAssertEqual(n.negative.value(0), Int32(ref.state >> 31))
+            }
+            // 4 nudge clocks: it holds, and the current carries its sign.
+            d.set("en", 1)
+            let neg = ref.state >> 31 != 0
+            for _ in 0..<4 {
+                n.evaluate()
+                XCTAssertEqual(n.current.values, neg ? [0, 0, 1024] : [0, 0, -1024], "image \(image)")
+                sim.step()
+                XCTAssertEqual(n.signState, ref.state, "held in the nudge phase")
+            }
+            negatives += neg ? 1 : 0
+            images += 1
+        }
+        XCTAssert(negatives > 16 && negatives < 48, "\(negatives) of \(images) images negative")
+        // The register survives reset and is checkpointed.
+        let state = n.signState!
+        sim.reset()
+        XCTAssertEqual(n.signState, state)
+        XCTAssertEqual(n.persistentState.map(\.name), ["sign_lfsr"])
+        try! n.restorePersistentState(name: "sign_lfsr", values: [Int32(bitPattern: 0x1234_5678)])
+        XCTAssertEqual(n.signState, 0x1234_5678)
+        XCTAssertEqual(n.negative.value(0), 0)
+        XCTAssertThrowsError(try n.restorePersistentState(name: "sign_lfsr", values: [0]), "zero is the LFSR's dead state")
+        // A positive-sign unit has no register and never raises negative.
+        let (p, e, psim) = makeNudge()
+        e.set("en", 0)
+        psim.step()
+        XCTAssertNil(p.signState)
+        XCTAssertEqual(p.negative.value(0), 0)
+        XCTAssertTrue(p.persistentState.isEmpty)
+    }
+
     func testNudgeSkipDecision() {
         let (n, d, _) = makeNudge()                 // E = 0.5 * 50 = 25 spikes, T = floor(0.25) = 0
         XCTAssertEqual(n.expectedCount, 25)

@@ -86,6 +86,39 @@ final class NeuronPathAdderScaleTests: XCTestCase {
         }
     }
 
+    /// The `negate` input flips the mantissa's sign for the clocks it is high: y = R(x * -M), for
+    /// every rounding (stochastic: the same draws as with -factor), and nothing else changes.
+    func testScaleNegateInputUsesTheNegatedMantissa() throws {
+        let input = npFormat("s4.16"), output = npFormat("s1.23"), lanes = 6
+        for rounding in Rounding.allCases {
+            let scale = try Scaler(name: "s", lanes: lanes, input: input, output: output, factor: 2.5e-4, rounding: rounding, seed: 5)
+            let twin = try Scaler(name: "t", lanes: lanes, input: input, output: output, factor: -2.5e-4, rounding: rounding, seed: 5)
+            XCTAssertEqual(twin.factorConstant.mantissa, -scale.factorConstant.mantissa)
+            let x = NPDrive("x", lanes: lanes, format: input), neg = NPDrive("neg", lanes: 1, format: .bit)
+            let sim = try Simulator(blocks: [x, neg, scale, twin],
+                                    connections: [Connection(x.out, scale.x), Connection(neg.out, scale.port(named: "negate")!),
+                                                  Connection(x.out, twin.x)])
+            let plain = try Scaler(name: "p", lanes: lanes, input: input, output: output, factor: 2.5e-4, rounding: rounding, seed: 5)
+            var rng = NPRandom(9)
+            for t in 0..<200 {
+                let negate = t % 3 == 0
+                neg.set(0, negate ? 1 : 0)
+                for k in 0..<lanes {
+                    let v = rng.int(input.minRaw...input.maxRaw) >> rng.int(0...12)
+                    x.set(k, v)
+                    npPoke(plain.x, k, v)
+                }
+                sim.step()
+                plain.evaluate()
+                if negate {
+                    XCTAssertEqual(scale.y.values, twin.y.values, "\(rounding) clock \(t): negate = factor -2.5e-4")
+                } else {
+                    XCTAssertEqual(scale.y.values, plain.y.values, "\(rounding) clock \(t): negate low = factor 2.5e-4")
+                }
+            }
+        }
+    }
+
     /// Against Double: |y - x * factor| <= 1/2 LSB (nearest) + |x| * |realised - asked| while
     /// nothing saturates; saturation exactly at the bounds.
     func testScaleAgainstDoubleAndAtTheBounds() throws {

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import Datasets
+import FixedPoint
 @testable import EqSpike
 
 /// The fixed-point chip against the float golden model in lockstep (`Comparison`): the mapping of a
@@ -34,8 +35,10 @@ final class CompareTests: XCTestCase {
         XCTAssertEqual([c.tau, c.nFilt, c.tRefract, c.firstSpikeDeadline], [15, 8, 2, 20])
         XCTAssertEqual(c.beta, 0.2)
         XCTAssertEqual(c.eta1, 1e-3, accuracy: 1e-3 * 1e-4)
-        XCTAssertEqual(c.eta2, 2e-4, accuracy: 2e-4 * 1e-4)       // the design's eta2 = eta / 5
-        XCTAssertEqual(c.etaB, 2e-4, accuracy: 2e-4 * 1e-4)       // eta_b = eta / 5; factor eta_b * f_max, divided back by f_max
+        XCTAssertEqual(c.eta2, 1e-3, accuracy: 1e-3 * 1e-4)       // the design's eta2 = eta
+        XCTAssertEqual(c.etaB, 1e-3, accuracy: 1e-3 * 1e-4)       // eta_b = eta; factor eta_b * f_max, divided back by f_max
+        XCTAssertEqual(c.nudgeSignState, chip.nudge.signState)    // nudge_sign = random
+        XCTAssertNotEqual(c.nudgeSignState, 0)
         XCTAssertEqual(c.gammaLI, 0.1)
         XCTAssertEqual(c.fMax, 0.5)
         XCTAssertEqual(c.threshold, 1.0)
@@ -124,6 +127,55 @@ final class CompareTests: XCTestCase {
             XCTAssertLessThan(w.maxLSB, 8, "\(w.memory)\n\(r.text)")
             XCTAssertLessThan(w.meanLSB, 1, "\(w.memory)\n\(r.text)")
         }
+    }
+
+    /// Random-sign nudging in lockstep: the float model's sign register follows the chip's image
+    /// by image and both signs occur; on an image nudged by -beta the memories stay within a few
+    /// LSBs (were the float model to learn with +eta there, they would differ by whole updates).
+    /// With nudge_sign = positive the golden model keeps +beta.
+    func testRandomSignNudgingMirrorsTheChip() throws {
+        let overrides = ["H=24", "eta=1e-3", "g_in=0.999", "delta=s1.30"] + Self.precision(20)
+        let (train, _) = try Repo.subsetData()
+        do {
+            let chip = try Chip(path: Repo.design100, overrides: overrides)
+            try chip.initialiseMemories(seed: 1)
+            let c = try Comparison(chip: chip)
+            var negative = 0, nudged = 0
+            for i in 0..<8 {
+                train.withImage(i) { _ = c.run(pixels: $0, label: Int(train.labels[i]), learn: true) }
+                XCTAssertEqual(c.golden.signLFSR?.state, chip.nudge.signState, "image \(i)")
+                if chip.phase.nudgedThisImage {
+                    nudged += 1
+                    if c.golden.nudgeSign < 0 { negative += 1 }
+                    XCTAssertEqual(c.golden.nudgeSign < 0, chip.nudge.negative.value(0) != 0, "image \(i)")
+                }
+            }
+            XCTAssertGreaterThan(negative, 0)
+            XCTAssertLessThan(negative, nudged)
+            XCTAssertEqual(c.report(netlist: Repo.design100, overrides: overrides).nudgeDisagreements, 0)
+        }
+        // One image nudged by -beta: a sign register whose top bit is set after T_free steps.
+        let chip = try Chip(path: Repo.design100, overrides: overrides)
+        try chip.initialiseMemories(seed: 1)
+        var state: UInt32 = 1
+        while true {
+            var r = LFSR32(seed: state)
+            for _ in 0..<chip.phase.tFree { _ = r.next() }
+            if r.state >> 31 != 0 { break }
+            state += 1
+        }
+        try chip.nudge.restorePersistentState(name: "sign_lfsr", values: [Int32(bitPattern: state)])
+        let c = try Comparison(chip: chip)
+        train.withImage(0) { _ = c.run(pixels: $0, label: Int(train.labels[0]), learn: true) }
+        XCTAssertTrue(chip.phase.nudgedThisImage)
+        XCTAssertEqual(c.golden.nudgeSign, -1)
+        let r = c.report(netlist: Repo.design100, overrides: overrides)
+        for w in try XCTUnwrap(r.weights) {
+            XCTAssertLessThan(w.maxLSB, 8, "\(w.memory)\n\(r.text)")
+            XCTAssertLessThan(w.meanLSB, 1, "\(w.memory)\n\(r.text)")
+        }
+        let positive = try Chip(path: Repo.design100, overrides: ["H=8", "nudge_sign=positive"])
+        XCTAssertEqual(try GoldenDesign(chip: positive).config.nudgeSignState, 0)
     }
 
     /// One VCD with a fixed and a float scope; the save file shows each fixed trace above its twin.
