@@ -144,13 +144,9 @@ public final class NudgeUnit: Block {
         let y = target.storage.base, out = current.storage.base
         let enabled = in_enable.isConnected && in_enable.pointer[0] != 0
         if sign == .random {
-            var x = UInt32(bitPattern: signLFSR.storage.base[0])
-            if !enabled {
-                x ^= x << 13
-                x ^= x >> 17
-                x ^= x << 5
-            }
-            nextSignState = x
+            var r = LFSR32(seed: UInt32(bitPattern: signLFSR.storage.base[0]))   // never 0: kept as is
+            if !enabled { _ = r.next() }
+            nextSignState = r.state
         }
         if enabled {
             let vin = in_v.pointer
