@@ -28,11 +28,11 @@ extension Crossbar {
                 throw ParameterError(parameter: "cols", message: "rows x cols = \(rows * cols) words exceeds the model's limit of 268435456 (1 GiB of weights)")
             }
             let weight = p.format("weight"), delta = p.format("delta")
-            let rounding = p.rounding("rounding")
-            try MemCtl.checkStochastic(rounding, weight: weight, delta: delta)
+            let rounding = p.rounding("rounding"), update = UpdateMode(rawValue: p.word("update"))!
+            try MemCtl.checkStochastic(rounding, weight: weight, delta: delta, rank1: update == .rank1)
             return Crossbar(name: name, rows: rows, cols: cols, weight: weight, current: p.format("current"), delta: delta,
                             rounding: rounding, overflow: p.overflow("overflow"), readRounding: p.rounding("read_rounding"),
-                            update: UpdateMode(rawValue: p.word("update"))!, seed: UInt32(p.int("seed")), rank1Bits: p.int("rank1_bits"))
+                            update: update, seed: UInt32(p.int("seed")), rank1Bits: p.int("rank1_bits"))
         })
 
     // MARK: Memory access

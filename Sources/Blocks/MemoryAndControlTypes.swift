@@ -63,10 +63,16 @@ enum MemCtl {
     /// Parses the `update` choice.
     static func isDeferred(_ p: BlockParameters) -> Bool { p.word("update") == "deferred" }
 
-    static func checkStochastic(_ rounding: Rounding, weight: QFormat, delta: QFormat, weightName: String = "weight") throws(ParameterError) {
+    static func checkStochastic(_ rounding: Rounding, weight: QFormat, delta: QFormat, weightName: String = "weight",
+                                rank1: Bool = false) throws(ParameterError) {
         if rounding == .stochastic && delta.fracBits <= weight.fracBits {
+            // The rank-1 commit also divides by the clock count, which drops bits; its stochastic
+            // draw is defined on the delta's extra fraction bits, so it needs them as well.
+            let why = rank1
+                ? "there are none for the rank-1 commit's draw (it divides by the clock count, so it is not exact); use nearest, which rounds n * A / T exactly"
+                : "the conversion is exact, use truncate"
             throw ParameterError(parameter: "rounding",
-                                 message: "stochastic rounding needs delta (\(delta)) to have more fraction bits than \(weightName) (\(weight)); with \(delta.fracBits) <= \(weight.fracBits) the conversion is exact, use truncate")
+                                 message: "stochastic rounding needs delta (\(delta)) to have more fraction bits than \(weightName) (\(weight)); with \(delta.fracBits) <= \(weight.fracBits) \(why)")
         }
     }
 
