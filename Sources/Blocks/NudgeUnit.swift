@@ -44,7 +44,9 @@ import HDL
 ///     edge:  sign_lfsr' = enable ? sign_lfsr : xorshift(sign_lfsr)
 ///
 /// so the register steps once per clock outside the nudge phase (t_free times per image) and
-/// holds through the nudge phase: one sign per image, the same for all its nudge clocks.
+/// holds through the nudge phase: one sign per image, the same for all its nudge clocks. In a
+/// waveform `negative` therefore flickers through the free phase; only its value while `enable`
+/// is high (the nudge phase, when the scale blocks' products are used) matters.
 public final class NudgeUnit: Block {
     /// How the sign of beta is chosen.
     public enum Sign: String, CaseIterable, Sendable {
