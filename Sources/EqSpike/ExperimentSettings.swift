@@ -9,8 +9,12 @@ public struct ExperimentSettings: Sendable, Equatable {
     public var seed: UInt64
     /// Initial weights: uniform in ±init_scale * sqrt(6 / (fan_in + fan_out)); 0.5 = half Glorot.
     public var initScale: Double
-    /// Learning-rate multiplier per epoch (the last value holds for later epochs).
+    /// Learning-rate multiplier per step (the last value holds for later steps): one step per
+    /// epoch unless `learningRateStepsPerEpoch` > 1.
     public var learningRateSchedule: [Double]
+    /// Steps per epoch of the schedule (`lr_steps_per_epoch`, default 1): with k steps, step s of
+    /// epoch e covers training images [s * N / k, (s + 1) * N / k) of its N and uses entry e * k + s.
+    public var learningRateStepsPerEpoch: Int
     /// Energy per synaptic operation, for energy reports (the paper: 10 pJ).
     public var synopEnergyPicojoules: Double
     /// Clock by which the first-spike readout must have seen an output spike (paper: 10/f_max).
@@ -22,11 +26,16 @@ public struct ExperimentSettings: Sendable, Equatable {
         initScale = r.real("init_scale", in: 0...10, default: 0.5)
         learningRateSchedule = r.reals("lr_schedule", in: 0...1e6, default: [1])
         if learningRateSchedule.isEmpty { r.error("lr_schedule", "needs at least one multiplier") }
+        learningRateStepsPerEpoch = r.int("lr_steps_per_epoch", in: 1...1_000_000, default: 1)
         synopEnergyPicojoules = r.real("synop_energy_pj", in: 0...1e9, default: 10)
         firstSpikeDeadline = r.int("first_spike_deadline", in: 1...1_000_000, default: 20)
     }
 
-    public func learningRateMultiplier(epoch: Int) -> Double {
-        learningRateSchedule[min(epoch, learningRateSchedule.count - 1)]
+    /// The multiplier for training image `image` (its position in the epoch's order) of `images`
+    /// in epoch `epoch`; the first image's when only the epoch is given.
+    public func learningRateMultiplier(epoch: Int, image: Int = 0, images: Int = 1) -> Double {
+        let k = learningRateStepsPerEpoch
+        let step = epoch * k + (k > 1 && images > 0 ? min(image, images - 1) * k / images : 0)
+        return learningRateSchedule[min(step, learningRateSchedule.count - 1)]
     }
 }

@@ -20,7 +20,7 @@ import GoldenModel
 /// | gammaLI, tau, nFilt | the `li`, `delay` and `fir` blocks behind the hidden spikes (hidden.spike -> li -> delay, li -> adder -> fir) |
 /// | gIn | the `encoder` gain |
 /// | eta1, eta2, etaB | the `scale` blocks that drive w1.row_delta, w2.row_delta and the hidden bias's delta (etaB = factor / f_max) |
-/// | etaSchedule, initScale, seed, firstSpikeDeadline | the experiment settings |
+/// | etaSchedule, etaStepsPerEpoch, initScale, seed, firstSpikeDeadline | the experiment settings |
 /// | updateMode | the `w1` crossbar (`rank1`: W1 rank-1, W2 and the biases deferred) |
 ///
 /// Real constants are taken as asked in the netlist (`QuantizedConstant.nominal`), not as realised
@@ -142,6 +142,7 @@ public struct GoldenDesign {
 
         let s = chip.settings
         c.etaSchedule = s.learningRateSchedule
+        c.etaStepsPerEpoch = s.learningRateStepsPerEpoch
         c.initScale = s.initScale
         c.seed = s.seed
         c.firstSpikeDeadline = s.firstSpikeDeadline

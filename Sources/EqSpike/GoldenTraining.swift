@@ -51,10 +51,10 @@ public final class GoldenTrainer {
         for epoch in 0..<epochs {
             let started = Date()
             let order = GoldenExperiment.order(count: trainSet.count, seed: seed, epoch: epoch)
-            net.etaScale = config.etaMultiplier(epoch: epoch)
             var tally = EpochTally(classes: config.outputs, firstSpikeDeadline: config.firstSpikeDeadline)
             let progress = showProgress ? Progress(total: trainSet.count, label: "float epoch \(epoch + 1)/\(epochs)") : nil
             for (k, i) in order.enumerated() {
+                net.etaScale = config.etaMultiplier(epoch: epoch, image: k, images: trainSet.count)
                 let r = net.present(image: trainSet.image(i), label: Int(trainSet.label(i)), train: true)
                 tally.add(GoldenTrainer.imageResult(r, config: config))
                 progress?.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),

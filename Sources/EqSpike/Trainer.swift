@@ -111,8 +111,7 @@ public final class Trainer {
         var all: [EpochMetrics] = []
         for epoch in startEpoch..<epochs {
             let started = Date()
-            let multiplier = chip.settings.learningRateMultiplier(epoch: epoch)
-            try chip.setLearningRateMultiplier(multiplier)
+            var multiplier = -1.0      // set before the first image (and at each step of lr_steps_per_epoch)
             var order = Array(0..<trainSet.count)
             var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
             SeededShuffle.shuffle(&order, using: &rng)
@@ -121,6 +120,8 @@ public final class Trainer {
             let progress = Progress(total: trainSet.count, label: "epoch \(epoch + 1)/\(epochs)")
             for k in (epoch == startEpoch ? startImage : 0)..<trainSet.count {
                 let i = order[k]
+                let m = chip.settings.learningRateMultiplier(epoch: epoch, image: k, images: trainSet.count)
+                if m != multiplier { try chip.setLearningRateMultiplier(m); multiplier = m }
                 let r = trainSet.withImage(i) { chip.present(pixels: $0, label: Int(trainSet.labels[i]), train: true) }
                 tally.add(r)
                 progress.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),
@@ -130,6 +131,9 @@ public final class Trainer {
                     try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally)
                     throw TrainError.interrupted(checkpoint: checkpointPath)
                 }
+            }
+            if multiplier < 0 {      // resumed after the epoch's last image: the multiplier it ended with
+                multiplier = chip.settings.learningRateMultiplier(epoch: epoch, image: trainSet.count - 1, images: trainSet.count)
             }
             try Evaluator.sync(chips)
             let test = testCount > 0

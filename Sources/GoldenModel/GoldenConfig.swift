@@ -66,8 +66,12 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     public var eta1 = 2.5e-4
     public var eta2 = 2.5e-4
     public var etaB = 2.5e-4
-    /// Learning-rate multiplier per epoch (index 0 = first epoch); the last entry repeats.
+    /// Learning-rate multiplier per step (index 0 = the first); the last entry repeats. One step per
+    /// epoch unless `etaStepsPerEpoch` > 1.
     public var etaSchedule: [Double] = [1.0, 0.25]
+    /// Steps of `etaSchedule` per epoch: step s of epoch e covers training images
+    /// [s * N / k, (s + 1) * N / k) of its N and uses entry e * k + s (the chip's lr_steps_per_epoch).
+    public var etaStepsPerEpoch = 1
     public var updateMode: UpdateMode = .deferred
     /// Random-sign nudging (docs/algorithm.md, "Random-sign nudging"): the initial state of the
     /// LFSR32 that draws the sign of beta per image (the chip's `nudge` block with `sign = random`),
@@ -125,10 +129,13 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
         return c
     }()
 
-    /// Learning-rate multiplier of epoch `epoch` (0-based).
-    public func etaMultiplier(epoch: Int) -> Double {
+    /// Learning-rate multiplier of training image `image` (its position in the epoch's order) of
+    /// `images` in epoch `epoch` (0-based); the epoch's first image when only the epoch is given.
+    public func etaMultiplier(epoch: Int, image: Int = 0, images: Int = 1) -> Double {
         guard !etaSchedule.isEmpty else { return 1 }
-        return etaSchedule[min(max(epoch, 0), etaSchedule.count - 1)]
+        let k = max(etaStepsPerEpoch, 1)
+        let step = max(epoch, 0) * k + (k > 1 && images > 0 ? min(max(image, 0), images - 1) * k / images : 0)
+        return etaSchedule[min(step, etaSchedule.count - 1)]
     }
 
     /// Problems that would make the model meaningless (empty list = valid).
@@ -136,6 +143,7 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
         var e: [String] = []
         if inputs < 1 || hidden < 1 || outputs < 1 { e.append("layer sizes must be >= 1") }
         if tFree < 1 || tNudge < 0 { e.append("tFree must be >= 1 and tNudge >= 0") }
+        if etaStepsPerEpoch < 1 { e.append("etaStepsPerEpoch must be >= 1") }
         if tau < 1 { e.append("tau must be >= 1") }
         if nFilt < 1 { e.append("nFilt must be >= 1") }
         if tRefract < 1 { e.append("tRefract must be >= 1") }
@@ -200,6 +208,7 @@ extension GoldenConfig {
             let xs = value.split(separator: ",").compactMap { Double($0) }
             guard !xs.isEmpty else { throw GoldenError.badOverride("\(key)=\(value)") }
             etaSchedule = xs
+        case "stepsPerEpoch", "etaStepsPerEpoch": etaStepsPerEpoch = try i()
         case "antiNudge", "antinudge": antiNudgeClocks = try i()
         case "nudgeSignState", "signState":
             guard let s = UInt32(value) else { throw GoldenError.badOverride("\(key)=\(value)") }

@@ -128,6 +128,7 @@ public final class GoldenNetwork {
         var a = c, b = config
         for x in [\GoldenConfig.eta1, \.eta2, \.etaB, \.beta, \.skipThreshold] { a[keyPath: x] = 0; b[keyPath: x] = 0 }
         a.etaSchedule = []; b.etaSchedule = []
+        a.etaStepsPerEpoch = 1; b.etaStepsPerEpoch = 1
         a.tNudge = 0; b.tNudge = 0
         a.readoutFrom = 0; b.readoutFrom = 0; a.readoutTo = 1; b.readoutTo = 1
         a.firstSpikeDeadline = 0; b.firstSpikeDeadline = 0
