@@ -47,6 +47,7 @@ final class HWConfigTests: XCTestCase {
             let levels: [(multiplier: Double, epochs: Int)] = [(1, 6), (0.5, 6), (0.25, 6), (0.125, 6), (0.0625, 6), (0.03125, 10), (0.015625, 10)]
             let long: [Double] = levels.flatMap { Array(repeating: $0.multiplier, count: $0.epochs) }
             XCTAssertEqual(r.reals("lr_schedule", in: 0...1e6, default: [1]), recommended ? long : [1, 0.25], f)
+            XCTAssertEqual(r.int("lr_steps_per_epoch", in: 1...1_000_000, default: 1), 1, f)   // whole-epoch steps
             XCTAssertEqual(r.real("synop_energy_pj", in: 0...1e9, default: 10), 10)
             XCTAssertEqual(r.int("first_spike_deadline", in: 1...1_000_000, default: 20), 20)
             XCTAssertNoThrow(try r.finish(), "\(f): every other key is used by the netlist itself")
