@@ -1,4 +1,5 @@
 import Foundation
+import Blocks
 import Datasets
 import Netlist
 
@@ -206,7 +207,7 @@ public enum ReportAnalysis {
             ("phases", "T_free \(chip.phase.tFree), T_nudge \(chip.phase.tNudge) clocks; readout [\(chip.phase.readoutFrom), \(chip.phase.readoutTo))"),
             ("f_max", "\(SVG.tickLabel(chip.nudge.fMax)) spike/clock (t x f_max = clocks x \(SVG.tickLabel(chip.nudge.fMax)))"),
             ("first-spike deadline", "clock \(data.deadline) (t x f_max = \(SVG.tickLabel(Double(data.deadline) * chip.nudge.fMax)))"),
-            ("nudge", "beta \(SVG.tickLabel(chip.nudge.beta)), skip threshold \(SVG.tickLabel(chip.nudge.threshold))"),
+            ("nudge", "beta \(SVG.tickLabel(chip.nudge.beta)) (\(chip.nudge.sign == .random ? "random sign per image, eta with it" : "positive sign")), skip threshold \(SVG.tickLabel(chip.nudge.threshold))"),
             ("weight updates", chip.w1.updateMode == chip.w2.updateMode ? chip.w1.updateMode.rawValue
                 : "w1 \(chip.w1.updateMode.rawValue), w2 \(chip.w2.updateMode.rawValue)"),
             ("energy", "\(SVG.tickLabel(pj)) pJ per SynOp"),
