@@ -34,6 +34,8 @@ public final class Scaler: Block {
     private let mantissaBits: Int
 
     @exclusivity(unchecked) public private(set) var x: Port!
+    /// Optional 1-bit input: negate the factor for this clock.
+    @exclusivity(unchecked) public private(set) var negate: Port!
     @exclusivity(unchecked) public private(set) var y: Port!
 
     @exclusivity(unchecked) private var rounder: LaneMath.Rounder
@@ -76,7 +78,7 @@ public final class Scaler: Block {
         productShift = s
         super.init(name: name)
         x = addInput("x", lanes: lanes, format: input)
-        addInput("negate", lanes: 1, format: .bit, optional: true)
+        negate = addInput("negate", lanes: 1, format: .bit, optional: true)
         y = addOutput("y", lanes: lanes, format: output, timing: .combinational)
         bindInputs()
     }
@@ -100,9 +102,9 @@ public final class Scaler: Block {
     }
 
     public override func evaluate() {
-        let negate = in_negate.isConnected && in_negate.pointer[0] != 0
+        let negated = in_negate.isConnected && in_negate.pointer[0] != 0
         let xin = in_x.pointer, out = y.storage.base, s = productShift
-        let m = negate ? -factorConstant.mantissa : factorConstant.mantissa
+        let m = negated ? -factorConstant.mantissa : factorConstant.mantissa
         let fit = self.fit
         if s > 0 && rounding != .stochastic && !fit.wrap {
             evaluateRounded(xin, out, m: Int32(truncatingIfNeeded: m), s: s)
@@ -188,7 +190,7 @@ extension Scaler: InputBinding {
 
     private func bindInputs() {
         in_x = BoundInput(x)
-        in_negate = BoundInput(port(named: "negate")!)
+        in_negate = BoundInput(negate)
     }
 }
 

@@ -148,10 +148,21 @@ public final class Chip {
 
     // MARK: Learning-rate schedule
 
+    /// The multiplier the learning-rate scale blocks now hold (1: their netlist values).
+    public private(set) var learningRateMultiplier = 1.0
+
     /// Sets every learning-rate multiplier to its netlist value times `multiplier` (the host
-    /// writing the scale registers between epochs).
+    /// writing the scale registers between images); nothing to write when it is already set.
     public func setLearningRateMultiplier(_ multiplier: Double) throws(ParameterError) {
+        guard multiplier != learningRateMultiplier else { return }
         for (s, base) in learningRates { try s.setFactor(base * multiplier) }
+        learningRateMultiplier = multiplier
+    }
+
+    /// Sets the multiplier the design's schedule gives training image `image` of `images` in
+    /// `epoch` (lr_schedule, lr_steps_per_epoch). Called before every training image.
+    public func followLearningRateSchedule(epoch: Int, image: Int, images: Int) throws(ParameterError) {
+        try setLearningRateMultiplier(settings.learningRateMultiplier(epoch: epoch, image: image, images: images))
     }
 
     // MARK: One image

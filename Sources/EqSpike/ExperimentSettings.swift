@@ -1,3 +1,4 @@
+import GoldenModel
 import Netlist
 
 /// The learning-system settings written in a design's `experiment` section (block parameters such
@@ -34,8 +35,7 @@ public struct ExperimentSettings: Sendable, Equatable {
     /// The multiplier for training image `image` (its position in the epoch's order) of `images`
     /// in epoch `epoch`; the first image's when only the epoch is given.
     public func learningRateMultiplier(epoch: Int, image: Int = 0, images: Int = 1) -> Double {
-        let k = learningRateStepsPerEpoch
-        let step = epoch * k + (k > 1 && images > 0 ? min(image, images - 1) * k / images : 0)
+        let step = GoldenConfig.scheduleStep(epoch: epoch, image: image, images: images, stepsPerEpoch: learningRateStepsPerEpoch)
         return learningRateSchedule[min(step, learningRateSchedule.count - 1)]
     }
 }

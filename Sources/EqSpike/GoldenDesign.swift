@@ -133,7 +133,7 @@ public struct GoldenDesign {
         if chip.nudge.sign == .random {
             // Every learning rate must follow the nudge sign, as the golden model's do.
             for (scale, _) in chip.learningRates {
-                let wire = sim.connections.first { $0.destination === scale.port(named: "negate") }
+                let wire = sim.connections.first { $0.destination === scale.negate }
                 if wire?.source !== chip.nudge.negative {
                     warnings.append("\(chip.nudge.name) draws a random sign but \(scale.name).negate is not driven by \(chip.nudge.name).negative; the golden model negates every learning rate with the sign")
                 }

@@ -265,15 +265,13 @@ public final class SweepRunner {
             let testCount = min(spec.testLimit ?? test.count, test.count)
             var trainTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
             for epoch in 0..<spec.epochs {
-                var multiplier = -1.0
                 var order = Array(0..<trainSet.count)
                 var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
                 SeededShuffle.shuffle(&order, using: &rng)
                 trainTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
                 for (k, i) in order.enumerated() {
                     if Interrupt.requested { return nil }
-                    let m = chip.settings.learningRateMultiplier(epoch: epoch, image: k, images: trainSet.count)
-                    if m != multiplier { try chip.setLearningRateMultiplier(m); multiplier = m }
+                    try chip.followLearningRateSchedule(epoch: epoch, image: k, images: trainSet.count)
                     trainTally.add(trainSet.withImage(i) { chip.present(pixels: $0, label: Int(trainSet.labels[i]), train: true) })
                     if progressEvery > 0 && (k + 1) % progressEvery == 0 {
                         progress(String(format: "  point %d: epoch %d, %d/%d training images, running accuracy %.2f%%, %.0f s", point.index,

@@ -111,7 +111,6 @@ public final class Trainer {
         var all: [EpochMetrics] = []
         for epoch in startEpoch..<epochs {
             let started = Date()
-            var multiplier = -1.0      // set before the first image (and at each step of lr_steps_per_epoch)
             var order = Array(0..<trainSet.count)
             var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
             SeededShuffle.shuffle(&order, using: &rng)
@@ -120,8 +119,7 @@ public final class Trainer {
             let progress = Progress(total: trainSet.count, label: "epoch \(epoch + 1)/\(epochs)")
             for k in (epoch == startEpoch ? startImage : 0)..<trainSet.count {
                 let i = order[k]
-                let m = chip.settings.learningRateMultiplier(epoch: epoch, image: k, images: trainSet.count)
-                if m != multiplier { try chip.setLearningRateMultiplier(m); multiplier = m }
+                try chip.followLearningRateSchedule(epoch: epoch, image: k, images: trainSet.count)
                 let r = trainSet.withImage(i) { chip.present(pixels: $0, label: Int(trainSet.labels[i]), train: true) }
                 tally.add(r)
                 progress.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),
@@ -132,9 +130,8 @@ public final class Trainer {
                     throw TrainError.interrupted(checkpoint: checkpointPath)
                 }
             }
-            if multiplier < 0 {      // resumed after the epoch's last image: the multiplier it ended with
-                multiplier = chip.settings.learningRateMultiplier(epoch: epoch, image: trainSet.count - 1, images: trainSet.count)
-            }
+            // metrics.csv: the multiplier the epoch ended with
+            let multiplier = chip.settings.learningRateMultiplier(epoch: epoch, image: trainSet.count - 1, images: trainSet.count)
             try Evaluator.sync(chips)
             let test = testCount > 0
                 ? Evaluator.evaluate(chips: chips, images: test, count: testCount, progress: Progress(total: testCount, label: "  test")).tally

@@ -133,9 +133,16 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     /// `images` in epoch `epoch` (0-based); the epoch's first image when only the epoch is given.
     public func etaMultiplier(epoch: Int, image: Int = 0, images: Int = 1) -> Double {
         guard !etaSchedule.isEmpty else { return 1 }
-        let k = max(etaStepsPerEpoch, 1)
-        let step = max(epoch, 0) * k + (k > 1 && images > 0 ? min(max(image, 0), images - 1) * k / images : 0)
+        let step = Self.scheduleStep(epoch: epoch, image: image, images: images, stepsPerEpoch: etaStepsPerEpoch)
         return etaSchedule[min(step, etaSchedule.count - 1)]
+    }
+
+    /// The schedule entry of training image `image` (its position in the epoch's order) of `images`
+    /// in epoch `epoch`, with `stepsPerEpoch` equal steps per epoch: epoch * k + image * k / images.
+    /// Shared by the chip's trainer (lr_steps_per_epoch) and the float model.
+    public static func scheduleStep(epoch: Int, image: Int, images: Int, stepsPerEpoch: Int) -> Int {
+        let k = max(stepsPerEpoch, 1)
+        return max(epoch, 0) * k + (k > 1 && images > 0 ? min(max(image, 0), images - 1) * k / images : 0)
     }
 
     /// Problems that would make the model meaningless (empty list = valid).

@@ -96,7 +96,7 @@ final class NeuronPathAdderScaleTests: XCTestCase {
             XCTAssertEqual(twin.factorConstant.mantissa, -scale.factorConstant.mantissa)
             let x = NPDrive("x", lanes: lanes, format: input), neg = NPDrive("neg", lanes: 1, format: .bit)
             let sim = try Simulator(blocks: [x, neg, scale, twin],
-                                    connections: [Connection(x.out, scale.x), Connection(neg.out, scale.port(named: "negate")!),
+                                    connections: [Connection(x.out, scale.x), Connection(neg.out, scale.negate),
                                                   Connection(x.out, twin.x)])
             let plain = try Scaler(name: "p", lanes: lanes, input: input, output: output, factor: 2.5e-4, rounding: rounding, seed: 5)
             var rng = NPRandom(9)

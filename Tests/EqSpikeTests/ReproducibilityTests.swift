@@ -73,7 +73,10 @@ final class ReproducibilityTests: XCTestCase {
         let plain = try train("steps-plain")
         XCTAssertNotEqual(whole.1, plain.1, "steps inside the epoch must change the weights")
         let dir = Repo.temporaryDirectory("steps-resumed")
-        XCTAssertThrowsError(try train("steps-resumed", interruptAt: 25, out: dir, extra: steps))
+        XCTAssertThrowsError(try train("steps-resumed", interruptAt: 25, out: dir, extra: steps)) { e in
+            guard case TrainError.interrupted = e else { return XCTFail("expected an interruption, got \(e)") }
+        }
+        XCTAssertEqual(try Checkpoint.read(from: dir + "/checkpoint.bin").header.imageInEpoch, 25)
         let resumed = try train("steps-resumed", resume: true, out: dir, extra: steps)
         XCTAssertEqual(resumed.1, whole.1, "resumed in step 2 of epoch 2 must give the uninterrupted run's checkpoint")
         let multipliers = whole.2.split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[13]) }
