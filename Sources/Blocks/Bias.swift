@@ -194,6 +194,10 @@ public final class Bias: Block {
         return out
     }
 
+    public override var persistentFormats: [(name: String, format: QFormat)] {
+        shadow != nil ? [("values", weightFormat), ("shadow", deltaFormat)] : [("values", weightFormat)]
+    }
+
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         do throws(MemoryLoadError) {
             switch name {

@@ -234,7 +234,7 @@ public enum Bench {
             // wall time cannot separate from other load on a shared machine.
             let t = median(repeated(repeats) { () -> Timing in
                 let w0 = wallTime()
-                let (tally, results) = Evaluator.evaluate(chips: use, images: testSet, count: evalCount, jobTimes: jt)
+                let (tally, results, _) = Evaluator.evaluate(chips: use, images: testSet, count: evalCount, jobTimes: jt)
                 var tm = Timing()
                 tm.wallSeconds = wallTime() - w0
                 tm.cpuSeconds = (0..<jt.jobs).reduce(0) { $0 + jt.cpuSeconds($1) }

@@ -19,6 +19,8 @@ public struct Checkpoint: Equatable {
         public var version: String
         /// Statistics of a partly trained epoch, so its metrics survive an interruption.
         public var partial: EpochTally?
+        /// The training data the run shuffles (nil in checkpoints written before it was recorded).
+        public var run: RunIdentity?
         public init(design: String, fingerprint: String, epoch: Int, imageInEpoch: Int, seed: UInt64, version: String,
                     partial: EpochTally? = nil) {
             self.partial = partial
@@ -69,12 +71,9 @@ public struct Checkpoint: Equatable {
         return Data(out)
     }
 
+    /// Replaces `path` atomically: a kill at any moment leaves the old or the new checkpoint.
     public func write(to path: String) throws {
-        // Write beside, then rename: an interrupted write never leaves a half checkpoint.
-        let tmp = path + ".partial"
-        try encoded().write(to: URL(fileURLWithPath: tmp))
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        try AtomicFile.write(encoded(), to: path)
     }
 
     public static func read(from path: String) throws(CheckpointError) -> Checkpoint {
@@ -103,6 +102,7 @@ public struct Checkpoint: Equatable {
             throw .unreadable(path, "bad header: \(error)")
         }
         pos += hlen
+        if let problem = header.problem { throw .unreadable(path, "bad header: \(problem)") }
         let n = try u32()
         var entries: [(String, [Int32])] = []
         for _ in 0..<n {
@@ -123,6 +123,28 @@ public struct Checkpoint: Equatable {
         }
         guard pos == b.count - 8 else { throw .unreadable(path, "trailing bytes after the last entry") }
         return Checkpoint(header: header, entries: entries)
+    }
+}
+
+extension Checkpoint.Header {
+    /// Largest epoch count a run may have (`train --epochs` accepts up to this).
+    static let maxEpochs = 100_000
+
+    /// What is impossible in this header, or nil: a checkpoint is input, and a forged one with a
+    /// valid checksum must be refused, not trusted.
+    var problem: String? {
+        guard (0...Checkpoint.Header.maxEpochs).contains(epoch) else { return "epoch \(epoch) is outside 0...\(Checkpoint.Header.maxEpochs)" }
+        guard imageInEpoch >= 0 else { return "imageInEpoch \(imageInEpoch) is negative" }
+        if let r = run {
+            guard r.trainImages > 0 else { return "run.trainImages \(r.trainImages) is not positive" }
+            guard imageInEpoch <= r.trainImages else { return "imageInEpoch \(imageInEpoch) is beyond the run's \(r.trainImages) training images" }
+        }
+        if let p = partial {
+            guard imageInEpoch > 0 else { return "a partial epoch at image 0" }
+            if let problem = p.problem { return "partial: \(problem)" }
+            guard p.images == imageInEpoch else { return "partial counts \(p.images) images but imageInEpoch is \(imageInEpoch)" }
+        }
+        return nil
     }
 }
 

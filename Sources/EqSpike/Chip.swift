@@ -134,14 +134,16 @@ public final class Chip {
         }
     }
 
-    /// A fingerprint of the design's structure (block names, types, lanes, formats and persistent
-    /// state sizes), so a checkpoint of another design is refused.
+    /// A fingerprint of the design's structure (block names, types, lanes, port formats, persistent
+    /// state sizes and the formats of stored words), so a checkpoint of another design, or one
+    /// whose words would be read in another format, is refused.
     public var fingerprint: String {
         var f = Fingerprint()
         for b in design.blocks {
             f.add(b.name); f.add(b.typeName)
             for p in b.signals { f.add("\(p.name):\(p.lanes):\(p.format)") }
             for s in b.persistentState { f.add("\(s.name):\(s.values.count)") }
+            for s in b.persistentFormats { f.add("\(s.name)@\(s.format)") }
         }
         return f.hex
     }
@@ -167,9 +169,26 @@ public final class Chip {
 
     // MARK: One image
 
+    /// Whether a data set can be presented to this chip: one pixel per encoder lane and labels
+    /// below the output count. Checked before any work, so a mismatch is an error, not a trap.
+    public func checkFits(_ images: LabeledImages, as what: String) throws(TrainError) {
+        guard !images.isEmpty else { throw .data("the \(what) is empty") }
+        guard images.pixelsPerImage == encoder.lanes else {
+            throw .data("the \(what) has \(images.rows)x\(images.cols) images (\(images.pixelsPerImage) pixels) but the design's encoder has \(encoder.lanes) lanes")
+        }
+        if let bad = images.labels.firstIndex(where: { Int($0) >= outputs }) {
+            throw .data("the \(what) has label \(images.labels[bad]) (image \(bad)) but the design has \(outputs) outputs")
+        }
+    }
+
+    /// Clocks between two looks at Ctrl-C inside an image (about a millisecond of simulation).
+    static let interruptPollClocks = 1024
+
     /// Presents one image: reset, free phase, readout, nudge phase unless skipped (training only).
+    /// With `stopOnInterrupt`, Ctrl-C stops the image within `interruptPollClocks` clocks and the
+    /// result is marked `interrupted` (the chip is then mid-image: its state is not consistent).
     @discardableResult
-    public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int, train: Bool) -> ImageResult {
+    public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int, train: Bool, stopOnInterrupt: Bool = false) -> ImageResult {
         encoder.load(pixels: pixels)
         nudge.load(target: label)
         phase.train = train
@@ -194,6 +213,10 @@ public final class Chip {
             }
             sim.step()
             clocks += 1
+            if stopOnInterrupt && clocks % Chip.interruptPollClocks == 0 && Interrupt.requested {
+                result.interrupted = true
+                return result
+            }
             if inFree && clocks == phase.tFree {
                 inFree = false
                 freeSynOps = synapticOperations - synBefore
@@ -232,6 +255,8 @@ public struct ImageResult: Sendable {
     /// Values clamped or wrapped by any block while this image ran.
     public var saturations = 0
     public var spikes: (input: Int, hidden: Int, output: Int) = (0, 0, 0)
+    /// Stopped by Ctrl-C before the phase controller was done (the other fields are incomplete).
+    public var interrupted = false
 
     public init(label: Int) { self.label = label }
     public var correct: Bool { prediction == label }

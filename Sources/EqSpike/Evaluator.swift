@@ -17,18 +17,32 @@ public enum Evaluator {
         return chips
     }
 
-    /// Copies the memories of `chip` into the other chips (after a training epoch).
-    public static func sync(_ chips: [Chip]) throws {
-        guard let first = chips.first else { return }
-        let state = first.persistentState()
-        for c in chips.dropFirst() { try c.restore(state) }
+    /// `jobs` chips built from the same netlist that hold the memories of `chip`, which is not
+    /// among them: evaluating on these copies never clocks `chip`, so nothing training reads next
+    /// (LFSRs, counters, anything checkpointed) depends on evaluation, `jobs` or the test set.
+    public static func replicas(of chip: Chip, netlist: String, overrides: [String], jobs: Int) throws -> [Chip] {
+        let state = chip.persistentState()
+        return try (0..<max(jobs, 1)).map { _ in
+            let c = try Chip(path: netlist, overrides: overrides)
+            try c.restore(state)
+            return c
+        }
+    }
+
+    /// Copies the memories of `source` into `chips` (after a training epoch).
+    public static func sync(_ chips: [Chip], from source: Chip) throws {
+        let state = source.persistentState()
+        for c in chips where c !== source { try c.restore(state) }
     }
 
     /// Presents `count` images (inference only) using every chip in parallel. Job j presents the
     /// j-th contiguous share of the images on its own chip (a fixed split, so results never depend
     /// on thread timing). `jobTimes`, if given, receives each job's thread CPU time and images.
+    /// With `stopOnInterrupt`, Ctrl-C stops every job within about a second and `interrupted` is
+    /// true (the tally is then incomplete).
     public static func evaluate(chips: [Chip], images: LabeledImages, count: Int? = nil,
-                                progress: Progress? = nil, jobTimes: JobTimes? = nil) -> (tally: EpochTally, results: [ImageResult]) {
+                                progress: Progress? = nil, jobTimes: JobTimes? = nil,
+                                stopOnInterrupt: Bool = false) -> (tally: EpochTally, results: [ImageResult], interrupted: Bool) {
         let n = min(count ?? images.count, images.count)
         let classes = chips[0].outputs
         let deadline = chips[0].settings.firstSpikeDeadline
@@ -43,7 +57,8 @@ public enum Evaluator {
             let lo = n * j / jobs, hi = n * (j + 1) / jobs
             let cpu0 = JobTimes.threadCPUTime()
             for i in lo..<hi {
-                let r = images.withImage(i) { chip.present(pixels: $0, label: Int(images.labels[i]), train: false) }
+                if stopOnInterrupt && Interrupt.requested { break }
+                let r = images.withImage(i) { chip.present(pixels: $0, label: Int(images.labels[i]), train: false, stopOnInterrupt: stopOnInterrupt) }
                 box.set(i, r)
                 // Progress is drawn by job 0 only; the shared counter is touched once per image.
                 if let p = progress {
@@ -54,9 +69,12 @@ public enum Evaluator {
             jobTimes?.record(job: j, images: hi - lo, cpuSeconds: JobTimes.threadCPUTime() - cpu0)
         }
         var tally = EpochTally(classes: classes, firstSpikeDeadline: deadline)
-        for r in box.results { tally.add(r) }
+        let results = box.results
+        // An image never presented keeps label -1; one cut short is marked interrupted.
+        if stopOnInterrupt && results.contains(where: { $0.label < 0 || $0.interrupted }) { return (tally, results, true) }
+        for r in results { tally.add(r) }
         progress?.update(done: n, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy))])
-        return (tally, box.results)
+        return (tally, results, false)
     }
 }
 

@@ -61,11 +61,15 @@ public final class GoldenTrainer {
                                                        ("nudged", String(format: "%.0f%%", 100 * tally.nudgedFraction))])
                 if Interrupt.requested { throw TrainError.resume("interrupted (a float run keeps no checkpoint)") }
             }
+            // Evaluation must not move what training reads next: the sign register steps on every
+            // clock outside a nudge phase, test images included, so it is put back afterwards.
+            let signState = net.signLFSR?.state
             let testTally: EpochTally? = testCount > 0 ? GoldenTrainer.evaluate(net, images: test, count: testCount) : nil
+            if let s = signState { net.loadSignState(s) }
             let m = EpochMetrics(epoch: epoch + 1, train: tally, test: testTally, learningRateMultiplier: net.etaScale,
                                  wallSeconds: Date().timeIntervalSince(started), neurons: neurons)
             all.append(m)
-            if writes { try appendLine(m.csvLine, to: metricsPath) }
+            if writes { try RunFiles.appendLine(m.csvLine, to: metricsPath) }
             log(String(format: "float epoch %d: train %.2f%%  test %@  nudged %.1f%%  %.1f s", epoch + 1, 100 * tally.accuracy,
                        testTally.map { String(format: "%.2f%%", 100 * $0.accuracy) } ?? "-", 100 * tally.nudgedFraction, m.wallSeconds))
         }

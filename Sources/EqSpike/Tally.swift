@@ -52,6 +52,25 @@ public struct EpochTally: Codable, Equatable, Sendable {
         for i in confusion.indices { confusion[i] += o.confusion[i] }
     }
 
+    /// What is impossible in a tally read from a file, or nil (checkpoints are input).
+    public var problem: String? {
+        guard (1...65_536).contains(classes) else { return "classes \(classes) is outside 1...65536" }
+        guard confusion.count == classes * classes else { return "the confusion matrix has \(confusion.count) entries, not \(classes * classes)" }
+        let counts = [images, correct, firstSpikeCorrect, withOutputSpike, firstSpikeClockSum, nudged, spikesInput, spikesHidden,
+                      spikesOutput, synopsFree, synopsNudge, clocks, saturations, firstSpikeDeadline] + confusion
+        // Bounded so that no sum made of them later can overflow.
+        guard counts.allSatisfy({ $0 >= 0 && $0 <= 1 << 56 }) else { return "a count outside 0...2^56" }
+        guard correct <= images, firstSpikeCorrect <= images, withOutputSpike <= images, nudged <= images else {
+            return "more correct, nudged or spiking images than images"
+        }
+        var counted = 0
+        for c in confusion {
+            counted += c
+            guard counted <= images else { return "the confusion matrix counts more images than the tally" }
+        }
+        return nil
+    }
+
     private func per(_ x: Int) -> Double { images > 0 ? Double(x) / Double(images) : 0 }
     public var accuracy: Double { per(correct) }
     public var firstSpikeAccuracy: Double { per(firstSpikeCorrect) }

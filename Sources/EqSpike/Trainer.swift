@@ -11,6 +11,8 @@ public struct TrainOptions: Sendable {
     public var seed: UInt64? = nil
     public var outDirectory: String
     public var resume = false
+    /// Start a new run in a directory that holds one (replacing it).
+    public var force = false
     public var jobs = 1
     public var version = "dev"
     public init(netlist: String, outDirectory: String) {
@@ -46,10 +48,14 @@ public struct EpochMetrics: Sendable {
 public enum TrainError: Error, CustomStringConvertible {
     case interrupted(checkpoint: String)
     case resume(String)
+    /// Data that cannot be trained on or tested with this design.
+    case data(String)
+    /// A run directory or file that cannot be written.
+    case files(String)
     public var description: String {
         switch self {
-        case .interrupted(let p): return "interrupted: checkpoint written to \(p); continue with --resume"
-        case .resume(let m): return m
+        case .interrupted(let p): return "interrupted: the last consistent checkpoint is \(p); continue with --resume"
+        case .resume(let m), .data(let m), .files(let m): return m
         }
     }
 }
@@ -58,9 +64,16 @@ public enum TrainError: Error, CustomStringConvertible {
 ///
 /// Per epoch: shuffle with the seed (a permutation from SeededGenerator(seed, stream: epoch)), set
 /// the learning-rate multiplier of the schedule, present every image with learning on, then
-/// evaluate the test set with frozen weights (in parallel over `jobs` chip clones), append a line
-/// to metrics.csv and write checkpoint.bin. Train accuracy is the running accuracy of the free-phase
-/// prediction made before each image's nudge phase. Ctrl-C checkpoints mid-epoch; --resume continues
+/// evaluate the test set with frozen weights on copies of the chip (`Evaluator.replicas`: the
+/// training chip is never clocked by evaluation, so no LFSR or counter it reads moves, and the
+/// bits of training depend neither on `jobs` nor on the test set), append a line to metrics.csv
+/// and write checkpoint.bin (atomically, after the metrics line: a resume drops rows the
+/// checkpoint has not seen). Train accuracy is the running accuracy of the free-phase prediction
+/// made before each image's nudge phase.
+///
+/// Ctrl-C: between images the trainer checkpoints and stops; inside a long image the chip stops
+/// within about a second and the run keeps its last consistent checkpoint (written at the start,
+/// after every epoch, and at image boundaries every `checkpointSeconds`). `--resume` continues
 /// from the checkpoint and gives the same bits as an uninterrupted run.
 public final class Trainer {
     public let chip: Chip
@@ -68,6 +81,8 @@ public final class Trainer {
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Called after each training image with its position in the epoch (progress observers, tests).
     public var afterEachImage: ((_ epoch: Int, _ imageInEpoch: Int) -> Void)? = nil
+    /// Wall time between checkpoints written at image boundaries inside an epoch.
+    public var checkpointSeconds: Double = 60
 
     public init(chip: Chip, options: TrainOptions) {
         self.chip = chip
@@ -78,13 +93,19 @@ public final class Trainer {
     public var metricsPath: String { options.outDirectory + "/metrics.csv" }
 
     public func run(train: LabeledImages, test: LabeledImages) throws -> [EpochMetrics] {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
         let seed = options.seed ?? chip.settings.seed
         let epochs = options.epochs ?? chip.settings.epochs
         let trainSet = options.trainLimit.map { train.prefix(min($0, train.count)) } ?? train
         let testCount = min(options.testLimit ?? test.count, test.count)
+        // Every data set is checked against the design before any work, so nothing fails later.
+        try chip.checkFits(trainSet, as: "training set")
+        if options.testLimit != 0 {
+            guard !test.isEmpty else { throw TrainError.data("the test set is empty: give a test set, or --test-limit 0 to train without evaluation") }
+            try chip.checkFits(test, as: "test set")
+        }
+        let identity = RunIdentity(training: trainSet)
         let neurons = chip.inputLayer.lanes + chip.hiddenLayer.lanes + chip.outputLayer.lanes
+        try RunFiles.prepare(options.outDirectory)
 
         var startEpoch = 0
         var startImage = 0
@@ -92,23 +113,25 @@ public final class Trainer {
         if options.resume {
             let ck: Checkpoint
             do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
-            guard ck.header.fingerprint == chip.fingerprint else {
-                throw TrainError.resume("\(checkpointPath): checkpoint of another design (\(ck.header.design), fingerprint \(ck.header.fingerprint)); this design is \(chip.fingerprint)")
-            }
-            guard ck.header.seed == seed else { throw TrainError.resume("\(checkpointPath): checkpoint was made with seed \(ck.header.seed), not \(seed)") }
-            try chip.restore(ck.entries)
+            try checkResumable(ck, seed: seed, identity: identity, epochs: epochs)
+            do { try chip.restore(ck.entries) } catch { throw TrainError.resume("cannot resume: \(checkpointPath): \(error)") }
+            try RunFiles.truncateMetrics(metricsPath, toEpochs: ck.header.epoch)
             startEpoch = ck.header.epoch
             startImage = ck.header.imageInEpoch
             partial = ck.header.partial
             log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
             try appendResumeRecord(epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
         } else {
+            if !options.force { try RunFiles.refuseExistingRun(in: options.outDirectory) }
             try chip.initialiseMemories(seed: seed)
-            try (EpochMetrics.csvHeader + "\n").write(toFile: metricsPath, atomically: true, encoding: .utf8)
-            try writeRunRecord(seed: seed, epochs: epochs)
+            try AtomicFile.write(Data((EpochMetrics.csvHeader + "\n").utf8), to: metricsPath)
+            try writeRunRecord(seed: seed, epochs: epochs, identity: identity)
+            try checkpoint(seed: seed, epoch: 0, imageInEpoch: 0, partial: nil, identity: identity)
         }
-        let chips = try Evaluator.clones(of: chip, netlist: options.netlist, overrides: options.overrides, jobs: options.jobs)
+        let evalChips = testCount > 0
+            ? try Evaluator.replicas(of: chip, netlist: options.netlist, overrides: options.overrides, jobs: options.jobs) : []
         var all: [EpochMetrics] = []
+        var lastCheckpoint = Date()
         for epoch in startEpoch..<epochs {
             let started = Date()
             var order = Array(0..<trainSet.count)
@@ -120,43 +143,83 @@ public final class Trainer {
             for k in (epoch == startEpoch ? startImage : 0)..<trainSet.count {
                 let i = order[k]
                 try chip.followLearningRateSchedule(epoch: epoch, image: k, images: trainSet.count)
-                let r = trainSet.withImage(i) { chip.present(pixels: $0, label: Int(trainSet.labels[i]), train: true) }
+                let r = trainSet.withImage(i) { chip.present(pixels: $0, label: Int(trainSet.labels[i]), train: true, stopOnInterrupt: true) }
+                // An image cut short leaves the chip mid-image: keep the last checkpoint on disk.
+                if r.interrupted { throw TrainError.interrupted(checkpoint: checkpointPath) }
                 tally.add(r)
                 progress.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),
                                                       ("nudged", String(format: "%.0f%%", 100 * tally.nudgedFraction))])
                 afterEachImage?(epoch, k + 1)
                 if Interrupt.requested {
-                    try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally)
+                    try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally, identity: identity)
                     throw TrainError.interrupted(checkpoint: checkpointPath)
+                }
+                if k + 1 < trainSet.count && Date().timeIntervalSince(lastCheckpoint) > checkpointSeconds {
+                    try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally, identity: identity)
+                    lastCheckpoint = Date()
                 }
             }
             // metrics.csv: the multiplier the epoch ended with
             let multiplier = chip.settings.learningRateMultiplier(epoch: epoch, image: trainSet.count - 1, images: trainSet.count)
-            try Evaluator.sync(chips)
-            let test = testCount > 0
-                ? Evaluator.evaluate(chips: chips, images: test, count: testCount, progress: Progress(total: testCount, label: "  test")).tally
-                : nil
-            let m = EpochMetrics(epoch: epoch + 1, train: tally, test: test, learningRateMultiplier: multiplier,
+            var testTally: EpochTally? = nil
+            if testCount > 0 {
+                try Evaluator.sync(evalChips, from: chip)
+                let e = Evaluator.evaluate(chips: evalChips, images: test, count: testCount,
+                                           progress: Progress(total: testCount, label: "  test"), stopOnInterrupt: true)
+                if e.interrupted {
+                    // The epoch's training is done: keep it, evaluation runs again on resume.
+                    try checkpoint(seed: seed, epoch: epoch, imageInEpoch: trainSet.count, partial: tally, identity: identity)
+                    throw TrainError.interrupted(checkpoint: checkpointPath)
+                }
+                testTally = e.tally
+            }
+            let m = EpochMetrics(epoch: epoch + 1, train: tally, test: testTally, learningRateMultiplier: multiplier,
                                  wallSeconds: Date().timeIntervalSince(started), neurons: neurons)
             all.append(m)
-            try appendLine(m.csvLine, to: metricsPath)
-            try checkpoint(seed: seed, epoch: epoch + 1, imageInEpoch: 0, partial: nil)
+            try RunFiles.appendLine(m.csvLine, to: metricsPath)
+            try checkpoint(seed: seed, epoch: epoch + 1, imageInEpoch: 0, partial: nil, identity: identity)
+            lastCheckpoint = Date()
             log(String(format: "epoch %d: train %.2f%%  test %@  nudged %.1f%%  %.1f s", epoch + 1, 100 * tally.accuracy,
-                       test.map { String(format: "%.2f%%", 100 * $0.accuracy) } ?? "-", 100 * tally.nudgedFraction, m.wallSeconds))
+                       testTally.map { String(format: "%.2f%%", 100 * $0.accuracy) } ?? "-", 100 * tally.nudgedFraction, m.wallSeconds))
             if Interrupt.requested { throw TrainError.interrupted(checkpoint: checkpointPath) }
         }
         return all
     }
 
-    func checkpoint(seed: UInt64, epoch: Int, imageInEpoch: Int, partial: EpochTally?) throws {
-        let header = Checkpoint.Header(design: options.netlist, fingerprint: chip.fingerprint, epoch: epoch,
+    /// A checkpoint continues this run only if it belongs to the same design, seed and training
+    /// data, and stands inside the run: anything else is refused, naming the difference.
+    func checkResumable(_ ck: Checkpoint, seed: UInt64, identity: RunIdentity, epochs: Int) throws {
+        let h = ck.header
+        guard h.fingerprint == chip.fingerprint else {
+            throw TrainError.resume("\(checkpointPath): checkpoint of another design or of other formats (\(h.design), fingerprint \(h.fingerprint)); this design is \(chip.fingerprint)")
+        }
+        guard h.seed == seed else { throw TrainError.resume("\(checkpointPath): checkpoint was made with seed \(h.seed), not \(seed)") }
+        if let recorded = h.run, let difference = identity.difference(from: recorded) {
+            throw TrainError.resume("cannot resume \(checkpointPath): \(difference)")
+        }
+        guard h.imageInEpoch <= identity.trainImages else {
+            throw TrainError.resume("cannot resume \(checkpointPath): it stopped at image \(h.imageInEpoch) of an epoch, but this run has \(identity.trainImages) training images")
+        }
+        guard h.epoch < epochs else {
+            throw TrainError.resume("\(checkpointPath) has already completed \(h.epoch) epoch(s); nothing to do for --epochs \(epochs) (ask for more epochs to continue training)")
+        }
+        if let p = h.partial, p.classes != chip.outputs {
+            throw TrainError.resume("\(checkpointPath): its partial epoch counts \(p.classes) classes, this design has \(chip.outputs)")
+        }
+    }
+
+    func checkpoint(seed: UInt64, epoch: Int, imageInEpoch: Int, partial: EpochTally?, identity: RunIdentity) throws {
+        var header = Checkpoint.Header(design: options.netlist, fingerprint: chip.fingerprint, epoch: epoch,
                                        imageInEpoch: imageInEpoch, seed: seed, version: options.version, partial: partial)
+        header.run = identity
         try Checkpoint(header: header, entries: chip.persistentState()).write(to: checkpointPath)
     }
 
     /// run.json: what is needed to reproduce the run bit for bit.
-    func writeRunRecord(seed: UInt64, epochs: Int) throws {
+    func writeRunRecord(seed: UInt64, epochs: Int, identity: RunIdentity) throws {
         let record: [String: Any] = [
+            "train_images": identity.trainImages,
+            "train_data_hash": identity.trainData,
             "netlist": options.netlist,
             "netlist_sha": fileFingerprint(options.netlist),
             "overrides": options.overrides,
@@ -170,7 +233,7 @@ public final class Trainer {
             "started": ISO8601DateFormatter().string(from: Date()),
         ]
         let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: URL(fileURLWithPath: options.outDirectory + "/run.json"))
+        try AtomicFile.write(data, to: options.outDirectory + "/run.json")
     }
 
     /// A resumed run may change the epoch count or the learning-rate settings (--set): run.json keeps
@@ -194,7 +257,7 @@ public final class Trainer {
         ])
         record["resumes"] = resumes
         let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: URL(fileURLWithPath: path))
+        try AtomicFile.write(data, to: path)
     }
 
     private func fileFingerprint(_ path: String) -> String {
@@ -202,11 +265,4 @@ public final class Trainer {
         if let d = FileManager.default.contents(atPath: path) { f.add(d) }
         return f.hex
     }
-}
-
-func appendLine(_ line: String, to path: String) throws {
-    let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-    defer { try? h.close() }
-    try h.seekToEnd()
-    try h.write(contentsOf: Data((line + "\n").utf8))
 }

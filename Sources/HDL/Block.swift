@@ -39,6 +39,11 @@ open class Block {
     /// and random-source states, by name. Restoring it makes a resumed run bit-identical.
     open var persistentState: [(name: String, values: [Int32])] { [] }
 
+    /// The number format of every persistent entry whose words are fixed-point numbers (memory
+    /// contents), by entry name. A stored word means nothing without its format: checkpoints are
+    /// tied to these, so weights saved as s1.15 are never read back as s3.13.
+    open var persistentFormats: [(name: String, format: QFormat)] { [] }
+
     /// Restores one entry of `persistentState`; throws when the name or size does not fit.
     open func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         throw .connection("block \(self.name) has no persistent state named '\(name)'")

@@ -19,15 +19,21 @@ enum Setup {
     /// not fit is an error.
     static func data(_ dir: String?, for chip: Chip) throws -> (train: LabeledImages, test: LabeledImages, source: String) {
         var (train, test, source) = try data(dir)
-        if train.pixelsPerImage != chip.inputs {
+        // Each set is fitted on its own (a test set may come in another size than the training
+        // set), then both are checked against the design before any work.
+        var resampledTo: Int? = nil
+        func fit(_ set: LabeledImages, _ what: String) throws -> LabeledImages {
+            guard set.pixelsPerImage != chip.inputs, !set.isEmpty else { return set }
             let side = Int(Double(chip.inputs).squareRoot().rounded())
-            guard side * side == chip.inputs, side <= train.rows, side <= train.cols else {
-                throw CLIError.failed("the design has \(chip.inputs) inputs but the images in \(source) have \(train.pixelsPerImage) pixels (\(train.rows)x\(train.cols))")
+            guard side * side == chip.inputs, side <= set.rows, side <= set.cols else {
+                throw CLIError.failed("the design has \(chip.inputs) inputs but the \(what) images in \(source) have \(set.pixelsPerImage) pixels (\(set.rows)x\(set.cols))")
             }
-            train = try train.resampled(rows: side, cols: side)
-            test = try test.resampled(rows: side, cols: side)
-            source += " resampled to \(side)x\(side)"
+            resampledTo = side
+            return try set.resampled(rows: side, cols: side)
         }
+        train = try fit(train, "training")
+        test = try fit(test, "test")
+        if let side = resampledTo { source += " resampled to \(side)x\(side)" }
         if chip.outputs < 10 {
             train = train.keeping(classesBelow: chip.outputs)
             test = test.keeping(classesBelow: chip.outputs)
@@ -36,6 +42,10 @@ enum Setup {
         if source.contains("resampled") || chip.outputs < 10 {
             FileHandle.standardError.write(Data("eqspike: fitted the data to the design: \(source)\n".utf8))
         }
+        do {
+            if !train.isEmpty { try chip.checkFits(train, as: "training set in \(source)") }
+            if !test.isEmpty { try chip.checkFits(test, as: "test set in \(source)") }
+        } catch { throw CLIError.failed("\(error)") }
         return (train, test, source)
     }
 

@@ -15,7 +15,7 @@ enum EvalCommand {
         let chips = try Evaluator.clones(of: chip, netlist: path, overrides: o.all("set"), jobs: jobs)
         let n = min(try o.int("test-limit", range: 1...Int.max) ?? data.test.count, data.test.count)
         let started = Date()
-        let (t, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
+        let (t, _, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
                                         progress: o.flag("json") ? nil : Progress(total: n, label: "eval"))
         let seconds = Date().timeIntervalSince(started)
         let fMax = chip.nudge.fMax

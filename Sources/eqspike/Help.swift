@@ -14,8 +14,10 @@ let commandHelp: [String: String] = [
       --test-limit N      evaluate on the first N test images after each epoch
       --seed N            host PRNG seed (default: the design's `seed`)
       --out DIR           run directory: metrics.csv, checkpoint.bin, run.json (default runs/<design>)
-      --resume            continue from DIR/checkpoint.bin
-      --jobs N            parallel evaluation jobs (default: all cores)
+      --resume            continue from DIR/checkpoint.bin (same design, formats, seed and training
+                          data; --epochs and learning-rate settings may change, run.json records it)
+      --force             start a new run in DIR even though it holds one (replaces it)
+      --jobs N            parallel evaluation jobs (default: all cores; the results do not depend on it)
       --set key=value     override a netlist parameter, block parameter or experiment key (repeatable)
       --model fixed|float fixed: the chip (default); float: the golden model configured from the design
                           (same data, initial weights, shuffle and schedule; same metrics.csv columns;
@@ -23,7 +25,10 @@ let commandHelp: [String: String] = [
       --model rate        train the rate-based C-EP reference (Table 1): same sizes,
                           seed, init, data and shuffle; --set cep.KEY=value sets dt, T, K, beta, eta1,
                           eta2, eta, lr_schedule (README, "Report")
-    Ctrl-C writes a checkpoint and exits; --resume continues bit for bit.
+    Ctrl-C stops within about a second, keeping the last consistent checkpoint (written between images:
+    at the interruption, after every epoch and every minute); --resume continues bit for bit. The bits
+    of a run depend on the design, --set, the seed and the training images only, not on --jobs,
+    --test-limit or the machine.
     """,
     "eval": """
     eqspike eval <netlist> --weights CKPT [--data DIR] [--test-limit N] [--jobs N] [--energy-pj X] [--json] [--set k=v]

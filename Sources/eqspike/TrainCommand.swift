@@ -6,7 +6,7 @@ import GoldenModel
 enum TrainCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["data", "epochs", "train-limit", "test-limit", "seed", "out", "jobs", "set", "model"],
-                            booleans: ["resume"])
+                            booleans: ["resume", "force"])
         let path = try o.positional("netlist file")
         let model = o.string("model") ?? "fixed"
         guard model == "fixed" || model == "float" || model == "rate" else { throw CLIError.usage("--model \(model): use 'fixed' (the chip), 'float' (the golden model) or 'rate' (the C-EP reference)") }
@@ -20,6 +20,8 @@ enum TrainCommand {
         opts.testLimit = try o.int("test-limit", range: 0...Int.max)
         opts.seed = try o.int("seed", range: 0...Int(Int32.max)).map(UInt64.init)
         opts.resume = o.flag("resume")
+        opts.force = o.flag("force")
+        if opts.resume && opts.force { throw CLIError.usage("--resume continues a run and --force replaces it: give one of them") }
         opts.jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
         opts.version = version
         Interrupt.install()

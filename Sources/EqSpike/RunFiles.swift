@@ -1,0 +1,158 @@
+import Foundation
+import Datasets
+
+/// What a training run's bits depend on besides the design and the seed: the training images it
+/// shuffles. Stored in every checkpoint, so a resume over other data (another `--train-limit`,
+/// another data directory) is refused instead of silently training one epoch over two shuffles.
+public struct RunIdentity: Codable, Equatable, Sendable {
+    /// Training images per epoch (after `--train-limit`).
+    public var trainImages: Int
+    /// FNV-1a of the training images' sizes, labels and pixels, in file order.
+    public var trainData: String
+
+    public init(trainImages: Int, trainData: String) {
+        self.trainImages = trainImages
+        self.trainData = trainData
+    }
+
+    public init(training set: LabeledImages) {
+        var f = Fingerprint()
+        f.add("\(set.count) \(set.rows)x\(set.cols)")
+        f.add(set.labels)
+        f.add(set.pixels)
+        self.init(trainImages: set.count, trainData: f.hex)
+    }
+
+    /// What differs between the run a checkpoint belongs to and `self`, in words; nil when nothing.
+    public func difference(from recorded: RunIdentity) -> String? {
+        if recorded.trainImages != trainImages {
+            return "the checkpoint's run trains \(recorded.trainImages) images per epoch, this one \(trainImages) (same --train-limit and data as the original run?)"
+        }
+        if recorded.trainData != trainData {
+            return "the checkpoint's run trained other images (training data hash \(recorded.trainData), now \(trainData)): use the same --data as the original run"
+        }
+        return nil
+    }
+}
+
+/// The files of a run directory (metrics.csv, checkpoint.bin, run.json) and the rules that keep
+/// them consistent with each other across kills and resumes.
+enum RunFiles {
+    static let files = ["checkpoint.bin", "metrics.csv", "run.json"]
+
+    /// Creates `dir` (or accepts an existing directory), with errors that say what is wrong.
+    static func prepare(_ dir: String) throws {
+        guard !dir.isEmpty else { throw TrainError.files("--out: an empty directory name") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw TrainError.files("cannot write \(dir): it exists and is not a directory") }
+        } else {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw TrainError.files("cannot create \(dir): \(FileErrors.reason(error))")
+            }
+        }
+        guard access(dir, W_OK | X_OK) == 0 else { throw TrainError.files("cannot write \(dir): \(String(cString: strerror(errno)))") }
+    }
+
+    /// A new run must not overwrite another one by accident.
+    static func refuseExistingRun(in dir: String) throws {
+        let present = files.filter { FileManager.default.fileExists(atPath: dir + "/" + $0) }
+        guard !present.isEmpty else { return }
+        throw TrainError.files("\(dir) already holds a run (\(present.joined(separator: ", "))): continue it with --resume, "
+            + "or start over deliberately with --force (which replaces it), or choose another --out")
+    }
+
+    /// Keeps the header and the rows of epochs 1...`epochs` of metrics.csv: the rows a checkpoint
+    /// after `epochs` epochs has seen. A row written before a kill that came before its checkpoint
+    /// is dropped here and written again, identically, when the epoch is redone.
+    static func truncateMetrics(_ path: String, toEpochs epochs: Int) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrainError.resume("cannot resume: \(path) is missing (the run's metrics)")
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        guard let header = lines.first, header == EpochMetrics.csvHeader else {
+            throw TrainError.resume("cannot resume: \(path) does not start with the metrics header")
+        }
+        var kept = [String(header)]
+        for (k, line) in lines.dropFirst().enumerated() {
+            let epoch = Int(line.prefix { $0 != "," })
+            guard epoch == k + 1 else {
+                throw TrainError.resume("cannot resume: \(path):\(k + 2): expected the row of epoch \(k + 1)")
+            }
+            if k + 1 <= epochs { kept.append(String(line)) }
+        }
+        guard kept.count - 1 == epochs else {
+            throw TrainError.resume("cannot resume: \(path) has rows for \(kept.count - 1) epochs but the checkpoint has completed \(epochs)")
+        }
+        if kept.count == lines.count { return }
+        try AtomicFile.write(Data((kept.joined(separator: "\n") + "\n").utf8), to: path)
+    }
+
+    /// Appends one line (and makes it durable before the checkpoint that follows it).
+    static func appendLine(_ line: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_APPEND)
+        guard fd >= 0 else { throw TrainError.files("cannot append to \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw TrainError.files("cannot append to \(path): \(String(cString: strerror(errno)))") }
+            done += n
+        }
+        fsync(fd)
+    }
+}
+
+/// Replacing a file so that a kill at any moment leaves either the old or the new file whole:
+/// write a temporary file beside it, flush it to disk, rename it over the old one (rename replaces
+/// atomically), flush the directory. The old file is never removed first.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String) throws {
+        let tmp = path + ".partial"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw TrainError.files("cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        var failure: String? = nil
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var done = 0
+            while done < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n <= 0 { failure = String(cString: strerror(errno)); return }
+                done += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if let f = failure {
+            unlink(tmp)
+            throw TrainError.files("cannot write \(path): \(f)")
+        }
+        guard rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw TrainError.files("cannot replace \(path): \(reason)")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+}
+
+/// Foundation's file errors in a sentence (their descriptions are NSError dumps).
+public enum FileErrors {
+    public static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        switch ns.code {
+        case NSFileWriteFileExistsError: return "a file of that name exists"
+        case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file or directory"
+        case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
+        case NSFileWriteOutOfSpaceError: return "no space left on the device"
+        case NSFileWriteVolumeReadOnlyError: return "read-only file system"
+        default: return ns.localizedDescription
+        }
+    }
+}
