@@ -62,6 +62,14 @@ enum RunFiles {
             + "or start over deliberately with --force (which replaces it), or choose another --out")
     }
 
+    /// A run directory whose run was killed before its first checkpoint: no checkpoint.bin and no
+    /// metrics row (the initial checkpoint is written before any training).
+    static func killedBeforeFirstCheckpoint(_ dir: String) -> Bool {
+        guard !FileManager.default.fileExists(atPath: dir + "/checkpoint.bin") else { return false }
+        guard let data = FileManager.default.contents(atPath: dir + "/metrics.csv") else { return true }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").count <= 1
+    }
+
     /// Keeps the header and the rows of epochs 1...`epochs` of metrics.csv: the rows a checkpoint
     /// after `epochs` epochs has seen. A row written before a kill that came before its checkpoint
     /// is dropped here and written again, identically, when the epoch is redone.
@@ -69,7 +77,9 @@ enum RunFiles {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrainError.resume("cannot resume: \(path) is missing (the run's metrics)")
         }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        // A last line without its newline is a write cut short by a kill: it is not a row.
+        if data.last != UInt8(ascii: "\n") && !lines.isEmpty { lines.removeLast() }
         guard let header = lines.first, header == EpochMetrics.csvHeader else {
             throw TrainError.resume("cannot resume: \(path) does not start with the metrics header")
         }
@@ -84,7 +94,7 @@ enum RunFiles {
         guard kept.count - 1 == epochs else {
             throw TrainError.resume("cannot resume: \(path) has rows for \(kept.count - 1) epochs but the checkpoint has completed \(epochs)")
         }
-        if kept.count == lines.count { return }
+        if kept.count == lines.count && data.last == UInt8(ascii: "\n") { return }
         try AtomicFile.write(Data((kept.joined(separator: "\n") + "\n").utf8), to: path)
     }
 

@@ -110,7 +110,10 @@ public final class Trainer {
         var startEpoch = 0
         var startImage = 0
         var partial: EpochTally? = nil
-        if options.resume {
+        // A resume of a run killed before its first checkpoint has nothing to continue: it starts
+        // the run again, which gives the same bits.
+        let resuming = options.resume && !RunFiles.killedBeforeFirstCheckpoint(options.outDirectory)
+        if resuming {
             let ck: Checkpoint
             do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
             try checkResumable(ck, seed: seed, identity: identity, epochs: epochs)
@@ -122,10 +125,14 @@ public final class Trainer {
             log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
             try appendResumeRecord(epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
         } else {
-            if !options.force { try RunFiles.refuseExistingRun(in: options.outDirectory) }
+            if options.resume {
+                log("\(options.outDirectory): no checkpoint yet (stopped before the first one): starting the run from the beginning")
+            } else if !options.force {
+                try RunFiles.refuseExistingRun(in: options.outDirectory)
+            }
             try chip.initialiseMemories(seed: seed)
-            try AtomicFile.write(Data((EpochMetrics.csvHeader + "\n").utf8), to: metricsPath)
             try writeRunRecord(seed: seed, epochs: epochs, identity: identity)
+            try AtomicFile.write(Data((EpochMetrics.csvHeader + "\n").utf8), to: metricsPath)
             try checkpoint(seed: seed, epoch: 0, imageInEpoch: 0, partial: nil, identity: identity)
         }
         let evalChips = testCount > 0
