@@ -118,19 +118,20 @@ public final class Chip {
         design.blocks.flatMap { b in b.persistentState.map { (name: "\(b.name)/\($0.name)", values: $0.values) } }
     }
 
-    public func restore(_ entries: [(name: String, values: [Int32])]) throws {
+    /// `path` names the checkpoint in errors.
+    public func restore(_ entries: [(name: String, values: [Int32])], from path: String = "checkpoint") throws {
         var expected = Set(persistentState().map(\.name))
         for e in entries {
             guard let slash = e.name.firstIndex(of: "/"), let block = simulator.block(named: String(e.name[..<slash])) else {
-                throw CheckpointError.wrongDesign("checkpoint", "it holds state for '\(e.name)', which this design does not have")
+                throw CheckpointError.wrongDesign(path, "it holds state for '\(e.name)', which this design does not have")
             }
             do { try block.restorePersistentState(name: String(e.name[e.name.index(after: slash)...]), values: e.values) } catch {
-                throw CheckpointError.wrongDesign("checkpoint", "\(e.name): \(error)")
+                throw CheckpointError.wrongDesign(path, "\(e.name): \(error)")
             }
             expected.remove(e.name)
         }
         if let missing = expected.sorted().first {
-            throw CheckpointError.wrongDesign("checkpoint", "it has no state for '\(missing)' of this design")
+            throw CheckpointError.wrongDesign(path, "it has no state for '\(missing)' of this design")
         }
     }
 

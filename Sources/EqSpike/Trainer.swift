@@ -117,7 +117,7 @@ public final class Trainer {
             let ck: Checkpoint
             do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
             try checkResumable(ck, seed: seed, identity: identity, epochs: epochs)
-            do { try chip.restore(ck.entries) } catch { throw TrainError.resume("cannot resume: \(checkpointPath): \(error)") }
+            do { try chip.restore(ck.entries, from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
             try RunFiles.truncateMetrics(metricsPath, toEpochs: ck.header.epoch)
             startEpoch = ck.header.epoch
             startImage = ck.header.imageInEpoch

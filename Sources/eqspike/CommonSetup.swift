@@ -66,9 +66,9 @@ enum Setup {
     static func loadWeights(_ path: String, into chip: Chip) throws {
         let ck = try Checkpoint.read(from: path)
         guard ck.header.fingerprint == chip.fingerprint else {
-            throw CLIError.failed("\(path): checkpoint of another design (\(ck.header.design), fingerprint \(ck.header.fingerprint)); this design is \(chip.fingerprint)")
+            throw CLIError.failed("\(path): checkpoint of another design or of other formats (\(ck.header.design), fingerprint \(ck.header.fingerprint)); this design is \(chip.fingerprint)")
         }
-        try chip.restore(ck.entries)
+        try chip.restore(ck.entries, from: path)
     }
 
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }

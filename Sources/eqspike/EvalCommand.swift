@@ -14,6 +14,7 @@ enum EvalCommand {
         let pj = try o.double("energy-pj", range: 0...1e9) ?? chip.settings.synopEnergyPicojoules
         let chips = try Evaluator.clones(of: chip, netlist: path, overrides: o.all("set"), jobs: jobs)
         let n = min(try o.int("test-limit", range: 1...Int.max) ?? data.test.count, data.test.count)
+        guard n > 0 else { throw CLIError.failed("the test set in \(data.source) is empty: nothing to evaluate") }
         let started = Date()
         let (t, _, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
                                         progress: o.flag("json") ? nil : Progress(total: n, label: "eval"))
