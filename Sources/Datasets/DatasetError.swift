@@ -26,6 +26,11 @@ public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible 
         case labelOutOfRange(index: Int, label: UInt8, classes: Int)
         /// A gzip-compressed file is corrupt.
         case corruptGzip(reason: String)
+        /// Decompressing would give more than `limit` bytes (for an IDX file: more than its header
+        /// implies); inflating stopped there.
+        case inflatesBeyond(limit: Int)
+        /// The path is a FIFO, a device or a socket, not a file (`what` says which).
+        case notRegularFile(what: String)
         /// Arguments that cannot describe a data set (writer or `LabeledImages` init).
         case invalidArgument(reason: String)
     }
@@ -71,6 +76,11 @@ public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible 
             text += "label \(label) at index \(index) is outside 0...\(classes - 1)"
         case .corruptGzip(let reason):
             text += "corrupt gzip data (\(reason))"
+        case .inflatesBeyond(let limit):
+            text += "the gzip data inflates to more than \(limit) bytes, more than the IDX header implies; "
+                + "stopped inflating there (corrupt, or a decompression bomb)"
+        case .notRegularFile(let what):
+            text += "not a regular file (\(what)); expected an IDX file"
         case .invalidArgument(let reason):
             text += reason
         }

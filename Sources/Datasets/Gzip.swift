@@ -10,9 +10,26 @@ public enum Gzip {
     }
 
     /// Decompresses a gzip file's bytes. `path` is only used in error messages.
-    public static func decompress(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+    ///
+    /// - Parameter maxOutput: the most bytes the caller can accept. A gzip can inflate a
+    ///   thousandfold (1 MB to 1 GB), so inflating stops, with `DatasetError.Kind.inflatesBeyond`,
+    ///   as soon as the output would grow past it, instead of after inflating everything.
+    public static func decompress(_ bytes: [UInt8], path: String, maxOutput: Int = .max) throws -> [UInt8] {
         do {
-            return try decompressMembers(bytes)
+            return try decompressMembers(bytes, limit: maxOutput, stopAtLimit: false)
+        } catch let failure as Failure {
+            throw DatasetError(path: path, kind: .corruptGzip(reason: failure.reason))
+        } catch is LimitReached {
+            throw DatasetError(path: path, kind: .inflatesBeyond(limit: maxOutput))
+        }
+    }
+
+    /// The first `count` decompressed bytes (fewer when the data is shorter), inflating no further:
+    /// to read a header before deciding how much of the rest to accept. No CRC check (the data
+    /// is not read to its end).
+    public static func prefix(_ bytes: [UInt8], count: Int, path: String) throws -> [UInt8] {
+        do {
+            return try decompressMembers(bytes, limit: count, stopAtLimit: true)
         } catch let failure as Failure {
             throw DatasetError(path: path, kind: .corruptGzip(reason: failure.reason))
         }
@@ -23,19 +40,24 @@ public enum Gzip {
         init(_ reason: String) { self.reason = reason }
     }
 
-    private static func decompressMembers(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// Thrown by the inflater when the next output byte would exceed its limit.
+    struct LimitReached: Error {}
+
+    private static func decompressMembers(_ bytes: [UInt8], limit: Int, stopAtLimit: Bool) throws -> [UInt8] {
         var output: [UInt8] = []
-        if bytes.count >= 18 {  // ISIZE of the last member: a good capacity guess
+        if bytes.count >= 18 {  // ISIZE of the last member: a good capacity guess, if it is within the limit
             let n = bytes.count
             let isize = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
-            output.reserveCapacity(min(isize, 1 << 31))
+            output.reserveCapacity(min(isize, limit, 1 << 31))
         }
         var position = 0
         repeat {
             let start = output.count
             position = try readMemberHeader(bytes, at: position)
-            var inflater = Inflater(input: bytes, position: position)
-            try inflater.inflate(into: &output)
+            var inflater = Inflater(input: bytes, position: position, limit: limit)
+            do { try inflater.inflate(into: &output) } catch is LimitReached where stopAtLimit {
+                return output
+            }
             position = inflater.bytePosition
             guard position + 8 <= bytes.count else { throw Failure("missing the 8-byte trailer (file truncated?)") }
             let crc = littleEndianUInt32(bytes, at: position)
@@ -141,10 +163,14 @@ private struct Inflater {
     var next: Int  // next input byte to load into the bit buffer
     var bitBuffer: UInt64 = 0
     var bitCount = 0
+    /// The most bytes `out` may hold: writing past it throws `Gzip.LimitReached` (after filling
+    /// `out` up to exactly the limit, so that a prefix read gets all the bytes it asked for).
+    let limit: Int
 
-    init(input: [UInt8], position: Int) {
+    init(input: [UInt8], position: Int, limit: Int) {
         self.input = input
         self.next = position
+        self.limit = limit
     }
 
     /// Position of the first byte after the DEFLATE stream (valid once `inflate` returned).
@@ -218,11 +244,14 @@ private struct Inflater {
         // Whole bytes still in the bit buffer come first, then straight from the input.
         var remaining = len
         while remaining > 0 && bitCount >= 8 {
+            if out.count >= limit { throw Gzip.LimitReached() }
             out.append(UInt8(try bits(8)))
             remaining -= 1
         }
         guard next + remaining <= input.count else { throw Gzip.Failure("stored block runs past the end") }
-        out += input[next ..< next + remaining]
+        let allowed = min(remaining, limit - out.count)
+        out += input[next ..< next + allowed]
+        if allowed < remaining { throw Gzip.LimitReached() }
         next += remaining
     }
 
@@ -277,6 +306,7 @@ private struct Inflater {
         while true {
             let symbol = try decode(lit)
             if symbol < 256 {
+                if out.count >= limit { throw Gzip.LimitReached() }
                 out.append(UInt8(symbol))
                 continue
             }
@@ -291,10 +321,12 @@ private struct Inflater {
                 throw Gzip.Failure("distance \(distance) reaches before the start of the data")
             }
             var from = out.count - distance
-            for _ in 0 ..< length {
+            let allowed = min(length, limit - out.count)
+            for _ in 0 ..< allowed {
                 out.append(out[from])
                 from += 1
             }
+            if allowed < length { throw Gzip.LimitReached() }
         }
     }
 }

@@ -159,26 +159,67 @@ public enum IDX {
 
     // MARK: Files
 
-    /// The bytes of a file, gunzipped if it starts with the gzip signature.
+    /// The bytes of an IDX file, gunzipped if it starts with the gzip signature. A gzip is
+    /// inflated no further than its IDX header implies (the header, then dimensions x element
+    /// size), so that a small file cannot inflate to gigabytes before the length check rejects it;
+    /// without a recognisable IDX header only the first bytes are inflated (the parser then
+    /// reports the wrong magic number).
     public static func readFile(path: String) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DatasetError(path: path, kind: .fileNotFound)
+        // stat first: opening a FIFO would block until a writer comes, and /dev/zero never ends.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            if code == ENOENT { throw DatasetError(path: path, kind: .fileNotFound) }
+            throw DatasetError(path: path, kind: .unreadable(reason: String(cString: strerror(code))))
         }
-        if isDirectory.boolValue {
-            throw DatasetError(path: path, kind: .unreadable(reason: "it is a directory"))
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw DatasetError(path: path, kind: .unreadable(reason: "it is a directory"))
+        case S_IFIFO: throw DatasetError(path: path, kind: .notRegularFile(what: "a FIFO (named pipe)"))
+        case S_IFCHR: throw DatasetError(path: path, kind: .notRegularFile(what: "a character device"))
+        case S_IFBLK: throw DatasetError(path: path, kind: .notRegularFile(what: "a block device"))
+        case S_IFSOCK: throw DatasetError(path: path, kind: .notRegularFile(what: "a socket"))
+        default: throw DatasetError(path: path, kind: .notRegularFile(what: "not a file"))
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw DatasetError(path: path, kind: .unreadable(reason: "\(error.localizedDescription)"))
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = access(path, R_OK) == 0 ? "read error" : String(cString: strerror(errno))
+            throw DatasetError(path: path, kind: .unreadable(reason: reason))
         }
         let bytes = [UInt8](data)
         if Gzip.isGzip(bytes) {
-            return try Gzip.decompress(bytes, path: path)
+            let head = try Gzip.prefix(bytes, count: maxHeaderLength, path: path)
+            return try Gzip.decompress(bytes, path: path, maxOutput: impliedLength(header: head) ?? head.count)
         }
         return bytes
+    }
+
+    /// The longest IDX header: magic and 255 dimension sizes.
+    static let maxHeaderLength = 4 + 4 * 255
+
+    /// The file length an IDX header implies (header + product of dimensions x element size);
+    /// nil when `head` does not start with a whole IDX header of a known element type, or the
+    /// product overflows (the parser reports either).
+    static func impliedLength(header head: [UInt8]) -> Int? {
+        guard head.count >= 4, head[0] == 0, head[1] == 0 else { return nil }
+        let elementSize: Int
+        switch head[2] {
+        case 0x08, 0x09: elementSize = 1
+        case 0x0B: elementSize = 2
+        case 0x0C, 0x0D: elementSize = 4
+        case 0x0E: elementSize = 8
+        default: return nil
+        }
+        let rank = Int(head[3])
+        let headerLength = 4 + 4 * rank
+        guard head.count >= headerLength else { return nil }
+        var n = elementSize
+        for k in 0 ..< rank {
+            let (p, overflow) = n.multipliedReportingOverflow(by: Int(bigEndianUInt32(head, at: 4 + 4 * k)))
+            if overflow { return nil }
+            n = p
+        }
+        let (total, overflow) = n.addingReportingOverflow(headerLength)
+        return overflow ? nil : total
     }
 
     static func writeFile(_ bytes: [UInt8], path: String) throws {

@@ -30,9 +30,17 @@ public struct MetricsTable: Sendable, Equatable {
                 throw .badLine(path, line: k + 2, "\(fields.count) fields, the header has \(columns.count)")
             }
             var row: [Double?] = []
-            for (f, name) in zip(fields, columns) {
+            for (c, (f, name)) in zip(fields, columns).enumerated() {
+                // Empty is "not measured": the trainers write it on purpose (test columns without a
+                // test set, spiking columns of the rate model, a non-finite value).
                 if f.isEmpty { row.append(nil); continue }
-                guard let v = Double(f) else { throw .badLine(path, line: k + 2, "column \(name): '\(f)' is not a number") }
+                // A number the trainers never write (nan, inf) is an error, not a value: the report
+                // draws nil as a gap, so a NaN would silently look like "not measured", and a
+                // hand-edited or foreign file should be fixed at the field that is wrong.
+                guard let v = Double(f), v.isFinite else {
+                    let what = Double(f) == nil ? "is not a number" : "is not a finite number (the trainers leave a value they could not measure empty)"
+                    throw .badLine(path, line: k + 2, "column \(c + 1) (\(name)): '\(f)' \(what)")
+                }
                 row.append(v)
             }
             rows.append(row)

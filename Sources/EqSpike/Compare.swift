@@ -138,10 +138,10 @@ public final class Comparison {
                 guard let (source, n) = twins[ObjectIdentifier(port)] else { continue }
                 var lanes = Set<Int>()
                 for p in parsed where !p.isExclusion && p.matches(instance: block.name, port: port.name) {
-                    lanes.formUnion(p.selectedLanes(count: port.lanes))
+                    lanes.formUnion(try p.lanes(of: "\(block.name).\(port.name)", count: port.lanes))
                 }
                 for p in parsed where p.isExclusion && p.matches(instance: block.name, port: port.name) {
-                    lanes.subtract(p.selectedLanes(count: port.lanes))
+                    lanes.subtract(try p.lanes(of: "\(block.name).\(port.name)", count: port.lanes))
                 }
                 guard !lanes.isEmpty else { continue }
                 let buffer = UnsafeMutablePointer<Double>.allocate(capacity: n)
@@ -177,7 +177,7 @@ public final class Comparison {
         chip.simulator.detach(writer)
         try writer.finish()
         let gtkw = writer.saveFilePath
-        try CompareWaveform.saveFile(for: writer).write(toFile: gtkw, atomically: true, encoding: .utf8)
+        try OutputFiles.write(CompareWaveform.saveFile(for: writer), to: gtkw)
         vcd = nil
         return (writer.path, gtkw, writer.variables.count)
     }

@@ -296,7 +296,7 @@ public enum ReportHTML {
     /// Writes report.html and the CSV files into `directory`; returns the paths written.
     @discardableResult
     public static func write(_ d: ReportData, to directory: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try OutputFiles.directory(directory)
         var figures: [Figure] = []
         if let f = accuracyFigure(d) { figures.append(f) }
         if let f = timeFigure(d) { figures.append(f) }
@@ -309,23 +309,23 @@ public enum ReportHTML {
         var written: [String] = []
         for f in figures where !f.csv.isEmpty {
             let p = directory + "/" + f.csvName
-            try f.csv.write(toFile: p, atomically: true, encoding: .utf8)
+            try OutputFiles.write(f.csv, to: p)
             written.append(p)
         }
         var energyCSV = "quantity,value,unit,note\n"
         if let e = d.energy { for r in e.rows { energyCSV += "\(csvField(r.quantity)),\(num(r.value)),\(r.unit),\(csvField(r.note))\n" } }
         if d.energy != nil {
-            try energyCSV.write(toFile: directory + "/energy.csv", atomically: true, encoding: .utf8)
+            try OutputFiles.write(energyCSV, to: directory + "/energy.csv")
             written.append(directory + "/energy.csv")
         }
         var cmp = "figure,quantity,paper,model,difference,note\n"
         for r in d.comparison {
             cmp += "\(csvField(r.figure)),\(csvField(r.quantity)),\(num(r.paper)),\(r.model.map(num) ?? ""),\(csvField(r.differenceText)),\(csvField(r.note))\n"
         }
-        try cmp.write(toFile: directory + "/paper_vs_model.csv", atomically: true, encoding: .utf8)
+        try OutputFiles.write(cmp, to: directory + "/paper_vs_model.csv")
         written.append(directory + "/paper_vs_model.csv")
         let html = page(d, figures: figures)
-        try html.write(toFile: directory + "/report.html", atomically: true, encoding: .utf8)
+        try OutputFiles.write(html, to: directory + "/report.html")
         written.append(directory + "/report.html")
         return written
     }

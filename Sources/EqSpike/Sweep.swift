@@ -200,7 +200,8 @@ public final class SweepRunner {
     @discardableResult
     public func run(train: LabeledImages, test: LabeledImages) throws -> [SweepResult] {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: pointsDirectory, withIntermediateDirectories: true)
+        try OutputFiles.directory(directory)   // first: an empty --out must not become "/points"
+        try OutputFiles.directory(pointsDirectory)
         try SweepFiles.writeJSON(spec, to: directory + "/sweep.json")
         let mine = share
         let todo = mine.filter { !fm.fileExists(atPath: recordPath($0.key)) }
@@ -343,13 +344,14 @@ public final class SweepRunner {
     @discardableResult
     public static func merge(_ directories: [String], into out: String) throws -> (found: Int, missing: [Int]) {
         guard let first = directories.first else { throw SweepError("--merge needs at least one directory") }
+        try OutputFiles.directory(out)   // first: an empty --out must not become "/points"
         let spec = try SweepFiles.readJSON(SweepSpec.self, from: first + "/sweep.json")
         for d in directories.dropFirst() {
             let s = try SweepFiles.readJSON(SweepSpec.self, from: d + "/sweep.json")
             guard s == spec else { throw SweepError("\(d) holds another sweep than \(first) (sweep.json differs)") }
         }
         let fm = FileManager.default
-        try fm.createDirectory(atPath: out + "/points", withIntermediateDirectories: true)
+        try OutputFiles.directory(out + "/points")
         var results: [SweepResult] = []
         var missing: [Int] = []
         for p in spec.points {
@@ -414,16 +416,16 @@ public enum SweepFiles {
     public static func writeResults(spec: SweepSpec, results: [SweepResult], float: SweepFloatBaseline?, directory: String,
                                     shard: (k: Int, n: Int)?) throws {
         let sorted = results.sorted { $0.index < $1.index }
-        try csv(spec: spec, results: sorted).write(toFile: directory + "/results.csv", atomically: true, encoding: .utf8)
+        try OutputFiles.write(csv(spec: spec, results: sorted), to: directory + "/results.csv")
         try writeJSON(ResultsJSON(spec: spec, shard: shard.map { "\($0.k)/\($0.n)" }, points: sorted, float: float),
                       to: directory + "/results.json")
-        try SweepPlot.svg(spec: spec, results: sorted, float: float).write(toFile: directory + "/plot.svg", atomically: true, encoding: .utf8)
+        try OutputFiles.write(SweepPlot.svg(spec: spec, results: sorted, float: float), to: directory + "/plot.svg")
     }
 
     public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try e.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFiles.write(e.encode(value), to: path)
     }
 
     public static func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws -> T {

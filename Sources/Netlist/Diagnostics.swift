@@ -22,9 +22,11 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public let location: SourceLocation
     public let message: String
 
+    /// The message is cleaned by `Quoting.clean`: long quoted runs shortened, invisible
+    /// characters named.
     public init(_ location: SourceLocation, _ message: String) {
         self.location = location
-        self.message = message
+        self.message = Quoting.clean(message)
     }
 
     public var description: String { "\(location): error: \(message)" }

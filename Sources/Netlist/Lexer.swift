@@ -67,6 +67,12 @@ enum Lexer {
         var tokens: [Token] = []
         tokens.reserveCapacity(n / 3 + 2)
         var i = 0, line = firstLine, lineStart = 0
+        // A UTF-8 byte-order mark, as some Windows editors save: invisible, so skipped (columns
+        // still count from the first visible byte).
+        if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            i = 3
+            lineStart = 3
+        }
         func text(_ a: Int, _ b: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self) }
         while i < n {
             let b = bytes[i]
@@ -111,7 +117,7 @@ enum Lexer {
                 i += 1
                 if b >= 0xC0 { while i < n && bytes[i] & 0xC0 == 0x80 { i += 1 } }
                 let shown = b >= 32 && b < 127 ? "'\(Character(UnicodeScalar(b)))'"
-                    : (b >= 0x80 ? "'\(text(from, i))'" : "byte 0x\(String(b, radix: 16, uppercase: true))")
+                    : (b >= 0x80 ? describe(text(from, i), byte: b) : "byte 0x\(String(b, radix: 16, uppercase: true))")
                 sink.error(start, "unexpected character \(shown)")
             }
         }
@@ -119,6 +125,18 @@ enum Lexer {
         tokens.append(Token(kind: .newline, text: "\n", location: end))
         tokens.append(Token(kind: .end, text: "", location: end))
         return tokens
+    }
+
+    /// A non-ASCII character: quoted when visible ('é'), by code point and name when it shows
+    /// nothing ("U+200B (ZERO WIDTH SPACE)"); a byte that is not UTF-8 by its value.
+    static func describe(_ text: String, byte: UInt8) -> String {
+        guard let s = text.unicodeScalars.first, text.unicodeScalars.count == 1,
+              s != "\u{FFFD}" || text.utf8.count == 3 else {
+            return "byte 0x\(String(byte, radix: 16, uppercase: true))" + (byte >= 0x80 ? " (not UTF-8)" : "")
+        }
+        guard Quoting.isInvisible(s) else { return "'\(text)'" }
+        let name = s.properties.name ?? s.properties.nameAlias
+        return Quoting.name(s) + (name.map { " (\($0))" } ?? "")
     }
 
     /// Decimal integers (with `_` separators), hexadecimal `0x...`, reals `1.5`, `2.5e-4`, `1e3`.

@@ -30,7 +30,8 @@ final class OutputBuffer: TextOutputStream {
             file = f
             ownsFile = false
         } else {
-            guard let f = fopen(path, "wb") else { throw .io(path, String(cString: strerror(errno))) }
+            guard !path.isEmpty else { throw .io(path, "an empty file name") }
+            guard let f = fopen(path, "wb") else { throw .io(path, OutputBuffer.reason(errno)) }
             file = f
             ownsFile = true
         }
@@ -113,18 +114,34 @@ final class OutputBuffer: TextOutputStream {
     private func writeThrough(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let f = file, !bytes.isEmpty else { return }
         let n = fwrite(bytes.baseAddress!, 1, bytes.count, f)
-        if n != bytes.count && error == nil { error = .io(path, String(cString: strerror(errno))) }
+        if n != bytes.count && error == nil { error = .io(path, OutputBuffer.reason(errno)) }
         flushed += bytes.count
     }
 
     /// Flushes and closes the file (standard output is flushed, not closed). Idempotent.
+    /// Closes the file and removes it: for output that must not be left half-made.
+    func discard() {
+        if let f = file, ownsFile {
+            fclose(f)
+            unlink(path)
+        }
+        file = nil
+        count = 0
+    }
+
+    /// errno as the tail of "cannot write PATH: ...", e.g. "is a directory".
+    static func reason(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+
     func close() throws(WaveformError) {
         if let f = file {
             flush()
             if !ownsFile {
                 fflush(f)
             } else if fclose(f) != 0 && error == nil {
-                error = .io(path, String(cString: strerror(errno)))
+                error = .io(path, OutputBuffer.reason(errno))
             }
             file = nil
         }

@@ -3,7 +3,8 @@
 ///
 /// Syntax (`instance.port[lanes]`):
 /// - `hidden.u`            every lane of port `u` of instance `hidden`
-/// - `hidden.u[0:7]`       lanes 0 to 7 (inclusive, like a Verilog part-select; `[7:0]` is the same)
+/// - `hidden.u[0:7]`       lanes 0 to 7 (inclusive, like a Verilog part-select); a reversed range
+///   such as `[7:0]` is an error (it reads as "7 down to 0" to some and as a typo to others)
 /// - `hidden.u[3]`, `hidden.u[0:3,8,10:11]`   one lane, or a comma list of lanes and ranges
 /// - `*.spike`             port `spike` of every instance
 /// - `hidden.*`, `hidden`  every signal of `hidden` (a pattern without a dot names instances)
@@ -12,8 +13,10 @@
 /// - `!hidden.v`           exclusion: removes what it matches from what the other patterns select
 ///
 /// The instance part is everything before the last dot (instance names may contain dots for
-/// hierarchy), the port part what follows it. Lanes outside a port are ignored, so `*.u[0:7]`
-/// takes the first 8 lanes of every `u` however wide each is. A non-exclusion pattern that
+/// hierarchy), the port part what follows it. A pattern with a wildcard takes the lanes each matched
+/// port has, so `*.u[0:7]` takes the first 8 lanes of every `u` however wide each is; a pattern that
+/// names one port exactly and asks for lanes it lacks is an error (`lanes(of:count:)`), because
+/// clamping `h.u[0:99]` to 8 lanes would silently show less than was asked. A non-exclusion pattern that
 /// selects nothing is an error (a typo should not silently give an empty waveform).
 public struct SignalPattern: Sendable, Equatable, CustomStringConvertible {
     public let text: String
@@ -45,7 +48,10 @@ public struct SignalPattern: Sendable, Equatable, CustomStringConvertible {
                       let b = ends.count == 2 ? Int(ends[1]) : a, b >= 0 else {
                     throw .badPattern(text, "lane selection '[\(inside)]' should be [n], [a:b] or a comma list of them")
                 }
-                list.append(min(a, b)...max(a, b))
+                guard a <= b else {
+                    throw .badPattern(text, "lane range \(a):\(b) is reversed; write the low lane first: [\(b):\(a)]")
+                }
+                list.append(a...b)
             }
             lanes = list
             body = body[..<open]
@@ -97,6 +103,19 @@ public struct SignalPattern: Sendable, Equatable, CustomStringConvertible {
 
     /// True when the port part names one port exactly (no wildcard).
     var namesPortExactly: Bool { !portGlob.contains("*") && !portGlob.contains("?") }
+
+    /// True when the pattern names one instance and one port (no wildcard anywhere).
+    var namesSignalExactly: Bool { namesPortExactly && !instanceGlob.contains("*") && !instanceGlob.contains("?") }
+
+    /// The lanes of `signal` (a matched `instance.port` with `count` lanes) this pattern selects,
+    /// ascending. A pattern naming that one signal exactly must not ask for lanes beyond it: an error
+    /// naming the pattern, the signal and its lane count, rather than a silently clamped selection.
+    public func lanes(of signal: String, count: Int) throws(WaveformError) -> [Int] {
+        if namesSignalExactly, let top = lanes?.map(\.upperBound).max(), top >= count {
+            throw .lanesBeyondPort(text, signal: signal, lanes: count, asked: top)
+        }
+        return selectedLanes(count: count)
+    }
 
     static func expandBraces(_ text: String) throws(WaveformError) -> [String] {
         guard let open = text.firstIndex(of: "{") else {
@@ -158,13 +177,13 @@ enum Selection {
             var any = false
             for (k, s) in signals.enumerated() where p.matches(instance: s.instance, port: s.port) {
                 if s.quiet && !p.namesPortExactly { continue }
-                for l in p.selectedLanes(count: s.lanes) { selected[k][l] = true; any = true }
+                for l in try p.lanes(of: "\(s.instance).\(s.port)", count: s.lanes) { selected[k][l] = true; any = true }
             }
             if !any { throw .noMatch(p.text, known: knownNames) }
         }
         for p in patterns where p.isExclusion {
             for (k, s) in signals.enumerated() where p.matches(instance: s.instance, port: s.port) {
-                for l in p.selectedLanes(count: s.lanes) { selected[k][l] = false }
+                for l in try p.lanes(of: "\(s.instance).\(s.port)", count: s.lanes) { selected[k][l] = false }
             }
         }
         return selected.map { lanes in lanes.indices.filter { lanes[$0] } }

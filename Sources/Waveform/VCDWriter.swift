@@ -112,6 +112,11 @@ public final class VCDWriter: ClockObserver {
         self.version = version
         self.date = date ?? VCDWriter.now()
         saveFilePath = VCDWriter.defaultSaveFilePath(for: path)
+        // A device or FIFO would take the VCD but not the `.gtkw` beside it (/dev/null.gtkw).
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG && info.st_mode & S_IFMT != S_IFDIR {
+            throw .io(path, "not a regular file (a VCD and the .gtkw save file beside it must be files)")
+        }
         out = try OutputBuffer(path: path, capacity: bufferBytes)
     }
 
@@ -407,7 +412,7 @@ public final class VCDWriter: ClockObserver {
         var comment = "clock period \(clockPeriodSeconds) s = \(timescale.ticksPerClock) x \(timescale.unit)"
         if !timescale.isExact { comment += " (rounded)" }
         comment += "; values sampled on the settled state just before each clock edge"
-        if let w = window { comment += "; clocks \(w.lowerBound) to \(w.upperBound)" }
+        if let w = window { comment += "; " + VCDWriter.describe(window: w) }
         out.put("$comment\n\t\(comment)\n$end\n")
         out.put("$timescale \(timescale.unit) $end\n")
         var k = 0
@@ -436,6 +441,12 @@ public final class VCDWriter: ClockObserver {
         guard !finished else { return }
         finished = true
         guard let out else { return }
+        if let w = window, firstDumpedClock == nil {
+            // GTKWave refuses a VCD without a single time step: say what the run covered instead.
+            out.discard()
+            self.out = nil
+            throw .emptyWindow(w, lastClock: lastClock, path: path)
+        }
         if !headerWritten { writeHeader() }
         if let last = lastDumpedClock { writeTime((last + 1) * timescale.ticksPerClock, out) }
         finalBytes = out.total
@@ -446,6 +457,15 @@ public final class VCDWriter: ClockObserver {
         }
     }
 
+    /// Closes and removes the VCD, writing no save file: for a dump that failed before it was
+    /// complete (a bad pattern, an interrupted run), which should leave no broken file behind.
+    public func abandon() {
+        guard !finished else { return }
+        finished = true
+        out?.discard()
+        out = nil
+    }
+
     /// The GTKWave save file for this dump (complete once the header is written).
     public func saveFile(options: GTKWaveSaveFile.Options = .init()) throws(WaveformError) -> GTKWaveSaveFile {
         let first = firstDumpedClock ?? window?.lowerBound ?? 0
@@ -453,6 +473,12 @@ public final class VCDWriter: ClockObserver {
         return try GTKWaveSaveFile(dumpFile: VCDWriter.absolute(path), saveFile: VCDWriter.absolute(saveFilePath),
                                variables: variables, timescale: timescale,
                                firstClock: first, lastClock: last, comment: "\(version), \(date)", options: options)
+    }
+
+    /// A dump window in words; an open end (`Int.max`, "no --to") is "to the end of the run", never
+    /// the number 9223372036854775807, since the last clock is not known when the header is written.
+    public static func describe(window w: ClosedRange<Int>) -> String {
+        w.upperBound == Int.max ? "clocks \(w.lowerBound) to the end of the run" : "clocks \(w.lowerBound) to \(w.upperBound) (inclusive)"
     }
 
     static func defaultSaveFilePath(for path: String) -> String {

@@ -34,8 +34,7 @@ enum CompareCommand {
             } else {
                 patterns = ["*"]
             }
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: vcd).deletingLastPathComponent().path,
-                                                    withIntermediateDirectories: true)
+            try OutputFiles.parentDirectory(of: vcd)
             try comparison.attachWaveform(path: vcd, patterns: patterns, version: "eqspike \(version) compare \(path)")
         }
         var used = 0

@@ -9,12 +9,12 @@ enum ExportCommand {
         let path = try o.positional("netlist file")
         guard let weights = o.string("weights") else { throw CLIError.usage("export needs --weights CKPT") }
         guard let out = o.string("out") else { throw CLIError.usage("export needs --out DIR") }
+        try OutputFiles.directory(out)   // a bad --out is reported before the design is loaded
         let chip = try Setup.chip(path, overrides: o.all("set"))
         try Setup.loadWeights(weights, into: chip)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for m in MemoryImage.all(of: chip) {
             let file = "\(out)/\(m.name).hex"
-            try m.readmemh.write(toFile: file, atomically: true, encoding: .utf8)
+            try OutputFiles.write(m.readmemh, to: file)
             print("\(file): \(m.summary)")
         }
     }

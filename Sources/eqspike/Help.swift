@@ -40,7 +40,10 @@ let commandHelp: [String: String] = [
                      [--from CLOCK] [--to CLOCK] [--learn] [--set k=v]
       Runs N test images (inference, or the full learning procedure with --learn) and writes a VCD and
       a GTKWave save file beside it. Signals: patterns such as hidden.u[0:7],*.spike (default: the
-      design's probes).
+      design's probes); lanes are listed low to high, and a lane a named port lacks is an error.
+      --from/--to limit the dump to clocks FROM to TO, both inclusive, counted from 0 across the
+      whole run (all N images back to back, not per image); without --to the dump runs to the end.
+      A window after the run's last clock is an error (no VCD is written).
     """,
     "export": """
     eqspike export <netlist> --weights CKPT --out DIR [--set k=v]

@@ -23,6 +23,7 @@ enum ReportCommand {
             opts.betas = values.map { $0! }
         }
         let out = o.string("out") ?? runs[0].path
+        try OutputFiles.directory(out)   // a bad --out is reported before the (long) analysis
         // The data, fitted to the first chip run's design (the tiny design runs on 4x4 thumbnails).
         var data: (train: LabeledImagesPair, source: String)? = nil
         if opts.simulate, let first = runs.first(where: \.isChip), let netlist = o.string("netlist") ?? first.netlist {

@@ -30,11 +30,14 @@ enum SimulateCommand {
         let from = try o.int("from", range: 0...Int.max)
         let to = try o.int("to", range: 0...Int.max)
         if let f = from, let t = to, t < f { throw CLIError.usage("--to (\(t)) is before --from (\(f))") }
-        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: vcd).deletingLastPathComponent().path,
-                                                withIntermediateDirectories: true)
+        try OutputFiles.parentDirectory(of: vcd)
         let writer = try VCDWriter(path: vcd, clockPeriodSeconds: chip.design.clock.periodSeconds,
                                    version: "eqspike \(version) simulate \(path)")
-        let added = try writer.addSignals(from: chip.simulator, patterns: patterns)
+        let added: Int
+        do { added = try writer.addSignals(from: chip.simulator, patterns: patterns) } catch {
+            writer.abandon()   // no header-only VCD left behind by a bad pattern
+            throw error
+        }
         if from != nil || to != nil { writer.window = (from ?? 0)...(to ?? Int.max) }
         chip.simulator.attach(writer)
         let learn = o.flag("learn")
@@ -48,6 +51,9 @@ enum SimulateCommand {
         chip.simulator.detach(writer)
         try writer.finish()
         print("\(added) signals, \(writer.bytesWritten) bytes: \(vcd)")
+        if let first = writer.firstDumpedClock, let last = writer.lastDumpedClock, writer.window != nil {
+            print("dumped clocks \(first) to \(last) (inclusive, counted across the whole run)")
+        }
         print("GTKWave save file: \(writer.saveFilePath)   open with: gtkwave \(vcd) \(writer.saveFilePath)")
     }
 

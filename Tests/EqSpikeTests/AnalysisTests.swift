@@ -167,6 +167,30 @@ final class AnalysisTests: XCTestCase {
         XCTAssertThrowsError(try MetricsTable(csv: ""))
     }
 
+    /// `eqspike report` used to read a NaN in metrics.csv as an empty value (drawn as "not
+    /// measured"); a non-finite or unparsable number is an error naming file, line and column,
+    /// while an empty field (written on purpose, e.g. test columns without a test set) stays allowed.
+    func testNonFiniteMetricsAreErrorsNamingTheField() throws {
+        let header = "epoch,train_accuracy,test_accuracy\n"
+        for bad in ["nan", "NaN", "inf", "-inf"] {
+            XCTAssertThrowsError(try MetricsTable(csv: header + "1,0.5,0.4\n2,0.6,\(bad)\n", path: "run/metrics.csv")) { e in
+                XCTAssertEqual("\(e)", "run/metrics.csv:3: column 3 (test_accuracy): '\(bad)' is not a finite number (the trainers leave a value they could not measure empty)")
+            }
+        }
+        XCTAssertThrowsError(try MetricsTable(csv: header + "1,0.5x,\n", path: "m.csv")) { e in
+            XCTAssertEqual("\(e)", "m.csv:2: column 2 (train_accuracy): '0.5x' is not a number")
+        }
+        let empty = try MetricsTable(csv: header + "1,0.5,\n")
+        XCTAssertEqual(empty.column("test_accuracy"), [nil], "an empty field is 'not measured'")
+        // Through the report's loader, as `eqspike report` reads a run directory.
+        let dir = Repo.temporaryDirectory("nan-metrics")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try (EpochMetrics.csvHeader + "\n" + "1,30,nan,0,,,,,,,,,0,1.000000,0.10\n").write(toFile: dir + "/metrics.csv", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RunDirectory.load(dir)) { e in
+            XCTAssertTrue("\(e)".hasPrefix(dir + "/metrics.csv:2: column 3 (train_accuracy): 'nan'"), "\(e)")
+        }
+    }
+
     func testMeanAndSpreadOverRuns() throws {
         let a = try MetricsTable(csv: Self.metricsCSV)
         var b = a

@@ -124,7 +124,6 @@ final class VCDWriterTests: XCTestCase {
         XCTAssertEqual(try names(["ctr"]), ["ctr.count[0]", "ctr.count[1]", "ctr.odd[0]", "ctr.odd[1]"])
         XCTAssertEqual(try names(["ctr.*"]), try names(["ctr"]))
         XCTAssertEqual(try names(["reg.q[0:0]", "reg.q[1]"]), ["reg.q[0]", "reg.q[1]"])
-        XCTAssertEqual(try names(["reg.q[1:0]"]), ["reg.q[0]", "reg.q[1]"], "reversed range")
         XCTAssertEqual(try names(["*.{q,count}[0]"]), ["ctr.count[0]", "reg.q[0]"], "alternatives; netlist order")
         XCTAssertEqual(try names(["*.?um[0:7]"]), ["acc.sum[0]", "acc.sum[1]"], "lanes beyond the port are ignored")
         XCTAssertEqual(try names(["*", "!*.in", "!reg.*[1]", "!ctr", "!acc.acc"]), ["acc.sum[0]", "acc.sum[1]", "reg.d[0]", "reg.q[0]", "reg.neg[0]"])
@@ -139,6 +138,76 @@ final class VCDWriterTests: XCTestCase {
                 guard case .badPattern? = error as? WaveformError else { return XCTFail("\(bad): \(error)") }
             }
         }
+    }
+
+    /// A pattern naming one port exactly gets exactly the lanes it asks for, or an error naming the
+    /// pattern, the port and its lane count: `reg.q[0:99]` on a 2-lane port used to be clamped to
+    /// two lanes in silence, and a reversed range was silently flipped.
+    func testExactLaneSelectionIsNotClamped() throws {
+        let design = try TestDesign()
+        let dir = try TestFiles.scratch()
+        func names(_ patterns: [String]) throws -> [String] {
+            let vcd = try VCDWriter(path: dir.appendingPathComponent("p.vcd").path, clockPeriodSeconds: 1e-6, date: "x")
+            vcd.saveFileOptions = nil
+            do { try vcd.addSignals(from: design.simulator, patterns: patterns) } catch { vcd.abandon(); throw error }
+            try vcd.finish()
+            return vcd.variables.map(\.fullName)
+        }
+        XCTAssertThrowsError(try names(["reg.q[0:99]"])) { error in
+            XCTAssertEqual(error as? WaveformError, .lanesBeyondPort("reg.q[0:99]", signal: "reg.q", lanes: 2, asked: 99))
+            XCTAssertEqual("\(error)", "signal pattern 'reg.q[0:99]': reg.q has 2 lanes (0 to 1), lane 99 does not exist")
+        }
+        XCTAssertThrowsError(try names(["reg.q[1:0]"])) { error in
+            XCTAssertTrue("\(error)".contains("'reg.q[1:0]'") && "\(error)".contains("reversed"), "\(error)")
+        }
+        XCTAssertThrowsError(try names(["*", "!reg.q[5]"]), "an exclusion naming a missing lane is a typo too")
+        XCTAssertEqual(try names(["*.?um[0:7]"]), ["acc.sum[0]", "acc.sum[1]"], "a glob still takes what each port has")
+    }
+
+    /// `--from` after the run's last clock: no header-only VCD (GTKWave refuses those) but an error
+    /// giving the run's last clock, and no file left behind.
+    func testWindowAfterTheRunIsAnErrorAndLeavesNoFile() throws {
+        let dir = try TestFiles.scratch()
+        let design = try TestDesign()
+        let path = dir.appendingPathComponent("late.vcd").path
+        let vcd = try VCDWriter(path: path, clockPeriodSeconds: 1e-5, date: "x")
+        try vcd.addSignals(from: design.simulator, patterns: ["*"])
+        vcd.window = 100...Int.max
+        design.simulator.attach(vcd)
+        design.simulator.run(20)
+        XCTAssertThrowsError(try vcd.finish()) { error in
+            XCTAssertEqual(error as? WaveformError, .emptyWindow(100...Int.max, lastClock: 19, path: path))
+            XCTAssertTrue("\(error)".contains("last clock was 19"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: vcd.saveFilePath))
+    }
+
+    /// A window without an end (`--from` without `--to`) says "to the end of the run" in the header,
+    /// not "to 9223372036854775807".
+    func testOpenWindowHeader() throws {
+        let dir = try TestFiles.scratch()
+        let design = try TestDesign()
+        let vcd = try VCDWriter(path: dir.appendingPathComponent("open.vcd").path, clockPeriodSeconds: 1e-5, date: "x")
+        try vcd.addSignals(from: design.simulator, patterns: ["*"])
+        vcd.window = 3...Int.max
+        design.simulator.attach(vcd)
+        design.simulator.run(10)
+        try vcd.finish()
+        let text = try TestFiles.text(URL(fileURLWithPath: vcd.path))
+        XCTAssertTrue(text.contains("clocks 3 to the end of the run"), text)
+        XCTAssertFalse(text.contains("\(Int.max)"))
+        XCTAssertEqual(vcd.lastDumpedClock, 9)
+    }
+
+    /// Paths a VCD cannot go to are named with the reason, not left to fopen or Foundation.
+    func testUnwritablePaths() throws {
+        func message(_ path: String) -> String {
+            do { _ = try VCDWriter(path: path, clockPeriodSeconds: 1e-5); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message("/dev/null"), "cannot write /dev/null: not a regular file (a VCD and the .gtkw save file beside it must be files)")
+        XCTAssertEqual(message(""), "cannot write '': an empty file name")
+        XCTAssertEqual(message("/proc"), "cannot write /proc: is a directory")
     }
 
     /// Only clocks inside the window are dumped; `$dumpvars` holds the values at its first clock.
