@@ -71,3 +71,22 @@ public enum OutputFiles {
         return nil
     }
 }
+
+/// Foundation's file errors in a sentence (their descriptions are NSError dumps).
+public enum FileErrors {
+    public static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        switch ns.code {
+        case NSFileWriteFileExistsError: return "a file of that name exists"
+        case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file or directory"
+        case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
+        case NSFileWriteOutOfSpaceError: return "no space left on the device"
+        case NSFileWriteVolumeReadOnlyError: return "read-only file system"
+        default: return ns.localizedDescription
+        }
+    }
+}

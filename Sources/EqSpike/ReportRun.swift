@@ -237,7 +237,7 @@ public enum ReportAnalysis {
             guard ck.header.fingerprint == chip.fingerprint else {
                 throw RunDirectory.LoadError.invalid("\(ckpt): checkpoint of another design (\(ck.header.design)); the report's design is \(netlist) with \(first.overrides)")
             }
-            try chip.restore(ck.entries)
+            try chip.restore(ck.entries, from: ckpt)
             let n = min(options.testLimit ?? first.testLimit ?? test.count, test.count)
             data.testImagesUsed = n
             log("inference pass: \(n) test images with \(ckpt)")
@@ -245,7 +245,7 @@ public enum ReportAnalysis {
             var chips = [chip]
             for _ in 1 ..< jobs {
                 let c = try makeChip(netlist, first.overrides)
-                try c.restore(ck.entries)
+                try c.restore(ck.entries, from: ckpt)
                 chips.append(c)
             }
             let recorders = chips.map { InferenceRecorder(chip: $0) }
@@ -301,7 +301,7 @@ public enum ReportAnalysis {
             data.weightChanges = (0 ..< shown).map { h in (0 ..< chip.inputs).map { w[$0 * H + h] - w0[$0 * H + h] } }
             // One image through both phases, with the trained weights (a throwaway chip: learning on).
             let traceChip = try makeChip(netlist, first.overrides)
-            try traceChip.restore(ck.entries)
+            try traceChip.restore(ck.entries, from: ckpt)
             let rec = TraceRecorder(chip: traceChip)
             traceChip.simulator.attach(rec)
             let order = epochOrder(count: min(first.trainLimit ?? train.count, train.count), seed: seed, epoch: 0)

@@ -42,15 +42,7 @@ enum RunFiles {
 
     /// Creates `dir` (or accepts an existing directory), with errors that say what is wrong.
     static func prepare(_ dir: String) throws {
-        guard !dir.isEmpty else { throw TrainError.files("--out: an empty directory name") }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw TrainError.files("cannot write \(dir): it exists and is not a directory") }
-        } else {
-            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw TrainError.files("cannot create \(dir): \(FileErrors.reason(error))")
-            }
-        }
+        do { try OutputFiles.directory(dir) } catch { throw TrainError.files("\(error)") }
         guard access(dir, W_OK | X_OK) == 0 else { throw TrainError.files("cannot write \(dir): \(String(cString: strerror(errno)))") }
     }
 
@@ -145,24 +137,5 @@ public enum AtomicFile {
         let dir = (path as NSString).deletingLastPathComponent
         let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
-    }
-}
-
-/// Foundation's file errors in a sentence (their descriptions are NSError dumps).
-public enum FileErrors {
-    public static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        switch ns.code {
-        case NSFileWriteFileExistsError: return "a file of that name exists"
-        case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file or directory"
-        case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
-        case NSFileWriteOutOfSpaceError: return "no space left on the device"
-        case NSFileWriteVolumeReadOnlyError: return "read-only file system"
-        default: return ns.localizedDescription
-        }
     }
 }
