@@ -58,7 +58,7 @@ public final class GoldenTrainer {
                 let r = net.present(image: trainSet.image(i), label: Int(trainSet.label(i)), train: true)
                 tally.add(GoldenTrainer.imageResult(r, config: config))
                 progress?.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),
-                                                       ("nudged", String(format: "%.0f%%", 100 * tally.nudgedFraction))])
+                                                       ("nudged", String(format: "%.1f%%", 100 * tally.nudgedFraction))])
                 if Interrupt.requested { throw TrainError.resume("interrupted (a float run keeps no checkpoint)") }
             }
             // Evaluation must not move what training reads next: the sign register steps on every

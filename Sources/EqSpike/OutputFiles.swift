@@ -34,12 +34,20 @@ public enum OutputFiles {
     /// Creates the directory a file `path` goes in (nothing for a bare file name).
     public static func parentDirectory(of path: String) throws {
         guard !path.isEmpty else { throw OutputError(path, "an empty file name") }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = OutputFiles.parent(of: path)
         guard !parent.isEmpty else { return }
         do { try directory(parent) } catch let e as OutputError {
             // Name the file asked for; the reason names the directory at fault.
             throw OutputError(path, e.path == parent && e.reason.hasPrefix("a file of that name") ? "\(parent) is a file, not a directory" : e.reason)
         }
+    }
+
+    /// The directory part of `path` ("" for a bare file name, "/" for a file in the root).
+    /// NSString.deletingLastPathComponent traps on a path without a slash in this Foundation
+    /// (swift-corelibs, Swift 6.3), e.g. `--vcd -` or `--vcd x.vcd`.
+    public static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Writes `data` to `path` (atomically: a temporary file renamed over it).

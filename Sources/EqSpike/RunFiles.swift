@@ -134,7 +134,7 @@ public enum AtomicFile {
             unlink(tmp)
             throw TrainError.files("cannot replace \(path): \(reason)")
         }
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = OutputFiles.parent(of: path)
         let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
     }

@@ -155,7 +155,7 @@ public final class Trainer {
                 if r.interrupted { throw TrainError.interrupted(checkpoint: checkpointPath) }
                 tally.add(r)
                 progress.update(done: k + 1, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy)),
-                                                      ("nudged", String(format: "%.0f%%", 100 * tally.nudgedFraction))])
+                                                      ("nudged", String(format: "%.1f%%", 100 * tally.nudgedFraction))])
                 afterEachImage?(epoch, k + 1)
                 if Interrupt.requested {
                     try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally, identity: identity)

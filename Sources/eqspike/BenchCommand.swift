@@ -11,7 +11,7 @@ import GoldenModel
 enum BenchCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["data", "images", "repeat", "eval-images", "out", "set", "trace-block"],
-                            booleans: ["json", "no-golden", "quick"])
+                            booleans: ["json", "no-golden", "quick"], maxPositionals: nil)
         guard !o.positionals.isEmpty else { throw CLIError.usage("missing netlist file") }
         // Default data: the subset the repository carries, so the numbers are comparable everywhere.
         let data = try Setup.data(o.string("data") ?? Setup.subsetDirectory)

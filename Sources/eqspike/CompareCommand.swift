@@ -35,7 +35,7 @@ enum CompareCommand {
                 patterns = ["*"]
             }
             try OutputFiles.parentDirectory(of: vcd)
-            try comparison.attachWaveform(path: vcd, patterns: patterns, version: "eqspike \(version) compare \(path)")
+            try comparison.attachWaveform(path: vcd, patterns: patterns, version: "eqspike \(version): \(Setup.commandLine)")
         }
         var used = 0
         for i in 0..<min(images, set.count) where used < clockBudget {

@@ -30,7 +30,9 @@ enum EvalCommand {
                 "mean_first_spike_time_x_fmax": t.meanFirstSpikeClock.isFinite ? t.meanFirstSpikeClock * fMax : NSNull(),
                 "images_without_output_spike": t.images - t.withOutputSpike,
                 "synops_per_inference": t.synopsFreePerImage, "energy_per_inference_joules": energy,
-                "energy_pj_per_synop": pj, "confusion": t.confusion, "classes": t.classes, "wall_seconds": seconds, "jobs": jobs,
+                "energy_pj_per_synop": pj, "classes": t.classes,
+                // confusion[label][prediction]: one row per true class
+                "confusion": (0..<t.classes).map { Array(t.confusion[($0 * t.classes)..<(($0 + 1) * t.classes)]) }, "wall_seconds": seconds, "jobs": jobs,
             ]
             let d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: d, as: UTF8.self))

@@ -6,8 +6,10 @@ struct Options {
     private var flags: Set<String> = []
     private var used: Set<String> = []
 
-    /// `valued` lists options that take a value, `booleans` those that don't.
-    init(_ args: ArraySlice<String>, valued: Set<String>, booleans: Set<String>) throws(CLIError) {
+    /// `valued` lists options that take a value, `booleans` those that don't; `maxPositionals` is
+    /// how many arguments without `--` the command takes (nil: any number), so a stray extra
+    /// argument is an error instead of being ignored.
+    init(_ args: ArraySlice<String>, valued: Set<String>, booleans: Set<String>, maxPositionals: Int? = 1) throws(CLIError) {
         var i = args.startIndex
         while i < args.endIndex {
             let a = args[i]
@@ -30,8 +32,13 @@ struct Options {
                         values[name, default: []].append(v)
                     } else {
                         guard i + 1 < args.endIndex else { throw .usage("--\(name) needs a value") }
+                        // `--images --vcd x.vcd`: the value is missing, not '--vcd'.
+                        let next = args[i + 1]
+                        if next.hasPrefix("--"), valued.union(booleans).contains(String(next.dropFirst(2).prefix { $0 != "=" })) {
+                            throw .usage("--\(name) needs a value (got the option \(next))")
+                        }
                         i += 1
-                        values[name, default: []].append(args[i])
+                        values[name, default: []].append(next)
                     }
                 } else {
                     let known = (valued.union(booleans)).sorted()
@@ -42,6 +49,10 @@ struct Options {
                 positionals.append(a)
             }
             i += 1
+        }
+        if let m = maxPositionals, positionals.count > m {
+            let extra = positionals[m...].map { "'\($0)'" }.joined(separator: ", ")
+            throw .usage("unexpected argument\(positionals.count - m > 1 ? "s" : "") \(extra) (this command takes \(m == 1 ? "one" : String(m)) before its --options)")
         }
     }
 

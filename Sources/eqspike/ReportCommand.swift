@@ -7,7 +7,7 @@ import Datasets
 enum ReportCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["netlist", "data", "out", "test-limit", "stdp-images", "betas", "energy-pj", "jobs"],
-                            booleans: ["no-sim"])
+                            booleans: ["no-sim"], maxPositionals: nil)
         guard !o.positionals.isEmpty else { throw CLIError.usage("missing run directory (the --out of eqspike train)") }
         let runs: [RunDirectory]
         do { runs = try o.positionals.map { try RunDirectory.load($0) } } catch { throw CLIError.failed("\(error)") }

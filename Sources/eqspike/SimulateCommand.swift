@@ -7,7 +7,7 @@ import Waveform
 enum SimulateCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["data", "weights", "images", "vcd", "signals", "from", "to", "set", "seed"],
-                            booleans: ["learn"])
+                            booleans: ["learn", "json"])
         let path = try o.positional("netlist file")
         guard let vcd = o.string("vcd") else { throw CLIError.usage("simulate needs --vcd FILE") }
         let images = try o.int("images", range: 1...1_000_000) ?? 1
@@ -32,7 +32,16 @@ enum SimulateCommand {
         if let f = from, let t = to, t < f { throw CLIError.usage("--to (\(t)) is before --from (\(f))") }
         try OutputFiles.parentDirectory(of: vcd)
         let writer = try VCDWriter(path: vcd, clockPeriodSeconds: chip.design.clock.periodSeconds,
-                                   version: "eqspike \(version) simulate \(path)")
+                                   version: "eqspike \(version): \(Setup.commandLine)")
+        // `--vcd -` puts the VCD on stdout: the run summary then goes to stderr, and there is no
+        // save file to write (it would have to name the dump's path).
+        let toStdout = vcd == "-"
+        let json = o.flag("json")
+        if toStdout && json { throw CLIError.usage("--json and --vcd - both want standard output: give --vcd a file") }
+        if toStdout { writer.saveFileOptions = nil }
+        func say(_ line: String) {
+            if toStdout || json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+        }
         let added: Int
         do { added = try writer.addSignals(from: chip.simulator, patterns: patterns) } catch {
             writer.abandon()   // no header-only VCD left behind by a bad pattern
@@ -42,19 +51,34 @@ enum SimulateCommand {
         chip.simulator.attach(writer)
         let learn = o.flag("learn")
         var correct = 0
+        var results: [[String: Any]] = []
+        var startClock = 0
         let n = min(images, data.test.count)
         for i in 0..<n {
             let r = data.test.withImage(i) { chip.present(pixels: $0, label: Int(data.test.labels[i]), train: learn) }
             if r.correct { correct += 1 }
-            print("image \(i): label \(r.label) predicted \(r.prediction) counts \(r.counts) first spike \(r.firstSpikeClass)@\(r.firstSpikeClock)\(r.nudged ? " nudged" : "") (\(r.clocks) clocks)")
+            results.append(["image": i, "label": r.label, "prediction": r.prediction, "counts": r.counts,
+                            "first_spike_class": r.firstSpikeClass, "first_spike_clock": r.firstSpikeClock,
+                            "nudged": r.nudged, "clocks": r.clocks, "start_clock": startClock])
+            say("image \(i) (clocks \(startClock)-\(startClock + r.clocks - 1)): label \(r.label) predicted \(r.prediction) counts \(r.counts) first spike \(r.firstSpikeClass)@\(r.firstSpikeClock)\(r.nudged ? " nudged" : "")")
+            startClock += r.clocks
         }
         chip.simulator.detach(writer)
         try writer.finish()
-        print("\(added) signals, \(writer.bytesWritten) bytes: \(vcd)")
+        say("\(added) signals, \(writer.bytesWritten) bytes: \(toStdout ? "standard output" : vcd)")
         if let first = writer.firstDumpedClock, let last = writer.lastDumpedClock, writer.window != nil {
-            print("dumped clocks \(first) to \(last) (inclusive, counted across the whole run)")
+            say("dumped clocks \(first) to \(last) (inclusive, counted across the whole run)")
         }
-        print("GTKWave save file: \(writer.saveFilePath)   open with: gtkwave \(vcd) \(writer.saveFilePath)")
+        if !toStdout { say("GTKWave save file: \(writer.saveFilePath)   open with: gtkwave \(vcd) \(writer.saveFilePath)") }
+        if json {
+            let obj: [String: Any] = [
+                "netlist": path, "vcd": vcd, "save_file": writer.saveFilePath, "signals": added, "bytes": writer.bytesWritten,
+                "images": results, "correct": correct, "learn": learn,
+                "first_dumped_clock": writer.firstDumpedClock ?? NSNull(), "last_dumped_clock": writer.lastDumpedClock ?? NSNull(),
+            ]
+            let d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: d, as: UTF8.self))
+        }
     }
 
     /// Splits a comma-separated pattern list, keeping commas inside [...] and {...}.

@@ -7,7 +7,7 @@ import EqSpike
 enum SweepCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["set", "jobs", "out", "train-limit", "test-limit", "epochs", "shard", "data", "seed", "merge", "progress"],
-                            booleans: ["float"])
+                            booleans: ["float"], maxPositionals: nil)
         if !o.all("merge").isEmpty {
             guard let out = o.string("out") else { throw CLIError.usage("--merge needs --out DIR") }
             let dirs = o.all("merge") + o.positionals

@@ -6,7 +6,7 @@ import GoldenModel
 enum TrainCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["data", "epochs", "train-limit", "test-limit", "seed", "out", "jobs", "set", "model"],
-                            booleans: ["resume", "force"])
+                            booleans: ["resume", "force", "json"])
         let path = try o.positional("netlist file")
         let model = o.string("model") ?? "fixed"
         guard model == "fixed" || model == "float" || model == "rate" else { throw CLIError.usage("--model \(model): use 'fixed' (the chip), 'float' (the golden model) or 'rate' (the C-EP reference)") }
@@ -29,15 +29,31 @@ enum TrainCommand {
             // The golden model configured like the design (GoldenDesign), same data, init and shuffle.
             let golden = try GoldenTrainer(chip: chip, options: opts)
             FileHandle.standardError.write(Data("training the float golden model of \(path) on \(data.source): \(opts.trainLimit.map { min($0, data.train.count) } ?? data.train.count) images per epoch, writing \(opts.outDirectory)\n".utf8))
-            _ = try golden.run(train: data.train, test: data.test)
+            let metrics = try golden.run(train: data.train, test: data.test).metrics
+            if o.flag("json") { try printJSON(path: path, out: opts.outDirectory, model: model, metrics: metrics, checkpoint: nil); return }
             print("metrics:    \(golden.metricsPath)")
             return
         }
         let trainer = Trainer(chip: chip, options: opts)
         FileHandle.standardError.write(Data("training \(path) on \(data.source): \(opts.trainLimit.map { min($0, data.train.count) } ?? data.train.count) images per epoch, writing \(opts.outDirectory)\n".utf8))
-        _ = try trainer.run(train: data.train, test: data.test)
+        let metrics = try trainer.run(train: data.train, test: data.test)
+        if o.flag("json") {
+            try printJSON(path: path, out: opts.outDirectory, model: model, metrics: metrics, checkpoint: trainer.checkpointPath)
+            return
+        }
         print("metrics:    \(trainer.metricsPath)")
         print("checkpoint: \(trainer.checkpointPath)")
+    }
+
+    /// `--json`: the run's files and the rows of the epochs this invocation trained, on stdout
+    /// (progress and the per-epoch log stay on stderr).
+    static func printJSON(path: String, out: String, model: String, metrics: [EpochMetrics], checkpoint: String?) throws {
+        let obj: [String: Any] = [
+            "netlist": path, "model": model, "out": out, "metrics": out + "/metrics.csv",
+            "checkpoint": checkpoint ?? NSNull(), "epochs": metrics.map(\.jsonObject),
+        ]
+        let d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: d, as: UTF8.self))
     }
 
     static func defaultRunDirectory(_ netlist: String) -> String {

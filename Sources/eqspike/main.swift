@@ -47,7 +47,13 @@ do {
     case "sweep": try SweepCommand.run(rest)
     case "report": try ReportCommand.run(rest)
     case "help", "--help", "-h":
-        if let c = rest.first, let text = commandHelp[c] { print(text) } else { print(usage) }
+        guard let c = rest.first else { print(usage); break }
+        guard rest.count == 1 else { fail("help takes one command name", code: 2) }
+        guard let text = commandHelp[c] else {
+            let hint = closest(c, in: commandHelp.keys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            fail("no command '\(c)'\(hint)\n\n\(usage)", code: 2)
+        }
+        print(text)
     case "--version", "version": print("eqspike \(version)")
     default:
         let hint = closest(command, in: ["check", "train", "eval", "simulate", "export", "compare", "sweep", "report", "bench", "help"]).map { " (did you mean '\($0)'?)" } ?? ""

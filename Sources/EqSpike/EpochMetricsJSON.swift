@@ -1,0 +1,19 @@
+import Foundation
+
+extension EpochMetrics {
+    /// The metrics.csv row as a JSON object (`train --json`): the same names as the CSV header,
+    /// numbers as numbers, and null where the CSV has an empty field (no test set, no output spike).
+    public var jsonObject: [String: Any] {
+        func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
+        return [
+            "epoch": epoch, "train_images": train.images, "train_accuracy": train.accuracy,
+            "test_images": test?.images ?? 0, "test_accuracy": test.map { $0.accuracy } ?? NSNull(),
+            "test_first_spike_accuracy": test.map { $0.firstSpikeAccuracy } ?? NSNull(),
+            "test_mean_first_spike_clock": test.map { number($0.meanFirstSpikeClock) } ?? NSNull(),
+            "nudged_fraction": train.nudgedFraction, "spikes_per_neuron_per_image": train.spikesPerNeuronPerImage(neurons: neurons),
+            "synops_free_per_image": train.synopsFreePerImage, "synops_nudge_per_image": train.synopsNudgePerImage,
+            "test_synops_per_inference": test.map { $0.synopsFreePerImage } ?? NSNull(),
+            "train_saturations": train.saturations, "lr_multiplier": learningRateMultiplier, "wall_seconds": wallSeconds,
+        ]
+    }
+}
