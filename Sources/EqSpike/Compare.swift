@@ -113,9 +113,11 @@ public final class Comparison {
     /// Dumps the chip's signals selected by `patterns` under a `fixed` scope and, for each of them
     /// that has a float twin, the golden model's value under a `float` scope (VCD `real`s at the
     /// same instance and port names), plus a `.gtkw` showing each fixed trace above its twin.
-    public func attachWaveform(path: String, patterns: [String], version: String) throws {
-        let writer = try VCDWriter(path: path, clockPeriodSeconds: chip.design.clock.periodSeconds, version: version)
-        writer.saveFileOptions = nil
+    /// `target` says where the dump goes (.vcd, .fst through a temporary VCD, or stdout).
+    public func attachWaveform(to target: DumpTarget, patterns: [String], version: String) throws {
+        let writer = try VCDWriter(path: target.vcdPath, clockPeriodSeconds: chip.design.clock.periodSeconds, version: version)
+        target.configure(writer)
+        writer.saveFileOptions = nil   // the comparison writes its own save file (fixed above float)
         try writer.addSignals(from: chip.simulator, patterns: patterns, scope: "fixed")
         // Twins: the golden quantity behind each fixed port.
         var twins: [ObjectIdentifier: (MirrorSource, Int)] = [:]
@@ -177,9 +179,13 @@ public final class Comparison {
         chip.simulator.detach(writer)
         try writer.finish()
         let gtkw = writer.saveFilePath
-        try OutputFiles.write(CompareWaveform.saveFile(for: writer), to: gtkw)
+        if let dump = writer.dumpFileForSaveFile ?? (writer.path == "-" ? nil : writer.path) {
+            try OutputFiles.write(CompareWaveform.saveFile(for: writer), to: gtkw)
+            vcd = nil
+            return (dump, gtkw, writer.variables.count)
+        }
         vcd = nil
-        return (writer.path, gtkw, writer.variables.count)
+        return ("standard output", "", writer.variables.count)
     }
 
     // MARK: Running
@@ -540,7 +546,7 @@ enum CompareWaveform {
             floatByKey[v.scope.dropFirst().joined(separator: ".") + "." + v.name] = v
         }
         var s = "[*]\n[*] \(writer.version): fixed-point chip (fixed.*) above its float golden twin (float.*)\n[*]\n"
-        s += "[dumpfile] \"\(absolute(writer.path))\"\n"
+        s += "[dumpfile] \"\(absolute(writer.dumpFileForSaveFile ?? writer.path))\"\n"
         s += "[savefile] \"\(absolute(writer.saveFilePath))\"\n"
         let first = writer.firstDumpedClock ?? 0
         let last = writer.lastDumpedClock ?? first

@@ -52,6 +52,8 @@ public final class VCDWriter: ClockObserver {
     public var saveFileOptions: GTKWaveSaveFile.Options? = GTKWaveSaveFile.Options()
     /// Where `finish()` writes the save file: the VCD path with `.gtkw` for `.vcd`.
     public var saveFilePath: String
+    /// The dump file the save file names, when it is not `path` (an FST made from this VCD).
+    public var dumpFileForSaveFile: String? = nil
 
     /// The declared variables, in file order (identifiers are final once the header is written).
     public private(set) var variables: [VCDVariable] = []
@@ -470,7 +472,7 @@ public final class VCDWriter: ClockObserver {
     public func saveFile(options: GTKWaveSaveFile.Options = .init()) throws(WaveformError) -> GTKWaveSaveFile {
         let first = firstDumpedClock ?? window?.lowerBound ?? 0
         let last = lastDumpedClock ?? first
-        return try GTKWaveSaveFile(dumpFile: VCDWriter.absolute(path), saveFile: VCDWriter.absolute(saveFilePath),
+        return try GTKWaveSaveFile(dumpFile: VCDWriter.absolute(dumpFileForSaveFile ?? path), saveFile: VCDWriter.absolute(saveFilePath),
                                variables: variables, timescale: timescale,
                                firstClock: first, lastClock: last, comment: "\(version), \(date)", options: options)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import EqSpike
+import Waveform
 
 /// `eqspike compare`: the fixed-point chip and the float golden model in lockstep on the same
 /// images; per-state errors in LSBs, spike agreement, rate correlation, class agreement, weight
@@ -25,6 +26,7 @@ enum CompareCommand {
         let comparison = try Comparison(chip: chip)
         if learn { try chip.setLearningRateMultiplier(chip.settings.learningRateMultiplier(epoch: 0)) }
         comparison.golden.etaScale = chip.settings.learningRateMultiplier(epoch: 0)
+        var dumpTarget: DumpTarget? = nil
         if let vcd = o.string("vcd") {
             let patterns: [String]
             if let s = o.string("signals") {
@@ -34,20 +36,32 @@ enum CompareCommand {
             } else {
                 patterns = ["*"]
             }
+            let target = try DumpTarget(vcd)
+            dumpTarget = target
             try OutputFiles.parentDirectory(of: vcd)
-            try comparison.attachWaveform(path: vcd, patterns: patterns, version: "eqspike \(version): \(Setup.commandLine)")
+            try comparison.attachWaveform(to: target, patterns: patterns, version: "eqspike \(version): \(Setup.commandLine)")
         }
         var used = 0
         for i in 0..<min(images, set.count) where used < clockBudget {
             used += set.withImage(i) { comparison.run(pixels: $0, label: Int(set.labels[i]), learn: learn, clockBudget: clockBudget - used) }
         }
-        let wave = try comparison.finishWaveform()
+        let wave: (vcd: String, gtkw: String, variables: Int)?
+        do {
+            wave = try comparison.finishWaveform()
+            try dumpTarget?.complete()
+        } catch {
+            dumpTarget?.abandon()
+            throw error
+        }
         let report = comparison.report(netlist: path, overrides: overrides)
-        if o.flag("json") {
+        if dumpTarget?.format == .standardOutput {
+            // stdout carries the VCD: the report goes to stderr.
+            FileHandle.standardError.write(Data((o.flag("json") ? report.json + "\n" : report.text).utf8))
+        } else if o.flag("json") {
             print(report.json)
         } else {
             print(report.text, terminator: "")
-            if let w = wave {
+            if let w = wave, !w.gtkw.isEmpty {
                 print("\nwaveform: \(w.variables) variables in \(w.vcd); open with: gtkwave \(w.vcd) \(w.gtkw)")
             }
         }

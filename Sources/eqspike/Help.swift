@@ -37,9 +37,12 @@ let commandHelp: [String: String] = [
     """,
     "simulate": """
     eqspike simulate <netlist> [--data DIR] [--weights CKPT] --images N --vcd FILE [--signals P,...]
-                     [--from CLOCK] [--to CLOCK] [--learn] [--set k=v]
-      Runs N test images (inference, or the full learning procedure with --learn) and writes a VCD and
-      a GTKWave save file beside it. Signals: patterns such as hidden.u[0:7],*.spike (default: the
+                     [--from CLOCK] [--to CLOCK] [--learn] [--json] [--set k=v]
+      Runs N test images (inference, or the full learning procedure with --learn) and writes a
+      waveform and a GTKWave save file beside it. FILE.vcd: plain VCD; FILE.fst: GTKWave's FST (about
+      7x smaller; made by GTKWave's vcd2fst from a temporary VCD, package gtkwave); -: VCD on standard
+      output (the summary goes to stderr, no save file). Other names are refused. Each image's first
+      and last clock are printed (and given in --json). Signals: patterns such as hidden.u[0:7],*.spike (default: the
       design's probes); lanes are listed low to high, and a lane a named port lacks is an error.
       --from/--to limit the dump to clocks FROM to TO, both inclusive, counted from 0 across the
       whole run (all N images back to back, not per image); without --to the dump runs to the end.
@@ -60,8 +63,9 @@ let commandHelp: [String: String] = [
       of the fixed format, also over the clocks before the first spike divergence ("in sync"); spike
       agreement per layer with the clock of the first divergence; rate correlation; output-class
       agreement; nudge-decision agreement; and with --learn the weight divergence in LSBs.
-      --clocks N stops after N clocks in all. --vcd writes one VCD with a fixed and a float scope and
-      a .gtkw showing each fixed signal above its float twin (signals: --signals or the design's probes).
+      --clocks N stops after N clocks in all. --vcd writes one waveform (.vcd, .fst or -, as for
+      simulate) with a fixed and a float scope and a .gtkw showing each fixed signal above its float
+      twin (signals: --signals or the design's probes).
     """,
     "sweep": """
     eqspike sweep <netlist> --set key=v1,v2,... [--set ...] [--jobs N] [--out DIR] [--train-limit N]

@@ -10,6 +10,7 @@ enum SimulateCommand {
                             booleans: ["learn", "json"])
         let path = try o.positional("netlist file")
         guard let vcd = o.string("vcd") else { throw CLIError.usage("simulate needs --vcd FILE") }
+        let target = try DumpTarget(vcd)   // a name it cannot write is refused before any work
         let images = try o.int("images", range: 1...1_000_000) ?? 1
         let chip = try Setup.chip(path, overrides: o.all("set"))
         if let w = o.string("weights") {
@@ -31,20 +32,20 @@ enum SimulateCommand {
         let to = try o.int("to", range: 0...Int.max)
         if let f = from, let t = to, t < f { throw CLIError.usage("--to (\(t)) is before --from (\(f))") }
         try OutputFiles.parentDirectory(of: vcd)
-        let writer = try VCDWriter(path: vcd, clockPeriodSeconds: chip.design.clock.periodSeconds,
+        let writer = try VCDWriter(path: target.vcdPath, clockPeriodSeconds: chip.design.clock.periodSeconds,
                                    version: "eqspike \(version): \(Setup.commandLine)")
-        // `--vcd -` puts the VCD on stdout: the run summary then goes to stderr, and there is no
-        // save file to write (it would have to name the dump's path).
-        let toStdout = vcd == "-"
+        target.configure(writer)
+        // `--vcd -` puts the VCD on stdout: the run summary then goes to stderr.
+        let toStdout = target.format == .standardOutput
         let json = o.flag("json")
         if toStdout && json { throw CLIError.usage("--json and --vcd - both want standard output: give --vcd a file") }
-        if toStdout { writer.saveFileOptions = nil }
         func say(_ line: String) {
             if toStdout || json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
         }
         let added: Int
         do { added = try writer.addSignals(from: chip.simulator, patterns: patterns) } catch {
             writer.abandon()   // no header-only VCD left behind by a bad pattern
+            target.abandon()
             throw error
         }
         if from != nil || to != nil { writer.window = (from ?? 0)...(to ?? Int.max) }
@@ -64,15 +65,23 @@ enum SimulateCommand {
             startClock += r.clocks
         }
         chip.simulator.detach(writer)
-        try writer.finish()
-        say("\(added) signals, \(writer.bytesWritten) bytes: \(toStdout ? "standard output" : vcd)")
+        do {
+            try writer.finish()
+            try target.complete()
+        } catch {
+            target.abandon()
+            throw error
+        }
+        let bytes = target.format == .fst ? ((try? FileManager.default.attributesOfItem(atPath: vcd)[.size] as? Int) ?? 0) : writer.bytesWritten
+        say("\(added) signals, \(bytes) bytes\(target.format == .fst ? " (FST; \(writer.bytesWritten) as VCD)" : ""): \(toStdout ? "standard output" : vcd)")
         if let first = writer.firstDumpedClock, let last = writer.lastDumpedClock, writer.window != nil {
             say("dumped clocks \(first) to \(last) (inclusive, counted across the whole run)")
         }
-        if !toStdout { say("GTKWave save file: \(writer.saveFilePath)   open with: gtkwave \(vcd) \(writer.saveFilePath)") }
+        if let save = target.saveFilePath { say("GTKWave save file: \(save)   open with: gtkwave \(vcd) \(save)") }
         if json {
             let obj: [String: Any] = [
-                "netlist": path, "vcd": vcd, "save_file": writer.saveFilePath, "signals": added, "bytes": writer.bytesWritten,
+                "netlist": path, "vcd": vcd, "format": target.format.rawValue, "save_file": target.saveFilePath ?? NSNull(),
+                "signals": added, "bytes": bytes,
                 "images": results, "correct": correct, "learn": learn,
                 "first_dumped_clock": writer.firstDumpedClock ?? NSNull(), "last_dumped_clock": writer.lastDumpedClock ?? NSNull(),
             ]

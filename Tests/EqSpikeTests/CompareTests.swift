@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Waveform
 import Datasets
 import FixedPoint
 @testable import EqSpike
@@ -186,7 +187,7 @@ final class CompareTests: XCTestCase {
         let c = try Comparison(chip: chip)
         let dir = Repo.temporaryDirectory("cmpvcd")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try c.attachWaveform(path: dir + "/c.vcd", patterns: ["h.u[0:1]", "h.spike[0:1]", "li_h.v[0]", "ctrl.phase"], version: "test")
+        try c.attachWaveform(to: DumpTarget(dir + "/c.vcd"), patterns: ["h.u[0:1]", "h.spike[0:1]", "li_h.v[0]", "ctrl.phase"], version: "test")
         test.withImage(0) { _ = c.run(pixels: $0, label: Int(test.labels[0]), learn: false) }
         let files = try XCTUnwrap(try c.finishWaveform())
         let vcd = try String(contentsOfFile: files.vcd, encoding: .utf8)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite (what `make test` and CI run). Installs the Debian packages the suite needs
+# when they are missing and it can (root with apt-get); otherwise says which tests will skip and why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# package providing each external tool the tests use
+declare -A package=([vcd2fst]=gtkwave [fst2vcd]=gtkwave [gtkwave]=gtkwave [xvfb-run]=xvfb)
+missing=()
+for tool in "${!package[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${missing[*]} (Debian packages the waveform tests use)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: not installed: ${missing[*]}; the tests that read VCD/FST files with GTKWave's tools or open GTKWave under Xvfb will be skipped (install with: sudo apt-get install ${missing[*]})"
+  fi
+fi
+
+# The command-line tests run the eqspike executable built beside the test bundle.
+swift build
+set +e
+swift test 2>&1 | tee .build/test.log
+status=${PIPESTATUS[0]}
+set -e
+skips=$(grep "Test skipped" .build/test.log || true)
+if [ -n "$skips" ]; then
+  echo
+  echo "test.sh: skipped tests and why:"
+  echo "$skips" | sed 's/^/  /'
+fi
+# XCTest's own summary, restated as the last line: "tests: N passed, N failed, N skipped".
+summary=$(grep -E "Executed [0-9]+ tests?, with" .build/test.log | tail -1 || true)
+if [ -n "$summary" ]; then
+  total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+  skipped=$(echo "$summary" | grep -oE '[0-9]+ tests? skipped' | grep -oE '^[0-9]+' || echo 0)
+  failed=$(echo "$summary" | grep -oE '[0-9]+ failures?' | grep -oE '^[0-9]+' || echo 0)
+  echo "tests: $((total - skipped - failed)) passed, $failed failed, $skipped skipped"
+fi
+exit "$status"
