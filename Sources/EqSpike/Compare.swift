@@ -220,66 +220,59 @@ public final class Comparison {
             started = true
             saturationsBefore = chip.simulator.saturations
         }
-        let sim = chip.simulator
         imageIndex += 1
-        chip.encoder.load(pixels: pixels)
-        chip.nudge.load(target: label)
-        chip.phase.train = learn
-        sim.reset()
+        // The chip goes through the same test bench as every other caller (Chip.runImage); the
+        // golden model is stepped beside it, one clock each, before the chip's edge.
+        chip.load(pixels: pixels, label: label, train: learn)
         golden.beginImage(pixels: pixels, label: label)
         let tFree = chip.phase.tFree
-        let maxClocks = chip.phase.tFree + chip.phase.tNudge + 4
         var counts = [[Int]](repeating: [], count: lifs.count)
         for (k, l) in lifs.enumerated() { counts[k] = [Int](repeating: 0, count: l.lif.lanes) }
         var floatCounts = counts
-        var t = 0
         var goldenNudging = false
-        while !chip.phase.isDone && t < maxClocks && t < clockBudget {
+        let ran = chip.runImage(clockLimit: clockBudget, beforeClock: { _ in
             if !mirrors.isEmpty { refreshMirrors(registers: true) }
             golden.step()
             if !mirrors.isEmpty { refreshMirrors(registers: false) }
-            sim.step()
-            t += 1
+        }, afterClock: { t in
             compareClock(t, counts: &counts, floatCounts: &floatCounts)
             if t <= tFree { freeClocks += 1 } else { nudgeClocks += 1 }
             // The float model's skip test on the counts the chip's skip logic sees in its last
             // free clock (a registered counter holds clocks readout_from ... t_free - 2 then).
             if t == tFree - 1 { floatSkipOneClockEarly = golden.outputsOnTarget }
-            if t == tFree {
-                let chipNudges = chip.phase.currentPhaseValue == .nudge
-                let goldenNudges = learn && chip.phase.tNudge > 0 && !golden.outputsOnTarget
-                if learn {
-                    nudgeDecisions += 1
-                    if chipNudges != goldenNudges {
-                        nudgeDisagreements += 1
-                        if chipNudges { nudgedOnlyByFixed += 1 } else { nudgedOnlyByFloat += 1 }
-                    }
-                    let lateNudges = chip.phase.tNudge > 0 && !floatSkipOneClockEarly
-                    if chipNudges != lateNudges { nudgeDisagreementsOneClockEarly += 1 }
-                    learningImages += 1
-                }
-                if chipNudges { golden.beginNudge(); goldenNudging = true; nudgedImages += 1 }
-                let fixedPrediction = chipPrediction()
-                let floatPrediction = golden.prediction
-                if fixedPrediction == floatPrediction { classAgreements += 1 }
-                if fixedPrediction == label { fixedCorrect += 1 }
-                if floatPrediction == label { floatCorrect += 1 }
-                images += 1
-            }
-        }
+            if t == tFree { endOfFreePhase(label: label, learn: learn, goldenNudging: &goldenNudging) }
+            return true
+        })
         if goldenNudging && chip.phase.isDone { golden.endNudge() }
         for k in 0..<lifs.count {
             for j in 0..<counts[k].count { rates[k].add(Double(counts[k][j]), Double(floatCounts[k][j])) }
         }
-        clocks += t
-        return t
+        clocks += ran
+        return ran
     }
 
-    private func chipPrediction() -> Int {
-        let c = chip.readout.count.values
-        var best = 0
-        for o in 1..<max(c.count, 1) where c[o] > c[best] { best = o }
-        return best
+    /// At the end of the free phase: the nudge decision (the chip's, which the golden model
+    /// follows) and both predictions.
+    private func endOfFreePhase(label: Int, learn: Bool, goldenNudging: inout Bool) {
+        let chipNudges = chip.phase.currentPhaseValue == .nudge
+        let goldenNudges = learn && chip.phase.tNudge > 0 && !golden.outputsOnTarget
+        if learn {
+            nudgeDecisions += 1
+            if chipNudges != goldenNudges {
+                nudgeDisagreements += 1
+                if chipNudges { nudgedOnlyByFixed += 1 } else { nudgedOnlyByFloat += 1 }
+            }
+            let lateNudges = chip.phase.tNudge > 0 && !floatSkipOneClockEarly
+            if chipNudges != lateNudges { nudgeDisagreementsOneClockEarly += 1 }
+            learningImages += 1
+        }
+        if chipNudges { golden.beginNudge(); goldenNudging = true; nudgedImages += 1 }
+        let fixedPrediction = chip.readoutPrediction
+        let floatPrediction = golden.prediction
+        if fixedPrediction == floatPrediction { classAgreements += 1 }
+        if fixedPrediction == label { fixedCorrect += 1 }
+        if floatPrediction == label { floatCorrect += 1 }
+        images += 1
     }
 
     /// After a step: registers at clock t, currents of clock t - 1.
