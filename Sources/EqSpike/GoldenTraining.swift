@@ -105,22 +105,10 @@ public final class GoldenTrainer {
     func writeRunRecord(config: GoldenConfig, epochs: Int) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let cfg = try JSONSerialization.jsonObject(with: encoder.encode(config))
-        let record: [String: Any] = [
-            "model": "float",
-            "netlist": options.netlist,
-            "overrides": options.overrides,
-            "seed": config.seed,
-            "epochs": epochs,
-            "train_limit": options.trainLimit as Any? ?? NSNull(),
-            "test_limit": options.testLimit as Any? ?? NSNull(),
-            "golden_config": cfg,
-            "warnings": design.warnings,
-            "version": options.version,
-            "command": CommandLine.arguments.joined(separator: " "),
-            "started": ISO8601DateFormatter().string(from: Date()),
-        ]
-        let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: URL(fileURLWithPath: options.outDirectory + "/run.json"))
+        var record = RunRecord.common(options, seed: config.seed, epochs: epochs)
+        record["model"] = "float"
+        record["golden_config"] = try JSONSerialization.jsonObject(with: encoder.encode(config))
+        record["warnings"] = design.warnings
+        try RunRecord.write(record, in: options.outDirectory)
     }
 }
