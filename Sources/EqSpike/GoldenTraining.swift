@@ -88,7 +88,7 @@ public final class GoldenTrainer {
 
     /// The golden model's result in the chip's terms (same counting conventions: spikes and SynOps
     /// of the spike registers s(t), first output spike of the free phase).
-    public static func imageResult(_ g: GoldenModel.ImageResult, config c: GoldenConfig) -> ImageResult {
+    public static func imageResult(_ g: GoldenImageResult, config c: GoldenConfig) -> ImageResult {
         var r = ImageResult(label: g.label)
         r.prediction = g.prediction
         r.counts = g.counts

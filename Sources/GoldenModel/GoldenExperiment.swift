@@ -21,7 +21,7 @@ public struct GoldenStats: Sendable, Equatable, Codable {
 
     public init() {}
 
-    public mutating func add(_ r: ImageResult, deadline: Int) {
+    public mutating func add(_ r: GoldenImageResult, deadline: Int) {
         images += 1
         if r.correct { correct += 1 }
         if r.firstSpikeCorrect(deadline: deadline) { firstSpikeCorrect += 1 }
