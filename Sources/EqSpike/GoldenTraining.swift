@@ -6,7 +6,7 @@ import GoldenModel
 /// chip — the GoldenConfig derived from the design (`GoldenDesign`), the same training images
 /// (first `trainLimit`), the same initial weights (`GoldenInit` draws what
 /// `Chip.initialiseMemories` draws, without the rounding), the same per-epoch shuffle
-/// (`SeededGenerator(seed: seed, stream: epoch + 1)` + `SeededShuffle`), the same learning-rate
+/// (`SeededShuffle.epochOrder`), the same learning-rate
 /// schedule and the same test images — and the same metrics.csv columns, so that a fixed and a
 /// float run can be laid side by side. Train accuracy is the running accuracy of the free-phase
 /// predictions, as for the chip; saturations are 0 (Doubles do not saturate).
@@ -50,7 +50,7 @@ public final class GoldenTrainer {
         var all: [EpochMetrics] = []
         for epoch in 0..<epochs {
             let started = Date()
-            let order = GoldenExperiment.order(count: trainSet.count, seed: seed, epoch: epoch)
+            let order = SeededShuffle.epochOrder(count: trainSet.count, seed: seed, epoch: epoch)
             var tally = EpochTally(classes: config.outputs, firstSpikeDeadline: config.firstSpikeDeadline)
             let progress = showProgress ? Progress(total: trainSet.count, label: "float epoch \(epoch + 1)/\(epochs)") : nil
             for (k, i) in order.enumerated() {

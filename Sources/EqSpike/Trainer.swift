@@ -141,9 +141,7 @@ public final class Trainer {
         var lastCheckpoint = Date()
         for epoch in startEpoch..<epochs {
             let started = Date()
-            var order = Array(0..<trainSet.count)
-            var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
-            SeededShuffle.shuffle(&order, using: &rng)
+            let order = SeededShuffle.epochOrder(count: trainSet.count, seed: seed, epoch: epoch)
             var tally = partial ?? EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
             partial = nil
             let progress = Progress(total: trainSet.count, label: "epoch \(epoch + 1)/\(epochs)")
