@@ -1,7 +1,7 @@
 import Datasets
 
 /// The host's test bench: one image through the chip. Every caller that clocks the chip through an
-/// image (training, evaluation, the report's recorders, compare) goes through `load` and
+/// image (training, evaluation, the report's recorders, compare, bench) goes through `load` and
 /// `runImage`, so the load / reset / clock-until-done sequence and its clock limit exist once.
 extension Chip {
     /// Longest an image may take: a guard against a controller that never finishes.
