@@ -149,6 +149,15 @@ public enum SeededShuffle {
         var g = SeededGenerator(seed: seed)
         return permutation(count: count, using: &g)
     }
+
+    /// The order in which training presents `count` images in epoch `epoch` (0-based): a
+    /// permutation from `SeededGenerator(seed: seed, stream: epoch + 1)`. Every model trains in
+    /// this one order (the chip, the golden model, the C-EP reference, sweeps and reports), so their
+    /// runs on the same data can be compared image by image.
+    public static func epochOrder(count: Int, seed: UInt64, epoch: Int) -> [Int] {
+        var g = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
+        return permutation(count: count, using: &g)
+    }
 }
 
 extension MutableCollection where Self: RandomAccessCollection {

@@ -12,7 +12,7 @@ import Waveform
 ///
 /// Measurements:
 /// - free / nudge phase: clocks per second in each phase of training images (learning on in the
-///   nudge phase), from a loop that mirrors `Chip.present` and reads the time at the phase switch;
+///   nudge phase), through the chip's test bench, reading the time at the phase switch;
 /// - training and inference: images per second through `Chip.present` (train: true / false);
 /// - golden: the float model (`GoldenNetwork`, configured like the design) on the same images, given
 ///   by the caller as a closure (EqSpike does not link GoldenModel);
@@ -248,28 +248,26 @@ public enum Bench {
         return report
     }
 
-    /// Training images through a loop that mirrors `Chip.present` (same steps, same results) and
-    /// reads the clocks at the switch from the free to the nudge phase.
+    /// Training images through the chip's test bench (`Chip.runImage`, as `Chip.present`), reading
+    /// the clocks at the switch from the free to the nudge phase.
     static func phaseTimings(_ chip: Chip, _ images: LabeledImages) -> (free: Timing, nudge: Timing) {
         var free = Timing(), nudge = Timing()
-        let sim = chip.simulator
         let tFree = chip.phase.tFree
-        let limit = chip.phase.tFree + chip.phase.tNudge + 4
         for i in 0..<images.count {
             images.withImage(i) { px in
-                chip.encoder.load(pixels: px)
-                chip.nudge.load(target: Int(images.labels[i]))
-                chip.phase.train = true
-                sim.reset()
-                var clocks = 0
+                chip.load(pixels: px, label: Int(images.labels[i]), train: true)
+                var split: (cpu: Double, wall: Double)? = nil
                 let c0 = cpuTime(), w0 = wallTime()
-                while !chip.phase.isDone && clocks < tFree { sim.step(); clocks += 1 }
-                let c1 = cpuTime(), w1 = wallTime()
-                free.clocks += clocks
-                free.images += 1
-                var nudgeClocks = 0
-                while !chip.phase.isDone && clocks < limit { sim.step(); clocks += 1; nudgeClocks += 1 }
+                let clocks = chip.runImage(afterClock: { t in
+                    if t == tFree { split = (cpuTime(), wallTime()) }
+                    return true
+                })
                 let c2 = cpuTime(), w2 = wallTime()
+                let (c1, w1) = split ?? (c2, w2)
+                let freeClocks = min(clocks, tFree)
+                let nudgeClocks = clocks - freeClocks
+                free.clocks += freeClocks
+                free.images += 1
                 free.cpuSeconds += c1 - c0
                 free.wallSeconds += w1 - w0
                 nudge.cpuSeconds += c2 - c1

@@ -30,9 +30,6 @@ public final class Chip {
     /// Every crossbar, for SynOp and SRAM counters.
     public let crossbars: [Crossbar]
 
-    /// Longest an image may take: a guard against a controller that never finishes.
-    let maxClocks: Int
-
     /// Loads and elaborates a netlist, then binds the roles the learning system needs.
     public convenience init(path: String, overrides: [String] = []) throws(NetlistErrors) {
         try self.init(design: Netlist.load(path: path, registry: standardBlocks, overrides: overrides))
@@ -74,7 +71,6 @@ public final class Chip {
         self.biases = biases
         self.learningRates = rates
         crossbars = design.blocks.compactMap { $0 as? Crossbar }
-        maxClocks = self.phase.tFree + self.phase.tNudge + 4
         try checkShapes()
     }
 
@@ -182,83 +178,6 @@ public final class Chip {
         }
     }
 
-    /// Clocks between two looks at Ctrl-C inside an image (about a millisecond of simulation).
-    static let interruptPollClocks = 1024
-
-    /// Presents one image: reset, free phase, readout, nudge phase unless skipped (training only).
-    /// With `stopOnInterrupt`, Ctrl-C stops the image within `interruptPollClocks` clocks and the
-    /// result is marked `interrupted` (the chip is then mid-image: its state is not consistent).
-    @discardableResult
-    public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int, train: Bool, stopOnInterrupt: Bool = false) -> ImageResult {
-        encoder.load(pixels: pixels)
-        nudge.load(target: label)
-        phase.train = train
-        let sim = simulator
-        let synBefore = synapticOperations
-        let spikesBefore = (inputLayer.spikesEmitted, hiddenLayer.spikesEmitted, outputLayer.spikesEmitted)
-        let saturationsBefore = sim.saturations
-        sim.reset()
-        var result = ImageResult(label: label)
-        let outSpike = outputLayer.spike.pointer
-        let nOut = outputs
-        var clocks = 0
-        var freeSynOps = 0
-        var inFree = true
-        while !phase.isDone && clocks < maxClocks {
-            if result.firstSpikeClock < 0 {
-                for o in 0..<nOut where outSpike[o] != 0 {
-                    result.firstSpikeClock = clocks
-                    result.firstSpikeClass = o
-                    break
-                }
-            }
-            sim.step()
-            clocks += 1
-            if stopOnInterrupt && clocks % Chip.interruptPollClocks == 0 && Interrupt.requested {
-                result.interrupted = true
-                return result
-            }
-            if inFree && clocks == phase.tFree {
-                inFree = false
-                freeSynOps = synapticOperations - synBefore
-                result.counts = readout.count.values.map(Int.init)
-            }
-        }
-        result.clocks = clocks
-        result.saturations = sim.saturations - saturationsBefore
-        result.nudged = phase.nudgedThisImage
-        result.synopsFree = freeSynOps
-        result.synopsNudge = synapticOperations - synBefore - freeSynOps
-        result.spikes = (inputLayer.spikesEmitted - spikesBefore.0, hiddenLayer.spikesEmitted - spikesBefore.1,
-                         outputLayer.spikesEmitted - spikesBefore.2)
-        // Prediction: highest count over the readout window, ties to the lowest index.
-        var best = 0
-        for o in 1..<max(nOut, 1) where result.counts[o] > result.counts[best] { best = o }
-        result.prediction = best
-        return result
-    }
-
     /// Synaptic operations so far: words read by spike-driven crossbar reads.
     public var synapticOperations: Int { crossbars.reduce(0) { $0 + $1.rowReads + $1.colReads } }
-}
-
-/// What one image did.
-public struct ImageResult: Sendable {
-    public var label: Int
-    public var prediction = 0
-    public var counts: [Int] = []
-    public var firstSpikeClass = -1
-    public var firstSpikeClock = -1
-    public var nudged = false
-    public var clocks = 0
-    public var synopsFree = 0
-    public var synopsNudge = 0
-    /// Values clamped or wrapped by any block while this image ran.
-    public var saturations = 0
-    public var spikes: (input: Int, hidden: Int, output: Int) = (0, 0, 0)
-    /// Stopped by Ctrl-C before the phase controller was done (the other fields are incomplete).
-    public var interrupted = false
-
-    public init(label: Int) { self.label = label }
-    public var correct: Bool { prediction == label }
 }

@@ -190,27 +190,13 @@ public final class Comparison {
 
     // MARK: Running
 
-    public private(set) var images = 0
-    public private(set) var clocks = 0
-    public private(set) var freeClocks = 0
-    public private(set) var nudgeClocks = 0
-    public private(set) var classAgreements = 0
-    public private(set) var fixedCorrect = 0
-    public private(set) var floatCorrect = 0
-    public private(set) var nudgeDecisions = 0
-    public private(set) var nudgeDisagreements = 0
-    /// Disagreements by direction: the chip nudged and the float model would have skipped, or
-    /// the reverse.
-    public private(set) var nudgedOnlyByFixed = 0
-    public private(set) var nudgedOnlyByFloat = 0
-    /// Disagreements with the float skip test applied to the counts one clock before the end of
-    /// the free phase (what the chip's registered counter shows its skip logic).
-    public private(set) var nudgeDisagreementsOneClockEarly = 0
+    /// What the report counts, accumulated in the report's own fields (`report` adds the rest).
+    private var totals = CompareReport(netlist: "", overrides: [])
+    /// Images whose class both models agree on, and that each model classifies correctly.
+    private var classAgreements = 0
+    private var fixedCorrect = 0
+    private var floatCorrect = 0
     private var floatSkipOneClockEarly = false
-    public private(set) var nudgedImages = 0
-    public private(set) var learningImages = 0
-    /// Clocks at which every spike of the image so far agreed.
-    public private(set) var syncClocks = 0
     private var inSync = true
     /// Images started (the one running is imageIndex - 1 after `run` began it).
     private var imageIndex = -1
@@ -226,71 +212,64 @@ public final class Comparison {
             started = true
             saturationsBefore = chip.simulator.saturations
         }
-        let sim = chip.simulator
         imageIndex += 1
-        chip.encoder.load(pixels: pixels)
-        chip.nudge.load(target: label)
-        chip.phase.train = learn
-        sim.reset()
+        // The chip goes through the same test bench as every other caller (Chip.runImage); the
+        // golden model is stepped beside it, one clock each, before the chip's edge.
+        chip.load(pixels: pixels, label: label, train: learn)
         golden.beginImage(pixels: pixels, label: label)
         let tFree = chip.phase.tFree
-        let maxClocks = chip.phase.tFree + chip.phase.tNudge + 4
         var counts = [[Int]](repeating: [], count: lifs.count)
         for (k, l) in lifs.enumerated() { counts[k] = [Int](repeating: 0, count: l.lif.lanes) }
         var floatCounts = counts
-        var t = 0
         var goldenNudging = false
-        while !chip.phase.isDone && t < maxClocks && t < clockBudget {
+        let ran = chip.runImage(clockLimit: clockBudget, beforeClock: { _ in
             if !mirrors.isEmpty { refreshMirrors(registers: true) }
             golden.step()
             if !mirrors.isEmpty { refreshMirrors(registers: false) }
-            sim.step()
-            t += 1
+        }, afterClock: { t in
             compareClock(t, counts: &counts, floatCounts: &floatCounts)
-            if t <= tFree { freeClocks += 1 } else { nudgeClocks += 1 }
+            if t <= tFree { totals.freeClocks += 1 } else { totals.nudgeClocks += 1 }
             // The float model's skip test on the counts the chip's skip logic sees in its last
             // free clock (a registered counter holds clocks readout_from ... t_free - 2 then).
             if t == tFree - 1 { floatSkipOneClockEarly = golden.outputsOnTarget }
-            if t == tFree {
-                let chipNudges = chip.phase.currentPhaseValue == .nudge
-                let goldenNudges = learn && chip.phase.tNudge > 0 && !golden.outputsOnTarget
-                if learn {
-                    nudgeDecisions += 1
-                    if chipNudges != goldenNudges {
-                        nudgeDisagreements += 1
-                        if chipNudges { nudgedOnlyByFixed += 1 } else { nudgedOnlyByFloat += 1 }
-                    }
-                    let lateNudges = chip.phase.tNudge > 0 && !floatSkipOneClockEarly
-                    if chipNudges != lateNudges { nudgeDisagreementsOneClockEarly += 1 }
-                    learningImages += 1
-                }
-                if chipNudges { golden.beginNudge(); goldenNudging = true; nudgedImages += 1 }
-                let fixedPrediction = chipPrediction()
-                let floatPrediction = golden.prediction
-                if fixedPrediction == floatPrediction { classAgreements += 1 }
-                if fixedPrediction == label { fixedCorrect += 1 }
-                if floatPrediction == label { floatCorrect += 1 }
-                images += 1
-            }
-        }
+            if t == tFree { endOfFreePhase(label: label, learn: learn, goldenNudging: &goldenNudging) }
+            return true
+        })
         if goldenNudging && chip.phase.isDone { golden.endNudge() }
         for k in 0..<lifs.count {
             for j in 0..<counts[k].count { rates[k].add(Double(counts[k][j]), Double(floatCounts[k][j])) }
         }
-        clocks += t
-        return t
+        totals.clocks += ran
+        return ran
     }
 
-    private func chipPrediction() -> Int {
-        let c = chip.readout.count.values
-        var best = 0
-        for o in 1..<max(c.count, 1) where c[o] > c[best] { best = o }
-        return best
+    /// At the end of the free phase: the nudge decision (the chip's, which the golden model
+    /// follows) and both predictions.
+    private func endOfFreePhase(label: Int, learn: Bool, goldenNudging: inout Bool) {
+        let chipNudges = chip.phase.currentPhaseValue == .nudge
+        let goldenNudges = learn && chip.phase.tNudge > 0 && !golden.outputsOnTarget
+        if learn {
+            totals.nudgeDecisions += 1
+            if chipNudges != goldenNudges {
+                totals.nudgeDisagreements += 1
+                if chipNudges { totals.nudgedOnlyByFixed += 1 } else { totals.nudgedOnlyByFloat += 1 }
+            }
+            let lateNudges = chip.phase.tNudge > 0 && !floatSkipOneClockEarly
+            if chipNudges != lateNudges { totals.nudgeDisagreementsOneClockEarly += 1 }
+            totals.learningImages += 1
+        }
+        if chipNudges { golden.beginNudge(); goldenNudging = true; totals.nudgedImages += 1 }
+        let fixedPrediction = chip.readoutPrediction
+        let floatPrediction = golden.prediction
+        if fixedPrediction == floatPrediction { classAgreements += 1 }
+        if fixedPrediction == label { fixedCorrect += 1 }
+        if floatPrediction == label { floatCorrect += 1 }
+        totals.images += 1
     }
 
     /// After a step: registers at clock t, currents of clock t - 1.
     private func compareClock(_ t: Int, counts: inout [[Int]], floatCounts: inout [[Int]]) {
-        let global = clocks + t
+        let global = totals.clocks + t
         if t == 1 { inSync = true }
         let image = imageIndex
         for (k, l) in lifs.enumerated() {
@@ -310,7 +289,7 @@ public final class Comparison {
             spikeStats[k].same += same
             spikeStats[k].total += l.lif.lanes
         }
-        if inSync { syncClocks += 1 }
+        if inSync { totals.syncClocks += 1 }
         for p in probes {
             let f = p.port.format
             let scale = Double(sign: .plus, exponent: f.fracBits, significand: 1)
@@ -333,8 +312,9 @@ public final class Comparison {
     // MARK: Report
 
     public func report(netlist: String, overrides: [String]) -> CompareReport {
-        var r = CompareReport(netlist: netlist, overrides: overrides, images: images, clocks: clocks, freeClocks: freeClocks,
-                              nudgeClocks: nudgeClocks, learningImages: learningImages)
+        var r = totals
+        r.netlist = netlist
+        r.overrides = overrides
         r.states = probes.map { p in
             CompareReport.StateError(state: p.name, signal: p.port.fullName, format: p.port.format.description,
                                      lsb: p.port.format.lsb, maxLSB: p.stats.max, meanLSB: p.stats.mean,
@@ -347,19 +327,13 @@ public final class Comparison {
                                                 bits: s.total, differing: s.total - s.same, firstDivergence: s.first,
                                                 rateCorrelation: rates[k].r)
         }
+        let images = totals.images
         r.classAgreement = images > 0 ? Double(classAgreements) / Double(images) : 1
         r.fixedAccuracy = images > 0 ? Double(fixedCorrect) / Double(images) : 0
         r.floatAccuracy = images > 0 ? Double(floatCorrect) / Double(images) : 0
-        r.syncClocks = syncClocks
-        r.nudgeDecisions = nudgeDecisions
-        r.nudgeDisagreements = nudgeDisagreements
-        r.nudgedOnlyByFixed = nudgedOnlyByFixed
-        r.nudgedOnlyByFloat = nudgedOnlyByFloat
-        r.nudgeDisagreementsOneClockEarly = nudgeDisagreementsOneClockEarly
-        r.nudgedImages = nudgedImages
         r.saturations = chip.simulator.saturations - saturationsBefore
         r.warnings = design.warnings
-        if learningImages > 0 { r.weights = weightDivergence() }
+        if totals.learningImages > 0 { r.weights = weightDivergence() }
         return r
     }
 
@@ -435,11 +409,11 @@ public struct CompareReport: Codable, Sendable {
 
     public var netlist: String
     public var overrides: [String]
-    public var images: Int
-    public var clocks: Int
-    public var freeClocks: Int
-    public var nudgeClocks: Int
-    public var learningImages: Int
+    public var images = 0
+    public var clocks = 0
+    public var freeClocks = 0
+    public var nudgeClocks = 0
+    public var learningImages = 0
     /// Clocks at which every spike of the image so far agreed in both models.
     public var syncClocks = 0
     public var states: [StateError] = []
@@ -449,6 +423,8 @@ public struct CompareReport: Codable, Sendable {
     public var floatAccuracy = 0.0
     public var nudgeDecisions = 0
     public var nudgeDisagreements = 0
+    /// Disagreements by direction: the chip nudged and the float model would have skipped, or
+    /// the reverse.
     public var nudgedOnlyByFixed = 0
     public var nudgedOnlyByFloat = 0
     /// Disagreements left when the float skip test reads the counts one clock before the end of the
@@ -459,14 +435,9 @@ public struct CompareReport: Codable, Sendable {
     public var weights: [WeightDivergence]? = nil
     public var warnings: [String] = []
 
-    init(netlist: String, overrides: [String], images: Int, clocks: Int, freeClocks: Int, nudgeClocks: Int, learningImages: Int) {
+    init(netlist: String, overrides: [String]) {
         self.netlist = netlist
         self.overrides = overrides
-        self.images = images
-        self.clocks = clocks
-        self.freeClocks = freeClocks
-        self.nudgeClocks = nudgeClocks
-        self.learningImages = learningImages
     }
 
     public func state(_ name: String) -> StateError? { states.first { $0.state == name } }

@@ -5,21 +5,20 @@ import Datasets
 /// same memories. Images are independent, so this scales with cores; results are merged in image
 /// order, so they do not depend on the number of jobs.
 public enum Evaluator {
-    /// Builds `jobs - 1` more chips from the same netlist with the same memories as `chip`.
+    /// `chip` and `jobs - 1` more chips that hold its memories (`replicas`), for evaluation only:
+    /// evaluating clocks `chip` itself.
     public static func clones(of chip: Chip, netlist: String, overrides: [String], jobs: Int) throws -> [Chip] {
-        let state = chip.persistentState()
-        var chips = [chip]
-        for _ in 1..<max(jobs, 1) {
-            let c = try Chip(path: netlist, overrides: overrides)
-            try c.restore(state)
-            chips.append(c)
-        }
-        return chips
+        guard jobs > 1 else { return [chip] }
+        return try [chip] + replicas(of: chip, netlist: netlist, overrides: overrides, jobs: jobs - 1)
     }
 
     /// `jobs` chips built from the same netlist that hold the memories of `chip`, which is not
     /// among them: evaluating on these copies never clocks `chip`, so nothing training reads next
     /// (LFSRs, counters, anything checkpointed) depends on evaluation, `jobs` or the test set.
+    ///
+    /// Each copy elaborates the netlist file again: a design can only be built by elaboration
+    /// today. Once elaboration yields an immutable description of the design (issue 14's
+    /// Circuit), copies are built from the chip's own and this is the one place to change.
     public static func replicas(of chip: Chip, netlist: String, overrides: [String], jobs: Int) throws -> [Chip] {
         let state = chip.persistentState()
         return try (0..<max(jobs, 1)).map { _ in

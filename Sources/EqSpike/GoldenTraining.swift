@@ -6,7 +6,7 @@ import GoldenModel
 /// chip — the GoldenConfig derived from the design (`GoldenDesign`), the same training images
 /// (first `trainLimit`), the same initial weights (`GoldenInit` draws what
 /// `Chip.initialiseMemories` draws, without the rounding), the same per-epoch shuffle
-/// (`SeededGenerator(seed: seed, stream: epoch + 1)` + `SeededShuffle`), the same learning-rate
+/// (`SeededShuffle.epochOrder`), the same learning-rate
 /// schedule and the same test images — and the same metrics.csv columns, so that a fixed and a
 /// float run can be laid side by side. Train accuracy is the running accuracy of the free-phase
 /// predictions, as for the chip; saturations are 0 (Doubles do not saturate).
@@ -50,7 +50,7 @@ public final class GoldenTrainer {
         var all: [EpochMetrics] = []
         for epoch in 0..<epochs {
             let started = Date()
-            let order = GoldenExperiment.order(count: trainSet.count, seed: seed, epoch: epoch)
+            let order = SeededShuffle.epochOrder(count: trainSet.count, seed: seed, epoch: epoch)
             var tally = EpochTally(classes: config.outputs, firstSpikeDeadline: config.firstSpikeDeadline)
             let progress = showProgress ? Progress(total: trainSet.count, label: "float epoch \(epoch + 1)/\(epochs)") : nil
             for (k, i) in order.enumerated() {
@@ -88,7 +88,7 @@ public final class GoldenTrainer {
 
     /// The golden model's result in the chip's terms (same counting conventions: spikes and SynOps
     /// of the spike registers s(t), first output spike of the free phase).
-    public static func imageResult(_ g: GoldenModel.ImageResult, config c: GoldenConfig) -> ImageResult {
+    public static func imageResult(_ g: GoldenImageResult, config c: GoldenConfig) -> ImageResult {
         var r = ImageResult(label: g.label)
         r.prediction = g.prediction
         r.counts = g.counts
@@ -105,22 +105,10 @@ public final class GoldenTrainer {
     func writeRunRecord(config: GoldenConfig, epochs: Int) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let cfg = try JSONSerialization.jsonObject(with: encoder.encode(config))
-        let record: [String: Any] = [
-            "model": "float",
-            "netlist": options.netlist,
-            "overrides": options.overrides,
-            "seed": config.seed,
-            "epochs": epochs,
-            "train_limit": options.trainLimit as Any? ?? NSNull(),
-            "test_limit": options.testLimit as Any? ?? NSNull(),
-            "golden_config": cfg,
-            "warnings": design.warnings,
-            "version": options.version,
-            "command": CommandLine.arguments.joined(separator: " "),
-            "started": ISO8601DateFormatter().string(from: Date()),
-        ]
-        let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: URL(fileURLWithPath: options.outDirectory + "/run.json"))
+        var record = RunRecord.common(options, seed: config.seed, epochs: epochs)
+        record["model"] = "float"
+        record["golden_config"] = try JSONSerialization.jsonObject(with: encoder.encode(config))
+        record["warnings"] = design.warnings
+        try RunRecord.write(record, in: options.outDirectory)
     }
 }

@@ -304,7 +304,7 @@ public enum ReportAnalysis {
             try traceChip.restore(ck.entries, from: ckpt)
             let rec = TraceRecorder(chip: traceChip)
             traceChip.simulator.attach(rec)
-            let order = epochOrder(count: min(first.trainLimit ?? train.count, train.count), seed: seed, epoch: 0)
+            let order = SeededShuffle.epochOrder(count: min(first.trainLimit ?? train.count, train.count), seed: seed, epoch: 0)
             for k in 0 ..< min(50, order.count) {
                 let i = order[k]
                 let r = train.withImage(i) { traceChip.present(pixels: $0, label: Int(train.labels[i]), train: true) }
@@ -326,7 +326,7 @@ public enum ReportAnalysis {
         let baseBeta = chip.nudge.beta
         let betas = options.betas ?? [baseBeta / 2, baseBeta, baseBeta * 2]
         let nTrain = min(first.trainLimit ?? train.count, train.count)
-        let order = Array(epochOrder(count: nTrain, seed: seed, epoch: 0).prefix(options.stdpImages))
+        let order = Array(SeededShuffle.epochOrder(count: nTrain, seed: seed, epoch: 0).prefix(options.stdpImages))
         data.stdpImages = order.count
         log("STDP recording: \(order.count) training images from the initial weights, beta \(betas.map { SVG.tickLabel($0) }.joined(separator: ", "))")
         let multiplier = chip.settings.learningRateMultiplier(epoch: 0)
@@ -357,13 +357,5 @@ public enum ReportAnalysis {
     static func finish(_ data: inout ReportData, _ m: ModelNumbers) {
         data.model = m
         data.comparison = PaperComparison.rows(m)
-    }
-
-    /// The chip Trainer's order of epoch `epoch` (0-based).
-    public static func epochOrder(count: Int, seed: UInt64, epoch: Int) -> [Int] {
-        var order = Array(0 ..< count)
-        var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
-        SeededShuffle.shuffle(&order, using: &rng)
-        return order
     }
 }

@@ -266,9 +266,7 @@ public final class SweepRunner {
             let testCount = min(spec.testLimit ?? test.count, test.count)
             var trainTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
             for epoch in 0..<spec.epochs {
-                var order = Array(0..<trainSet.count)
-                var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
-                SeededShuffle.shuffle(&order, using: &rng)
+                let order = SeededShuffle.epochOrder(count: trainSet.count, seed: seed, epoch: epoch)
                 trainTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
                 for (k, i) in order.enumerated() {
                     if Interrupt.requested { return nil }

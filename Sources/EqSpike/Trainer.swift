@@ -141,9 +141,7 @@ public final class Trainer {
         var lastCheckpoint = Date()
         for epoch in startEpoch..<epochs {
             let started = Date()
-            var order = Array(0..<trainSet.count)
-            var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
-            SeededShuffle.shuffle(&order, using: &rng)
+            let order = SeededShuffle.epochOrder(count: trainSet.count, seed: seed, epoch: epoch)
             var tally = partial ?? EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
             partial = nil
             let progress = Progress(total: trainSet.count, label: "epoch \(epoch + 1)/\(epochs)")
@@ -224,32 +222,18 @@ public final class Trainer {
 
     /// run.json: what is needed to reproduce the run bit for bit.
     func writeRunRecord(seed: UInt64, epochs: Int, identity: RunIdentity) throws {
-        let record: [String: Any] = [
-            "train_images": identity.trainImages,
-            "train_data_hash": identity.trainData,
-            "netlist": options.netlist,
-            "netlist_sha": fileFingerprint(options.netlist),
-            "overrides": options.overrides,
-            "seed": seed,
-            "epochs": epochs,
-            "train_limit": options.trainLimit as Any? ?? NSNull(),
-            "test_limit": options.testLimit as Any? ?? NSNull(),
-            "design_fingerprint": chip.fingerprint,
-            "version": options.version,
-            "command": CommandLine.arguments.joined(separator: " "),
-            "started": ISO8601DateFormatter().string(from: Date()),
-        ]
-        let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(data, to: options.outDirectory + "/run.json")
+        var record = RunRecord.common(options, seed: seed, epochs: epochs)
+        record["train_images"] = identity.trainImages
+        record["train_data_hash"] = identity.trainData
+        record["netlist_sha"] = fileFingerprint(options.netlist)
+        record["design_fingerprint"] = chip.fingerprint
+        try RunRecord.write(record, in: options.outDirectory)
     }
 
     /// A resumed run may change the epoch count or the learning-rate settings (--set): run.json keeps
     /// one record per resume under "resumes", so the whole run can still be replayed.
     func appendResumeRecord(epoch: Int, imageInEpoch: Int, epochs: Int) throws {
-        let path = options.outDirectory + "/run.json"
-        var record: [String: Any] = [:]
-        if let d = FileManager.default.contents(atPath: path),
-           let object = try? JSONSerialization.jsonObject(with: d) as? [String: Any] { record = object }
+        var record = RunRecord.read(in: options.outDirectory)
         var resumes = record["resumes"] as? [[String: Any]] ?? []
         resumes.append([
             "from_epoch": epoch,
@@ -258,13 +242,9 @@ public final class Trainer {
             "netlist": options.netlist,
             "netlist_sha": fileFingerprint(options.netlist),
             "overrides": options.overrides,
-            "version": options.version,
-            "command": CommandLine.arguments.joined(separator: " "),
-            "started": ISO8601DateFormatter().string(from: Date()),
-        ])
+        ].merging(RunRecord.invocation(version: options.version)) { $1 })
         record["resumes"] = resumes
-        let data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(data, to: path)
+        try RunRecord.write(record, in: options.outDirectory)
     }
 
     private func fileFingerprint(_ path: String) -> String {

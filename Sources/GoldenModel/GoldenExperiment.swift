@@ -21,7 +21,7 @@ public struct GoldenStats: Sendable, Equatable, Codable {
 
     public init() {}
 
-    public mutating func add(_ r: ImageResult, deadline: Int) {
+    public mutating func add(_ r: GoldenImageResult, deadline: Int) {
         images += 1
         if r.correct { correct += 1 }
         if r.firstSpikeCorrect(deadline: deadline) { firstSpikeCorrect += 1 }
@@ -93,13 +93,6 @@ public enum GoldenExperiment {
         public var testSeconds: Double
     }
 
-    /// Shuffled order of epoch `epoch` (0-based): `SeededShuffle` of 0 ..< n driven by
-    /// `SeededGenerator(seed: seed, stream: epoch + 1)` -- the same order as the chip's Trainer.
-    public static func order(count n: Int, seed: UInt64, epoch: Int) -> [Int] {
-        var g = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
-        return SeededShuffle.permutation(count: n, using: &g)
-    }
-
     /// Runs `epochs` epochs on the first `trainLimit` training images, testing on the first
     /// `testLimit` test images after each epoch. `log` receives one line per report.
     public static func run(config: GoldenConfig, train: LabeledImages, test: LabeledImages, epochs: Int,
@@ -110,7 +103,7 @@ public enum GoldenExperiment {
         var reports: [EpochReport] = []
         let clock = ContinuousClock()
         for epoch in 0 ..< epochs {
-            let order = shuffle ? Self.order(count: trainSet.count, seed: config.seed, epoch: epoch) : nil
+            let order = shuffle ? SeededShuffle.epochOrder(count: trainSet.count, seed: config.seed, epoch: epoch) : nil
             let t0 = clock.now
             var last = GoldenStats()
             let tr = net.train(images: trainSet, order: order, epoch: epoch, reportEvery: reportEvery) { n, s in

@@ -346,11 +346,7 @@ public final class GoldenNetwork {
     public var counts: [Int] { Array(UnsafeBufferPointer(start: readoutCounts, count: nO)) }
 
     /// Prediction: the output with the highest count (ties: lowest index).
-    public var prediction: Int {
-        var best = 0
-        for o in 1 ..< nO where readoutCounts[o] > readoutCounts[best] { best = o }
-        return best
-    }
+    public var prediction: Int { Readout.predictedClass(UnsafeBufferPointer(start: readoutCounts, count: nO)) }
 
     /// Skip test of docs/algorithm.md: every |count / (fMax * window) - y| <= skipThreshold.
     public var outputsOnTarget: Bool {

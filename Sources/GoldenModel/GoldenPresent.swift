@@ -1,8 +1,10 @@
 /// The phase controller of one image (docs/algorithm.md, "Per image"): reset, free phase, readout
 /// and skip test, nudge phase with learning (training only), deferred commit.
 
-/// What one presentation produced.
-public struct ImageResult: Sendable, Equatable {
+/// What one presentation produced, in the golden model's terms (optional first spike, per-phase
+/// counts). Named apart from the chip's `ImageResult` (EqSpike), which has other fields;
+/// `GoldenTrainer.imageResult` is the one place that maps this onto that.
+public struct GoldenImageResult: Sendable, Equatable {
     public var label: Int
     /// Output with the highest count over the readout window (ties: lowest index).
     public var prediction: Int
@@ -34,7 +36,7 @@ extension GoldenNetwork {
     /// Presents one image: reset, T_free free clocks, readout; when `train` and the outputs miss
     /// their targets, T_nudge nudge clocks with learning, then the deferred commit.
     @discardableResult
-    public func present<C: Collection>(image pixels: C, label: Int, train: Bool) -> ImageResult where C.Element == UInt8 {
+    public func present<C: Collection>(image pixels: C, label: Int, train: Bool) -> GoldenImageResult where C.Element == UInt8 {
         beginImage(pixels: pixels, label: label)
         for _ in 0 ..< config.tFree { step() }
         let prediction = self.prediction
@@ -55,7 +57,7 @@ extension GoldenNetwork {
             for _ in 0 ..< config.tNudge { step() }
             endNudge()
         }
-        return ImageResult(label: label, prediction: prediction, counts: counts,
+        return GoldenImageResult(label: label, prediction: prediction, counts: counts,
                            firstSpikeClass: firstSpikeClass, firstSpikeTime: firstSpikeTime,
                            nudged: nudge, free: spikesFree, nudge: spikesNudge, synOpsEarly: synOpsEarly)
     }

@@ -293,9 +293,8 @@ public final class RateCEPNetwork {
     }
 
     private func result(label: Int) -> RateCEPResult {
-        var best = 0
-        for o in 1 ..< nO where sO[o] > sO[best] { best = o }
-        return RateCEPResult(label: label, prediction: best, freeOutputs: outputState)
+        RateCEPResult(label: label, prediction: Readout.predictedClass(UnsafeBufferPointer(start: sO, count: nO)),
+                      freeOutputs: outputState)
     }
 
     /// The energy E of the current state (for tests: the free dynamics must not increase it).

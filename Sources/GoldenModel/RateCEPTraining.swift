@@ -30,18 +30,10 @@ public struct RateCEPEpoch: Sendable, Equatable {
 }
 
 /// Training loop of the C-EP reference, with the chip Trainer's data handling: the first
-/// `trainLimit` training images, each epoch in the order `SeededShuffle.shuffle` draws from
-/// `SeededGenerator(seed: seed, stream: epoch + 1)`, batch size 1, train accuracy = running
+/// `trainLimit` training images, each epoch in `SeededShuffle.epochOrder`, batch size 1, train accuracy = running
 /// accuracy of the free-phase predictions made before each image's nudged phase, then the first
 /// `testLimit` test images with frozen weights.
 public enum RateCEPTrainer {
-    public static func order(count n: Int, seed: UInt64, epoch: Int) -> [Int] {
-        var order = Array(0 ..< n)
-        var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
-        SeededShuffle.shuffle(&order, using: &rng)
-        return order
-    }
-
     /// Trains for `epochs` epochs. With `outDirectory`, writes metrics.csv there (header, then one
     /// line per epoch as soon as it ends). `log` gets progress lines.
     @discardableResult
@@ -60,7 +52,7 @@ public enum RateCEPTrainer {
             let started = Date()
             net.etaScale = net.config.multiplier(epoch: epoch)
             var e = RateCEPEpoch(epoch: epoch + 1, multiplier: net.etaScale)
-            let order = order(count: n, seed: net.config.seed, epoch: epoch)
+            let order = SeededShuffle.epochOrder(count: n, seed: net.config.seed, epoch: epoch)
             let every = max(n / 10, 1)
             for (k, i) in order.enumerated() {
                 let r = train.withImage(i) { net.train(pixels: $0, label: Int(train.labels[i])) }

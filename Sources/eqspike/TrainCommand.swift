@@ -95,24 +95,18 @@ extension TrainCommand {
         let out = o.string("out") ?? defaultRunDirectory(path) + "-rate"
         let net = try RateCEPNetwork(config: c)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let record: [String: Any] = [
-            "model": "rate",
-            "netlist": path,
-            "overrides": netSets,
-            "cep_overrides": cepSets,
-            "cep": ["dt": c.dt, "T": c.tFree, "K": c.kNudge, "beta": c.beta, "eta1": c.eta1, "eta2": c.eta2,
-                    "lr_schedule": c.lrSchedule, "init_scale": c.initScale, "sizes": [c.inputs, c.hidden, c.outputs]] as [String: Any],
-            "seed": c.seed,
-            "epochs": epochs,
-            "train_limit": trainLimit as Any? ?? NSNull(),
-            "test_limit": testLimit as Any? ?? NSNull(),
-            "data": data.source,
-            "version": version,
-            "command": CommandLine.arguments.joined(separator: " "),
-            "started": ISO8601DateFormatter().string(from: Date()),
-        ]
-        let json = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
-        try json.write(to: URL(fileURLWithPath: out + "/run.json"))
+        var options = TrainOptions(netlist: path, outDirectory: out)
+        options.overrides = netSets
+        options.trainLimit = trainLimit
+        options.testLimit = testLimit
+        options.version = version
+        var record = RunRecord.common(options, seed: c.seed, epochs: epochs)
+        record["model"] = "rate"
+        record["cep_overrides"] = cepSets
+        record["cep"] = ["dt": c.dt, "T": c.tFree, "K": c.kNudge, "beta": c.beta, "eta1": c.eta1, "eta2": c.eta2,
+                         "lr_schedule": c.lrSchedule, "init_scale": c.initScale, "sizes": [c.inputs, c.hidden, c.outputs]] as [String: Any]
+        record["data"] = data.source
+        try RunRecord.write(record, in: out)
         let n = trainLimit.map { min($0, data.train.count) } ?? data.train.count
         FileHandle.standardError.write(Data("training the rate-based C-EP reference on \(data.source): \(n) images per epoch, writing \(out)\n\(c.summary)\n".utf8))
         try RateCEPTrainer.run(network: net, train: data.train, test: data.test, epochs: epochs, trainLimit: trainLimit,

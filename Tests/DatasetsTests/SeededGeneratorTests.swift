@@ -95,6 +95,18 @@ final class SeededGeneratorTests: XCTestCase {
         }
     }
 
+    /// The training order every model uses: 0 ..< count shuffled in place by stream epoch + 1 (what
+    /// the Trainer wrote out before epochOrder existed; checkpoints of old runs depend on it).
+    func testEpochOrderIsTheTrainersShuffle() {
+        for (count, seed, epoch) in [(50, UInt64(3), 1), (7, 1, 0), (1, 2, 4), (0, 1, 0)] {
+            var order = Array(0 ..< count)
+            var g = SeededGenerator(seed: seed, stream: UInt64(epoch) + 1)
+            SeededShuffle.shuffle(&order, using: &g)
+            XCTAssertEqual(SeededShuffle.epochOrder(count: count, seed: seed, epoch: epoch), order)
+        }
+        XCTAssertNotEqual(SeededShuffle.epochOrder(count: 50, seed: 3, epoch: 0), SeededShuffle.epochOrder(count: 50, seed: 3, epoch: 1))
+    }
+
     func testShuffleHelpersAgree() {
         let words = ["a", "b", "c", "d", "e", "f", "g"]
         var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5), g3 = SeededGenerator(seed: 5)

@@ -17,7 +17,7 @@ final class GoldenTrainingTests: XCTestCase {
         XCTAssertEqual(train.count, 1000)
         XCTAssertEqual(test.count, 500)
         let net = try GoldenNetwork(config: .standard)
-        let order = GoldenExperiment.order(count: train.count, seed: 1, epoch: 0)
+        let order = SeededShuffle.epochOrder(count: train.count, seed: 1, epoch: 0)
         let tr = net.train(images: train, order: order, epoch: 0)
         let te = net.evaluate(images: test)
         XCTAssertEqual(te.images, 500)
