@@ -106,9 +106,16 @@ public final class Comparison {
 
     private var vcd: VCDWriter?
     private var mirrors: [(probe: MirrorSource, buffer: UnsafeMutablePointer<Double>, lanes: Int)] = []
+    /// Float spikes are 0 or 1: dumped as 1-bit signals like the chip's, not as reals drawn as
+    /// boxes reading "0".
+    private var spikeMirrors: [(layer: GoldenLayer, buffer: UnsafeMutablePointer<Int32>, lanes: Int)] = []
+    private var hasMirrors: Bool { !mirrors.isEmpty || !spikeMirrors.isEmpty }
     enum MirrorSource { case u(GoldenLayer), s(GoldenLayer), V(GoldenLayer), F(GoldenLayer), I(GoldenLayer) }
 
-    deinit { for m in mirrors { m.buffer.deallocate() } }
+    deinit {
+        for m in mirrors { m.buffer.deallocate() }
+        for m in spikeMirrors { m.buffer.deallocate() }
+    }
 
     /// Dumps the chip's signals selected by `patterns` under a `fixed` scope and, for each of them
     /// that has a float twin, the golden model's value under a `float` scope (VCD `real`s at the
@@ -146,10 +153,18 @@ public final class Comparison {
                     lanes.subtract(try p.lanes(of: "\(block.name).\(port.name)", count: port.lanes))
                 }
                 guard !lanes.isEmpty else { continue }
+                let chosen = lanes.sorted().map { "\(block.name).\(port.name)[\($0)]" }
+                if case .s(let layer) = source {
+                    let bits = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+                    bits.initialize(repeating: 0, count: n)
+                    spikeMirrors.append((layer, bits, n))
+                    try writer.addSignals([IntegerSignal(instance: block.name, name: port.name, format: port.format, lanes: n,
+                                                         pointer: bits, isRegister: true)], patterns: chosen, scope: "float")
+                    continue
+                }
                 let buffer = UnsafeMutablePointer<Double>.allocate(capacity: n)
                 buffer.initialize(repeating: 0, count: n)
                 mirrors.append((source, buffer, n))
-                let chosen = lanes.sorted().map { "\(block.name).\(port.name)[\($0)]" }
                 try writer.addRealSignals([RealSignal(instance: block.name, name: port.name, lanes: n, pointer: buffer)],
                                           patterns: chosen, scope: "float")
             }
@@ -159,6 +174,12 @@ public final class Comparison {
     }
 
     private func refreshMirrors(registers: Bool) {
+        if registers {
+            for m in spikeMirrors {
+                let values = golden.s(m.layer)
+                for k in 0..<min(m.lanes, values.count) { m.buffer[k] = values[k] != 0 ? 1 : 0 }
+            }
+        }
         for m in mirrors {
             let values: [Double]
             switch m.probe {
@@ -223,9 +244,9 @@ public final class Comparison {
         var floatCounts = counts
         var goldenNudging = false
         let ran = chip.runImage(clockLimit: clockBudget, beforeClock: { _ in
-            if !mirrors.isEmpty { refreshMirrors(registers: true) }
+            if hasMirrors { refreshMirrors(registers: true) }
             golden.step()
-            if !mirrors.isEmpty { refreshMirrors(registers: false) }
+            if hasMirrors { refreshMirrors(registers: false) }
         }, afterClock: { t in
             compareClock(t, counts: &counts, floatCounts: &floatCounts)
             if t <= tFree { totals.freeClocks += 1 } else { totals.nudgeClocks += 1 }
@@ -536,7 +557,9 @@ enum CompareWaveform {
             s += "@800200\n-\(inst)\n"
             for v in members {
                 s += trace(v)
-                if let twin = floatByKey[inst + "." + v.name.replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")] {
+                // A real twin's lanes are spelt u(3); an integer twin (spikes) keeps spike[3].
+                let realName = v.name.replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")
+                if let twin = floatByKey[inst + "." + realName] ?? floatByKey[inst + "." + v.name] {
                     s += trace(twin, analogLike: v)
                 }
             }

@@ -30,6 +30,12 @@ public struct DumpTarget: Sendable {
             converter = nil
             return
         }
+        guard !path.isEmpty else { throw .io("''", "an empty file name") }
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if info.st_mode & S_IFMT == S_IFDIR { throw .io(path, "is a directory") }
+            if info.st_mode & S_IFMT != S_IFREG { throw .io(path, "not a regular file (a waveform and the .gtkw save file beside it must be files)") }
+        }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if name.hasSuffix(".vcd") && name.count > 4 {
             format = .vcd

@@ -195,8 +195,11 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(vcd.contains("$scope module float $end"))
         XCTAssertTrue(vcd.contains("$var real 64"))
         XCTAssertTrue(vcd.contains(" u(1) $end"))
+        // Float spikes are bits, like the chip's: not reals drawn as boxes reading "0".
+        XCTAssertTrue(vcd.components(separatedBy: "$scope module float $end")[1].contains("$var reg 1 "), "float spikes as 1-bit signals")
+        XCTAssertFalse(vcd.contains(" spike(0) $end"))
         let lines = try String(contentsOfFile: files.gtkw, encoding: .utf8).split(separator: "\n").map(String.init)
-        for (fixed, float) in [("fixed.h.u[1][15:0]", "float.h.u(1)"), ("fixed.h.spike[0]", "float.h.spike(0)"),
+        for (fixed, float) in [("fixed.h.u[1][15:0]", "float.h.u(1)"), ("fixed.h.spike[0]", "float.h.spike[0]"),
                                ("fixed.li_h.v[0][15:0]", "float.li_h.v(0)")] {
             let i = try XCTUnwrap(lines.firstIndex(of: fixed), fixed)
             let j = try XCTUnwrap(lines.firstIndex(of: float), float)
