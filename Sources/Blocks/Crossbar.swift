@@ -258,7 +258,8 @@ public final class Crossbar: Block {
         draws = buffer((max(rows, cols) + n - 1) / n * n)
         bank = Crossbar.seededBank(seed)
 
-        super.init(name: name)
+        super.init(name: name, interface: Crossbar.interface(rows: rows, cols: cols, weight: weight, current: current, delta: delta,
+                                                              rounding: rounding, update: update, rank1Bits: rank1Bits))
         rowSpike = addInput("row_spike", lanes: rows, format: .bit, optional: true)
         colSpike = addInput("col_spike", lanes: cols, format: .bit, optional: true)
         rowDelta = addInput("row_delta", lanes: cols, format: delta, optional: true)
@@ -293,6 +294,39 @@ public final class Crossbar: Block {
         var b = SIMD16<UInt32>()
         for k in 0..<randomStreams { b[k] = LFSR32(seed: MemCtl.streamSeed(seed, k)).state }
         return b
+    }
+
+    /// The interface for these parameters (checked by the netlist type, see `blockType`).
+    public static func interface(rows: Int, cols: Int, weight: QFormat, current: QFormat, delta: QFormat, rounding: Rounding,
+                                 update: UpdateMode, rank1Bits: Int) -> BlockInterface {
+        let count = QFormat(signed: false, intBits: rank1Bits, fracBits: 0)
+        var ports: [PortDeclaration] = [
+            .input("row_spike", lanes: rows, format: .bit, optional: true), .input("col_spike", lanes: cols, format: .bit, optional: true),
+            .input("row_delta", lanes: cols, format: delta, optional: true), .input("col_delta", lanes: rows, format: delta, optional: true),
+            .input("learn", lanes: 1, format: .bit, optional: true), .input("apply", lanes: 1, format: .bit, optional: true),
+            .output("col_current", lanes: cols, format: current, timing: .combinational),
+            .output("row_current", lanes: rows, format: current, timing: .combinational),
+        ]
+        var storage = [StorageItem(name: "weights", kind: .sram, words: rows * cols, format: weight)]
+        var persistent = [PersistentDeclaration("weights", words: rows * cols, format: weight)]
+        if update == .deferred {
+            storage += [StorageItem(name: "shadow", kind: .sram, words: rows * cols, format: delta),
+                        StorageItem(name: "dirty", kind: .register, words: rows, wordBits: 1)]
+            persistent += [PersistentDeclaration("shadow", words: rows * cols, format: delta), PersistentDeclaration("dirty", words: rows)]
+        }
+        if update == .rank1 {
+            ports += [.register("row_counts", lanes: rows, format: count), .register("col_accumulators", lanes: cols, format: delta),
+                      .register("clock_count", lanes: 1, format: count)]
+            storage += [StorageItem(name: "row_counts", kind: .register, words: rows, format: count),
+                        StorageItem(name: "col_accumulators", kind: .register, words: cols, format: delta),
+                        StorageItem(name: "clock_count", kind: .register, words: 1, format: count)]
+            persistent += [PersistentDeclaration("row_counts", words: rows, format: count),
+                           PersistentDeclaration("col_accumulators", words: cols, format: delta),
+                           PersistentDeclaration("clock_count", words: 1, format: count)]
+        }
+        if rounding == .stochastic { storage.append(StorageItem(name: "lfsr", kind: .register, words: randomStreams, wordBits: 32)) }
+        persistent.append(PersistentDeclaration("lfsr", words: randomStreams))
+        return BlockInterface(ports: ports, storage: storage, persistent: persistent)
     }
 
     public override var typeName: String { "crossbar" }
@@ -677,29 +711,17 @@ public final class Crossbar: Block {
         commitWrites = 0
     }
 
-    public override var storage: [StorageItem] {
-        var items = [StorageItem(name: "weights", kind: .sram, bits: rows * cols * weightFormat.width)]
-        if shadow != nil {
-            items.append(StorageItem(name: "shadow", kind: .sram, bits: rows * cols * deltaFormat.width))
-            items.append(StorageItem(name: "dirty", kind: .register, bits: rows))
-        }
-        if rank1 {
-            items.append(StorageItem(name: "row_counts", kind: .register, bits: rows * rank1CountFormat.width))
-            items.append(StorageItem(name: "col_accumulators", kind: .register, bits: cols * deltaFormat.width))
-            items.append(StorageItem(name: "clock_count", kind: .register, bits: rank1CountFormat.width))
-        }
-        if rounding == .stochastic { items.append(StorageItem(name: "lfsr", kind: .register, bits: 32 * Crossbar.randomStreams)) }
-        return items
-    }
 }
 
 extension Crossbar: WiringRules {
     /// Rank-1 mode has no column update: a connected `col_delta` is refused.
     public func wiringViolations(connected: (Port) -> Bool) -> [(input: Port, message: String)] {
         guard updateMode == .rank1, connected(colDelta) else { return [] }
-        return [(colDelta, "update = rank1 factors only the row update (row_spike x row_delta), so col_delta must stay "
-                 + "unconnected; a crossbar with column updates (the W2 use) needs update = deferred or immediate")]
+        return [(colDelta, Crossbar.rank1ColumnUpdateMessage)]
     }
+
+    static let rank1ColumnUpdateMessage = "update = rank1 factors only the row update (row_spike x row_delta), so col_delta must stay "
+        + "unconnected; a crossbar with column updates (the W2 use) needs update = deferred or immediate"
 }
 
 extension Crossbar: InputBinding {

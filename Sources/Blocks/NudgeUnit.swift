@@ -114,7 +114,7 @@ public final class NudgeUnit: Block {
         expectedCount = Int64((countScale + 0.5).rounded(.down))
         tolerance = Int64((threshold * countScale).rounded(.down))
         shift = coefFrac + v.fracBits - current.fracBits
-        super.init(name: name)
+        super.init(name: name, interface: NudgeUnit.interface(lanes: lanes, v: v, current: current, count: count, sign: sign))
         self.v = addInput("v", lanes: lanes, format: v)
         enable = addInput("enable", lanes: 1, format: .bit, optional: true)
         self.count = addInput("count", lanes: lanes, format: count, optional: true)
@@ -127,6 +127,18 @@ public final class NudgeUnit: Block {
             setSignState(LFSR32(seed: MemCtl.streamSeed(seed, 0)).state)
         }
         bindInputs()
+    }
+
+    /// The interface for these parameters (checked by the netlist type, see `blockType`).
+    public static func interface(lanes: Int, v: QFormat, current: QFormat, count: QFormat, sign: Sign) -> BlockInterface {
+        var ports: [PortDeclaration] = [
+            .input("v", lanes: lanes, format: v), .input("enable", lanes: 1, format: .bit, optional: true),
+            .input("count", lanes: lanes, format: count, optional: true),
+            .output("current", lanes: lanes, format: current, timing: .combinational), .output("skip", lanes: 1, format: .bit, timing: .combinational),
+            .register("target", lanes: lanes, format: .bit), .output("negative", lanes: 1, format: .bit, timing: .registered),
+        ]
+        if sign == .random { ports.append(.register("sign_lfsr", lanes: 1, format: LFSRBlock.stateFormat)) }
+        return BlockInterface(ports: ports, persistent: sign == .random ? [PersistentDeclaration("sign_lfsr", words: 1)] : [])
     }
 
     public override var typeName: String { "nudge" }
@@ -247,7 +259,7 @@ public final class NudgeUnit: Block {
                           doc: "sign of beta: positive (every image), or random (per image, from an LFSR32 stepped on every clock outside the nudge phase; output negative)"),
             MemCtl.seedSpec(doc: "seed of the LFSR32 of the random sign"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in
             let current = p.format("current")
             guard current.isSigned else {
                 throw ParameterError(parameter: "current", message: "the nudge current is signed (y - r can be negative); \(current) is unsigned")
@@ -256,6 +268,11 @@ public final class NudgeUnit: Block {
             if beta > 0 && (beta * Double(Int64(1) << k) + 0.5).rounded(.down) == 0 {
                 throw ParameterError(parameter: "coef_frac", message: "beta = \(beta) rounds to 0 with \(k) fraction bits; raise coef_frac")
             }
+            return NudgeUnit.interface(lanes: p.int("lanes"), v: p.format("v"), current: current, count: p.format("count"),
+                                       sign: Sign(rawValue: p.word("sign"))!)
+        },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
+            let beta = p.real("beta"), k = p.int("coef_frac"), current = p.format("current")
             return NudgeUnit(name: name, lanes: p.int("lanes"), v: p.format("v"), current: current, count: p.format("count"),
                              beta: beta, gammaLI: p.real("gamma_li"), fMax: p.real("f_max"), window: p.int("window"),
                              threshold: p.real("threshold"), coefFrac: k,

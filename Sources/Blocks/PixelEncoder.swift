@@ -46,9 +46,17 @@ public final class PixelEncoder: Block {
         }
         rom = table
         romSaturated = flags
-        super.init(name: name)
+        super.init(name: name, interface: PixelEncoder.interface(lanes: lanes, current: current))
         self.current = addOutput("current", lanes: lanes, format: current, timing: .registered)
         pixel = addRegister("pixel", lanes: lanes, format: PixelEncoder.pixelFormat)
+    }
+
+    /// The interface for these parameters (checked by the netlist type, see `blockType`).
+    public static func interface(lanes: Int, current: QFormat) -> BlockInterface {
+        BlockInterface(
+            ports: [.output("current", lanes: lanes, format: current, timing: .registered), .register("pixel", lanes: lanes, format: pixelFormat)],
+            storage: [StorageItem(name: "pixel", kind: .register, words: lanes, wordBits: 8),
+                      StorageItem(name: "current", kind: .register, words: lanes, format: current)])
     }
 
     public override var typeName: String { "pixel_encoder" }
@@ -75,10 +83,6 @@ public final class PixelEncoder: Block {
 
     public var pixels: [UInt8] { pixel.values.map { UInt8($0) } }
 
-    public override var storage: [StorageItem] {
-        [StorageItem(name: "pixel", kind: .register, bits: lanes * 8),
-         StorageItem(name: "current", kind: .register, bits: lanes * currentFormat.width)]
-    }
 
     public static let blockType = BlockType(
         name: "pixel_encoder",
@@ -88,12 +92,15 @@ public final class PixelEncoder: Block {
             ParameterSpec("current", .format, default: .format(QFormat(signed: true, intBits: 2, fracBits: 14)), doc: "format of the output current"),
             ParameterSpec("gain", .real(-1e6...1e6), default: .real(1), doc: "g_in: the current of a white (255) pixel"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in
             let current = p.format("current"), gain = p.real("gain")
             if gain > current.maxValue || gain < current.minValue {
                 throw ParameterError(parameter: "gain", message: "gain \(gain) is outside the range of current (\(current): \(current.minValue)...\(current.maxValue)), so a white pixel would saturate; widen current")
             }
-            return PixelEncoder(name: name, lanes: p.int("lanes"), current: current, gain: gain)
+            return PixelEncoder.interface(lanes: p.int("lanes"), current: current)
+        },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
+            PixelEncoder(name: name, lanes: p.int("lanes"), current: p.format("current"), gain: p.real("gain"))
         })
 }
 

@@ -20,8 +20,13 @@ open class Block {
     /// Values clamped or wrapped by this block since the last `clearCounters()`.
     public final var saturations: Int = 0
 
-    public init(name: String) {
+    /// The interface this block's type declared for it, when it was built from one: its storage
+    /// is then the declared storage (one description for budgets and the model).
+    public let declaredInterface: BlockInterface?
+
+    public init(name: String, interface: BlockInterface? = nil) {
         self.name = name
+        declaredInterface = interface
     }
 
     /// The block type's name as written in netlists (e.g. `lif`).
@@ -49,9 +54,10 @@ open class Block {
         throw .connection("block \(self.name) has no persistent state named '\(name)'")
     }
 
-    /// Storage this block implements in hardware, for budgets. Default: its registers.
+    /// Storage this block implements in hardware, for budgets. Default: the declared storage, else
+    /// its registers.
     open var storage: [StorageItem] {
-        registers.map { StorageItem(name: $0.name, kind: .register, bits: $0.lanes * $0.format.width) }
+        declaredInterface?.storage ?? registers.map { StorageItem(name: $0.name, kind: .register, words: $0.lanes, format: $0.format) }
     }
 
     // MARK: Declaring ports (from subclass initialisers)
@@ -79,23 +85,22 @@ open class Block {
         return p
     }
 
+    /// Creates every port an interface declares, in its order: a block whose ports are exactly
+    /// its declaration cannot disagree with it. Look them up with `port(named:)`.
+    public final func addPorts(_ interface: BlockInterface) {
+        for p in interface.ports {
+            switch p.kind {
+            case .input: addInput(p.name, lanes: p.lanes, format: p.format, optional: p.isOptional)
+            case .output: addOutput(p.name, lanes: p.lanes, format: p.format, timing: p.timing)
+            case .register: addRegister(p.name, lanes: p.lanes, format: p.format)
+            }
+        }
+    }
+
     public final func port(named n: String) -> Port? {
         inputs.first { $0.name == n } ?? outputs.first { $0.name == n } ?? registers.first { $0.name == n }
     }
 
     /// Every signal a probe or waveform can show: inputs, outputs, then registers.
     public final var signals: [Port] { inputs + outputs + registers }
-}
-
-/// One piece of hardware storage, for the budget `eqspike check` prints.
-public struct StorageItem: Sendable, Equatable {
-    public enum Kind: String, Sendable { case register, sram, delayLine = "delay line" }
-    public let name: String
-    public let kind: Kind
-    public let bits: Int
-    public init(name: String, kind: Kind, bits: Int) {
-        self.name = name
-        self.kind = kind
-        self.bits = bits
-    }
 }
