@@ -17,8 +17,8 @@ public final class Adder: Block {
     /// +1 or -1 per term.
     public let signs: [Int64]
 
-    @exclusivity(unchecked) public private(set) var terms: [Port] = []
-    @exclusivity(unchecked) public private(set) var sum: Port!
+    public let terms: [Port]
+    public let sum: Port
 
     private let fit: LaneMath.Fit
     private let accumulator: UnsafeMutablePointer<Int64>
@@ -62,9 +62,10 @@ public final class Adder: Block {
         termPointers = .allocate(capacity: signs.count)
         termSigns = .allocate(capacity: signs.count)
         for (k, sg) in signs.enumerated() { termSigns[k] = Int32(sg) }
-        super.init(name: name, interface: declared)
-        terms = (0..<signs.count).map { addInput("in\($0)", lanes: lanes, format: format) }
-        sum = addOutput("sum", lanes: lanes, format: format, timing: .combinational)
+        let ports = DeclaredPorts(declared)
+        terms = (0..<signs.count).map { ports["in\($0)"] }
+        sum = ports["sum"]
+        super.init(name: name, ports: ports)
         for (k, t) in terms.enumerated() { termPointers[k] = t.storage.base }
     }
 

@@ -41,10 +41,10 @@ public final class Bias: Block {
     public let overflow: Overflow
     public let updateMode: Crossbar.UpdateMode
 
-    @exclusivity(unchecked) public private(set) var delta: Port!
-    @exclusivity(unchecked) public private(set) var learn: Port!
-    @exclusivity(unchecked) public private(set) var apply: Port!
-    @exclusivity(unchecked) public private(set) var value: Port!
+    public let delta: Port
+    public let learn: Port
+    public let apply: Port
+    public let value: Port
 
     private let deltaCopy: LaneBuffer
     private let shadow: LaneBuffer?
@@ -79,11 +79,12 @@ public final class Bias: Block {
         fastShadow = delta.minRaw >= -(1 << 30) && delta.maxRaw <= (1 << 30)
         deltaLo = Int32(truncatingIfNeeded: delta.minRaw)
         deltaHi = Int32(truncatingIfNeeded: delta.maxRaw)
-        super.init(name: name, interface: Bias.interface(lanes: lanes, weight: weight, delta: delta, rounding: rounding, update: update))
-        self.delta = addInput("delta", lanes: lanes, format: delta, optional: true)
-        learn = addInput("learn", lanes: 1, format: .bit, optional: true)
-        apply = addInput("apply", lanes: 1, format: .bit, optional: true)
-        value = addOutput("value", lanes: lanes, format: weight, timing: .registered)
+        let ports = DeclaredPorts(Bias.interface(lanes: lanes, weight: weight, delta: delta, rounding: rounding, update: update))
+        self.delta = ports["delta"]
+        learn = ports["learn"]
+        apply = ports["apply"]
+        value = ports["value"]
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

@@ -103,14 +103,14 @@ public final class Crossbar: Block {
     /// Format of the rank-1 spike and clock counters (uB.0, B = `rank1_bits`).
     public let rank1CountFormat: QFormat
 
-    @exclusivity(unchecked) public private(set) var rowSpike: Port!
-    @exclusivity(unchecked) public private(set) var colSpike: Port!
-    @exclusivity(unchecked) public private(set) var rowDelta: Port!
-    @exclusivity(unchecked) public private(set) var colDelta: Port!
-    @exclusivity(unchecked) public private(set) var learn: Port!
-    @exclusivity(unchecked) public private(set) var apply: Port!
-    @exclusivity(unchecked) public private(set) var colCurrent: Port!
-    @exclusivity(unchecked) public private(set) var rowCurrent: Port!
+    public let rowSpike: Port
+    public let colSpike: Port
+    public let rowDelta: Port
+    public let colDelta: Port
+    public let learn: Port
+    public let apply: Port
+    public let colCurrent: Port
+    public let rowCurrent: Port
 
     /// Number of streams in the stochastic-rounding bank.
     public static let randomStreams = 16
@@ -258,21 +258,21 @@ public final class Crossbar: Block {
         draws = buffer((max(rows, cols) + n - 1) / n * n)
         bank = Crossbar.seededBank(seed)
 
-        super.init(name: name, interface: Crossbar.interface(rows: rows, cols: cols, weight: weight, current: current, delta: delta,
-                                                              rounding: rounding, update: update, rank1Bits: rank1Bits))
-        rowSpike = addInput("row_spike", lanes: rows, format: .bit, optional: true)
-        colSpike = addInput("col_spike", lanes: cols, format: .bit, optional: true)
-        rowDelta = addInput("row_delta", lanes: cols, format: delta, optional: true)
-        colDelta = addInput("col_delta", lanes: rows, format: delta, optional: true)
-        learn = addInput("learn", lanes: 1, format: .bit, optional: true)
-        apply = addInput("apply", lanes: 1, format: .bit, optional: true)
-        colCurrent = addOutput("col_current", lanes: cols, format: current, timing: .combinational)
-        rowCurrent = addOutput("row_current", lanes: rows, format: current, timing: .combinational)
-        if rank1 {
-            rowCounts = addRegister("row_counts", lanes: rows, format: rank1CountFormat).pointer
-            colAcc = addRegister("col_accumulators", lanes: cols, format: delta).pointer
-            clockCount = addRegister("clock_count", lanes: 1, format: rank1CountFormat).pointer
-        }
+        let ports = DeclaredPorts(Crossbar.interface(rows: rows, cols: cols, weight: weight, current: current, delta: delta,
+                                                      rounding: rounding, update: update, rank1Bits: rank1Bits))
+        rowSpike = ports["row_spike"]
+        colSpike = ports["col_spike"]
+        rowDelta = ports["row_delta"]
+        colDelta = ports["col_delta"]
+        learn = ports["learn"]
+        apply = ports["apply"]
+        colCurrent = ports["col_current"]
+        rowCurrent = ports["row_current"]
+        // Rank-1 mode only: the registers n, A and T.
+        rowCounts = ports.optional("row_counts")?.pointer
+        colAcc = ports.optional("col_accumulators")?.pointer
+        clockCount = ports.optional("clock_count")?.pointer
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

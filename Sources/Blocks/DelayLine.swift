@@ -20,8 +20,8 @@ public final class DelayLine: Block {
     public let depth: Int
     public let format: QFormat
 
-    @exclusivity(unchecked) public private(set) var x: Port!
-    @exclusivity(unchecked) public private(set) var delayed: Port!
+    public let x: Port
+    public let delayed: Port
 
     private let ring: LaneBuffer
     @exclusivity(unchecked) private var in_x = BoundInput()
@@ -37,9 +37,10 @@ public final class DelayLine: Block {
         self.depth = depth
         self.format = format
         ring = LaneBuffer(count: depth * lanes)
-        super.init(name: name, interface: declared)
-        x = addInput("x", lanes: lanes, format: format)
-        delayed = addOutput("delayed", lanes: lanes, format: format, timing: .registered)
+        let ports = DeclaredPorts(declared)
+        x = ports["x"]
+        delayed = ports["delayed"]
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

@@ -37,9 +37,9 @@ public final class FIRAverager: Block {
     public let rounding: Rounding
     public let overflow: Overflow
 
-    @exclusivity(unchecked) public private(set) var x: Port!
-    @exclusivity(unchecked) public private(set) var mean: Port!
-    @exclusivity(unchecked) public private(set) var sum: Port!
+    public let x: Port
+    public let mean: Port
+    public let sum: Port
 
     private let window: LaneBuffer     // N slots of `lanes` words, slot-major
     @exclusivity(unchecked) private var head = 0               // slot holding x(t - N)
@@ -97,10 +97,11 @@ public final class FIRAverager: Block {
         } else {
             fastPath = deterministic && sf.width + Int(numeratorShift) <= 30 && divisor >= 3 && divisor < (1 << 20)
         }
-        super.init(name: name, interface: declared)
-        x = addInput("x", lanes: lanes, format: input)
-        mean = addOutput("mean", lanes: lanes, format: output, timing: .registered)
-        sum = addRegister("sum", lanes: lanes, format: sf)
+        let ports = DeclaredPorts(declared)
+        x = ports["x"]
+        mean = ports["mean"]
+        sum = ports["sum"]
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

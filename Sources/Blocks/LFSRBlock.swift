@@ -22,8 +22,8 @@ public final class LFSRBlock: Block {
     public let seed: UInt32
     public let reseedOnReset: Bool
 
-    @exclusivity(unchecked) public private(set) var bits: Port!
-    @exclusivity(unchecked) public private(set) var state: Port!
+    public let bits: Port
+    public let state: Port
     private let next: LaneBuffer
 
     public static let bitsFormat = QFormat(signed: false, intBits: 31, fracBits: 0)
@@ -35,9 +35,10 @@ public final class LFSRBlock: Block {
         self.seed = seed
         self.reseedOnReset = reseedOnReset
         next = LaneBuffer(count: lanes)
-        super.init(name: name, interface: LFSRBlock.interface(lanes: lanes))
-        bits = addOutput("bits", lanes: lanes, format: LFSRBlock.bitsFormat, timing: .registered)
-        state = addRegister("state", lanes: lanes, format: LFSRBlock.stateFormat)
+        let ports = DeclaredPorts(LFSRBlock.interface(lanes: lanes))
+        bits = ports["bits"]
+        state = ports["state"]
+        super.init(name: name, ports: ports)
         reseed(seed)
     }
 

@@ -59,10 +59,10 @@ public final class LIFCore: Block {
     public let rounding: Rounding
     public let overflow: Overflow
 
-    @exclusivity(unchecked) public private(set) var current: Port!
-    @exclusivity(unchecked) public private(set) var spike: Port!
-    @exclusivity(unchecked) public private(set) var u: Port!
-    @exclusivity(unchecked) public private(set) var refractory: Port!
+    public let current: Port
+    public let spike: Port
+    public let u: Port
+    public let refractory: Port
 
     /// Spikes emitted since `clearCounters()`.
     @exclusivity(unchecked) public private(set) var spikesEmitted = 0
@@ -121,12 +121,12 @@ public final class LIFCore: Block {
         let alignedBits = current.width - min(currentShift, 0)
         fast32 = g.mantissa == 0 && !(rounding == .stochastic && currentShift > 0)
             && membrane.width <= 30 && current.width <= 30 && alignedBits <= 30
-        super.init(name: name, interface: declared)
-        self.current = addInput("current", lanes: lanes, format: current)
-        spike = addOutput("spike", lanes: lanes, format: .bit, timing: .registered)
-        u = addRegister("u", lanes: lanes, format: membrane)
-        self.refractory = addRegister("refractory", lanes: lanes,
-                                      format: QFormat(signed: false, intBits: LaneMath.bitsFor(refractory - 1), fracBits: 0))
+        let ports = DeclaredPorts(declared)
+        self.current = ports["current"]
+        spike = ports["spike"]
+        u = ports["u"]
+        self.refractory = ports["refractory"]
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

@@ -37,8 +37,8 @@ public final class LeakyIntegrator: Block {
     /// The realised gamma_LI (mantissa and shift, relative error).
     public let gammaConstant: QuantizedConstant
 
-    @exclusivity(unchecked) public private(set) var spike: Port!
-    @exclusivity(unchecked) public private(set) var v: Port!
+    public let spike: Port
+    public let v: Port
 
     private let vNext: LaneBuffer
     @exclusivity(unchecked) private var rounder: LaneMath.Rounder
@@ -58,9 +58,10 @@ public final class LeakyIntegrator: Block {
         vNext = LaneBuffer(count: lanes)
         rounder = LaneMath.Rounder(mode: rounding, seed: seed)
         one = Int64(1) << format.fracBits
-        super.init(name: name, interface: declared)
-        spike = addInput("spike", lanes: lanes, format: .bit)
-        v = addOutput("v", lanes: lanes, format: format, timing: .registered)
+        let ports = DeclaredPorts(declared)
+        spike = ports["spike"]
+        v = ports["v"]
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

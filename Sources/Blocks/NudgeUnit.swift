@@ -74,16 +74,16 @@ public final class NudgeUnit: Block {
     public let expectedCount: Int64
     public let tolerance: Int64
 
-    @exclusivity(unchecked) public private(set) var v: Port!
-    @exclusivity(unchecked) public private(set) var enable: Port!
-    @exclusivity(unchecked) public private(set) var count: Port!
-    @exclusivity(unchecked) public private(set) var current: Port!
-    @exclusivity(unchecked) public private(set) var skip: Port!
-    @exclusivity(unchecked) public private(set) var target: Port!
+    public let v: Port
+    public let enable: Port
+    public let count: Port
+    public let current: Port
+    public let skip: Port
+    public let target: Port
     /// 1 while this image is nudged by -beta (random sign only; always 0 for positive).
-    @exclusivity(unchecked) public private(set) var negative: Port!
+    public let negative: Port
     /// The sign source (random sign only).
-    @exclusivity(unchecked) public private(set) var signLFSR: Port!
+    public let signLFSR: Port!
     @exclusivity(unchecked) private var nextSignState: UInt32 = 0
 
     private let shift: Int   // K + fv - fc
@@ -114,16 +114,17 @@ public final class NudgeUnit: Block {
         expectedCount = Int64((countScale + 0.5).rounded(.down))
         tolerance = Int64((threshold * countScale).rounded(.down))
         shift = coefFrac + v.fracBits - current.fracBits
-        super.init(name: name, interface: NudgeUnit.interface(lanes: lanes, v: v, current: current, count: count, sign: sign))
-        self.v = addInput("v", lanes: lanes, format: v)
-        enable = addInput("enable", lanes: 1, format: .bit, optional: true)
-        self.count = addInput("count", lanes: lanes, format: count, optional: true)
-        self.current = addOutput("current", lanes: lanes, format: current, timing: .combinational)
-        skip = addOutput("skip", lanes: 1, format: .bit, timing: .combinational)
-        target = addRegister("target", lanes: lanes, format: .bit)
-        negative = addOutput("negative", lanes: 1, format: .bit, timing: .registered)
+        let ports = DeclaredPorts(NudgeUnit.interface(lanes: lanes, v: v, current: current, count: count, sign: sign))
+        self.v = ports["v"]
+        enable = ports["enable"]
+        self.count = ports["count"]
+        self.current = ports["current"]
+        skip = ports["skip"]
+        target = ports["target"]
+        negative = ports["negative"]
+        signLFSR = ports.optional("sign_lfsr")
+        super.init(name: name, ports: ports)
         if sign == .random {
-            signLFSR = addRegister("sign_lfsr", lanes: 1, format: LFSRBlock.stateFormat)
             setSignState(LFSR32(seed: MemCtl.streamSeed(seed, 0)).state)
         }
         bindInputs()

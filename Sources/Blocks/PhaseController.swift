@@ -45,14 +45,14 @@ public final class PhaseController: Block {
     /// Host flag: run the nudge phase (unless skipped). Read at each edge.
     @exclusivity(unchecked) public var train = false
 
-    @exclusivity(unchecked) public private(set) var skip: Port!
-    @exclusivity(unchecked) public private(set) var phase: Port!
-    @exclusivity(unchecked) public private(set) var nudge: Port!
-    @exclusivity(unchecked) public private(set) var learn: Port!
-    @exclusivity(unchecked) public private(set) var countEnable: Port!
-    @exclusivity(unchecked) public private(set) var apply: Port!
-    @exclusivity(unchecked) public private(set) var done: Port!
-    @exclusivity(unchecked) public private(set) var clock: Port!
+    public let skip: Port
+    public let phase: Port
+    public let nudge: Port
+    public let learn: Port
+    public let countEnable: Port
+    public let apply: Port
+    public let done: Port
+    public let clock: Port
 
     @exclusivity(unchecked) private var nextClock: Int32 = 0
     @exclusivity(unchecked) private var nextPhase: Phase = .free
@@ -71,15 +71,16 @@ public final class PhaseController: Block {
         self.tNudge = tNudge
         self.readoutFrom = readoutFrom
         self.readoutTo = readoutTo
-        super.init(name: name, interface: PhaseController.interface)
-        skip = addInput("skip", lanes: 1, format: .bit, optional: true)
-        phase = addOutput("phase", lanes: 1, format: PhaseController.phaseFormat, timing: .registered)
-        nudge = addOutput("nudge", lanes: 1, format: .bit, timing: .registered)
-        learn = addOutput("learn", lanes: 1, format: .bit, timing: .registered)
-        countEnable = addOutput("count_enable", lanes: 1, format: .bit, timing: .registered)
-        apply = addOutput("apply", lanes: 1, format: .bit, timing: .registered)
-        done = addOutput("done", lanes: 1, format: .bit, timing: .registered)
-        clock = addRegister("clock", lanes: 1, format: PhaseController.clockFormat)
+        let ports = DeclaredPorts(PhaseController.interface)
+        skip = ports["skip"]
+        phase = ports["phase"]
+        nudge = ports["nudge"]
+        learn = ports["learn"]
+        countEnable = ports["count_enable"]
+        apply = ports["apply"]
+        done = ports["done"]
+        clock = ports["clock"]
+        super.init(name: name, ports: ports)
         bindInputs()
         reset()
     }

@@ -25,8 +25,8 @@ public final class PixelEncoder: Block {
     public let rom: [Int32]
     private let romSaturated: [Bool]
 
-    @exclusivity(unchecked) public private(set) var current: Port!
-    @exclusivity(unchecked) public private(set) var pixel: Port!
+    public let current: Port
+    public let pixel: Port
 
     public static let pixelFormat = QFormat(signed: false, intBits: 8, fracBits: 0)
 
@@ -46,9 +46,10 @@ public final class PixelEncoder: Block {
         }
         rom = table
         romSaturated = flags
-        super.init(name: name, interface: PixelEncoder.interface(lanes: lanes, current: current))
-        self.current = addOutput("current", lanes: lanes, format: current, timing: .registered)
-        pixel = addRegister("pixel", lanes: lanes, format: PixelEncoder.pixelFormat)
+        let ports = DeclaredPorts(PixelEncoder.interface(lanes: lanes, current: current))
+        self.current = ports["current"]
+        pixel = ports["pixel"]
+        super.init(name: name, ports: ports)
     }
 
     /// The interface for these parameters (checked by the netlist type, see `blockType`).

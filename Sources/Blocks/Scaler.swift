@@ -33,10 +33,10 @@ public final class Scaler: Block {
     public private(set) var factorConstant: QuantizedConstant
     private let mantissaBits: Int
 
-    @exclusivity(unchecked) public private(set) var x: Port!
+    public let x: Port
     /// Optional 1-bit input: negate the factor for this clock.
-    @exclusivity(unchecked) public private(set) var negate: Port!
-    @exclusivity(unchecked) public private(set) var y: Port!
+    public let negate: Port
+    public let y: Port
 
     @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
@@ -65,10 +65,11 @@ public final class Scaler: Block {
         rounder = LaneMath.Rounder(mode: rounding, seed: seed)
         fit = LaneMath.Fit(output, overflow)
         productShift = s
-        super.init(name: name, interface: declared)
-        x = addInput("x", lanes: lanes, format: input)
-        negate = addInput("negate", lanes: 1, format: .bit, optional: true)
-        y = addOutput("y", lanes: lanes, format: output, timing: .combinational)
+        let ports = DeclaredPorts(declared)
+        x = ports["x"]
+        negate = ports["negate"]
+        y = ports["y"]
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

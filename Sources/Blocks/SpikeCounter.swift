@@ -25,9 +25,9 @@ public final class SpikeCounter: Block {
     /// `count` shows count' (this clock's spike included) instead of the register.
     public let bypass: Bool
 
-    @exclusivity(unchecked) public private(set) var spike: Port!
-    @exclusivity(unchecked) public private(set) var enable: Port!
-    @exclusivity(unchecked) public private(set) var count: Port!
+    public let spike: Port
+    public let enable: Port
+    public let count: Port
 
     private let countNext: LaneBuffer
     private let countTop: Int32
@@ -45,10 +45,11 @@ public final class SpikeCounter: Block {
         countTop = Int32(truncatingIfNeeded: format.maxRaw)
         self.bypass = bypass
         held = LaneBuffer(count: bypass ? lanes : 1)
-        super.init(name: name, interface: declared)
-        spike = addInput("spike", lanes: lanes, format: .bit)
-        enable = addInput("enable", lanes: 1, format: .bit, optional: true)
-        count = addOutput("count", lanes: lanes, format: format, timing: bypass ? .combinational : .registered)
+        let ports = DeclaredPorts(declared)
+        spike = ports["spike"]
+        enable = ports["enable"]
+        count = ports["count"]
+        super.init(name: name, ports: ports)
         bindInputs()
     }
 

@@ -24,9 +24,26 @@ open class Block {
     /// is then the declared storage (one description for budgets and the model).
     public let declaredInterface: BlockInterface?
 
-    public init(name: String, interface: BlockInterface? = nil) {
+    /// A block without a declared interface (test benches, hand-made blocks): it adds its ports
+    /// with `addInput`, `addOutput` and `addRegister`.
+    public init(name: String) {
         self.name = name
-        declaredInterface = interface
+        declaredInterface = nil
+    }
+
+    /// A block whose ports are exactly its type's declaration: made beforehand (`DeclaredPorts`,
+    /// kept in the subclass's `let` properties) and adopted here, in declaration order.
+    public init(name: String, ports: DeclaredPorts) {
+        self.name = name
+        declaredInterface = ports.interface
+        for p in ports.all {
+            p.adopt(by: self)
+            switch p.kind {
+            case .input: inputs.append(p)
+            case .output: outputs.append(p)
+            case .register: registers.append(p)
+            }
+        }
     }
 
     /// The block type's name as written in netlists (e.g. `lif`).
@@ -83,18 +100,6 @@ open class Block {
         let p = Port(name: name, kind: .register, lanes: lanes, format: format, timing: .registered, optional: false, owner: self)
         registers.append(p)
         return p
-    }
-
-    /// Creates every port an interface declares, in its order: a block whose ports are exactly
-    /// its declaration cannot disagree with it. Look them up with `port(named:)`.
-    public final func addPorts(_ interface: BlockInterface) {
-        for p in interface.ports {
-            switch p.kind {
-            case .input: addInput(p.name, lanes: p.lanes, format: p.format, optional: p.isOptional)
-            case .output: addOutput(p.name, lanes: p.lanes, format: p.format, timing: p.timing)
-            case .register: addRegister(p.name, lanes: p.lanes, format: p.format)
-            }
-        }
     }
 
     public final func port(named n: String) -> Port? {

@@ -114,3 +114,26 @@ extension Block {
             persistent: persistentState.map { PersistentDeclaration($0.name, words: $0.values.count, format: formats[$0.name]) })
     }
 }
+
+/// The ports of a block made from its declared interface before the block exists: the block keeps
+/// them in `let` properties (`x = ports["x"]`) and hands them to `Block.init(name:ports:)`, so its
+/// ports cannot differ from its declaration.
+public struct DeclaredPorts {
+    public let interface: BlockInterface
+    let all: [Port]
+
+    public init(_ interface: BlockInterface) {
+        self.interface = interface
+        all = interface.ports.map { Port($0) }
+    }
+
+    /// A declared port. Asking for another is a bug in the block (its model and its interface
+    /// disagree), never a netlist error.
+    public subscript(name: String) -> Port {
+        guard let p = optional(name) else { preconditionFailure("port '\(name)' is not in the block's declared interface") }
+        return p
+    }
+
+    /// A port declared only for some parameters (e.g. a rank-1 crossbar's counters), else nil.
+    public func optional(_ name: String) -> Port? { all.first { $0.name == name } }
+}

@@ -6,11 +6,10 @@ import HDL
 enum TestBlocks {
     static let s3_12 = QFormat(signed: true, intBits: 3, fracBits: 12)
 
-    /// A test block: its ports and storage are its declared interface (`Block.addPorts`).
+    /// A test block: its ports and storage are its declared interface.
     final class Declared: Block {
         init(_ name: String, _ interface: BlockInterface) {
-            super.init(name: name, interface: interface)
-            addPorts(interface)
+            super.init(name: name, ports: DeclaredPorts(interface))
         }
     }
 
