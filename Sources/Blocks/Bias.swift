@@ -196,17 +196,12 @@ public final class Bias: Block {
         shadowCommits = 0
     }
 
-
     /// `values`, `shadow` (deferred mode) and `lfsr` (one state).
     public override var persistentState: [(name: String, values: [Int32])] {
         var out: [(name: String, values: [Int32])] = [("values", values)]
         if shadow != nil { out.append(("shadow", shadowValues)) }
         out.append(("lfsr", [Int32(bitPattern: rng.state)]))
         return out
-    }
-
-    public override var persistentFormats: [(name: String, format: QFormat)] {
-        shadow != nil ? [("values", weightFormat), ("shadow", deltaFormat)] : [("values", weightFormat)]
     }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {

@@ -687,15 +687,6 @@ public final class Crossbar: Block {
         try restoreEntry(name: name, values: values)
     }
 
-    public override var persistentFormats: [(name: String, format: QFormat)] {
-        var out: [(name: String, format: QFormat)] = [("weights", weightFormat)]
-        if shadow != nil { out.append(("shadow", deltaFormat)) }
-        if rank1 {
-            out += [("row_counts", rank1CountFormat), ("col_accumulators", deltaFormat), ("clock_count", rank1CountFormat)]
-        }
-        return out
-    }
-
     public override var counters: [(name: String, value: Int)] {
         [("row_reads", rowReads), ("col_reads", colReads), ("row_writes", rowWrites), ("col_writes", colWrites),
          ("shadow_commits", shadowCommits), ("commit_writes", commitWrites), ("saturations", saturations)]

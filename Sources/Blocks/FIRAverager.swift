@@ -315,7 +315,6 @@ public final class FIRAverager: Block {
         mean.storage.base.update(from: meanNext.base, count: lanes)
     }
 
-
     public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {

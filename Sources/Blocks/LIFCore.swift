@@ -373,7 +373,6 @@ public final class LIFCore: Block {
         clippedLow = 0
     }
 
-
     public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {

@@ -148,7 +148,6 @@ public final class PhaseController: Block {
         setOutputs(phase: nextPhase, clock: nextClock)
     }
 
-
     public static let blockType = BlockType(
         name: "phase_controller",
         doc: "per-image sequencer: free phase (t_free clocks, count_enable in [readout_from, readout_to)), then, if the host's train flag is set and skip was 0 in the last free clock, a nudge phase (t_nudge clocks: nudge, learn; apply in its last clock), then done",

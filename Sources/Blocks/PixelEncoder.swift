@@ -84,7 +84,6 @@ public final class PixelEncoder: Block {
 
     public var pixels: [UInt8] { pixel.values.map { UInt8($0) } }
 
-
     public static let blockType = BlockType(
         name: "pixel_encoder",
         doc: "constant input current per lane: current = round_nearest(gain * pixel / 255), pixels (u8) loaded by the host per image; kept by reset",

@@ -64,7 +64,10 @@ open class Block {
     /// The number format of every persistent entry whose words are fixed-point numbers (memory
     /// contents), by entry name. A stored word means nothing without its format: checkpoints are
     /// tied to these, so weights saved as s1.15 are never read back as s3.13.
-    open var persistentFormats: [(name: String, format: QFormat)] { [] }
+    /// Default: the formats the block type declared for its persistent state.
+    open var persistentFormats: [(name: String, format: QFormat)] {
+        declaredInterface?.persistent.compactMap { d in d.format.map { (d.name, $0) } } ?? []
+    }
 
     /// Restores one entry of `persistentState`; throws when the name or size does not fit.
     open func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
