@@ -111,6 +111,11 @@ public final class Adder: Block {
         return try interface(lanes: lanes, signs: Adder.parseSigns(signs ?? String(repeating: "+", count: terms), terms: terms), format: format)
     }
 
+    /// The terms' pointers, once the simulator has bound them (see `termPointers`).
+    public override func inputsBound() {
+        for (k, t) in terms.enumerated() { termPointers[k] = t.pointer }
+    }
+
     public override var typeName: String { "adder" }
 
     public override func evaluate() {
@@ -184,13 +189,6 @@ public final class Adder: Block {
         _ = sat
     }
 
-}
-
-extension Adder: InputBinding {
-    /// The terms' pointers, once the simulator has bound them (see `termPointers`).
-    public func inputsBound() {
-        for (k, t) in terms.enumerated() { termPointers[k] = t.pointer }
-    }
 }
 
 /// Combinational: nothing happens at the clock edge.

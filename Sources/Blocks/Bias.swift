@@ -85,7 +85,7 @@ public final class Bias: Block {
         apply = ports["apply"]
         value = ports["value"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters (checked by the netlist type, see `blockType`).
@@ -102,6 +102,13 @@ public final class Bias: Block {
             ports: [.input("delta", lanes: lanes, format: delta, optional: true), .input("learn", lanes: 1, format: .bit, optional: true),
                     .input("apply", lanes: 1, format: .bit, optional: true), .output("value", lanes: lanes, format: weight, timing: .registered)],
             storage: storage, persistent: persistent)
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_delta = BoundInput(delta)
+        in_learn = BoundInput(learn)
+        in_apply = BoundInput(apply)
     }
 
     public override var typeName: String { "bias" }
@@ -254,14 +261,4 @@ public final class Bias: Block {
                         overflow: p.overflow("overflow"), update: Crossbar.UpdateMode(rawValue: p.word("update"))!,
                         seed: UInt32(p.int("seed")))
         })
-}
-
-extension Bias: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_delta = BoundInput(delta)
-        in_learn = BoundInput(learn)
-        in_apply = BoundInput(apply)
-    }
 }

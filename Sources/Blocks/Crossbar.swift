@@ -273,7 +273,7 @@ public final class Crossbar: Block {
         colAcc = ports.optional("col_accumulators")?.pointer
         clockCount = ports.optional("clock_count")?.pointer
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     deinit {
@@ -327,6 +327,16 @@ public final class Crossbar: Block {
         if rounding == .stochastic { storage.append(StorageItem(name: "lfsr", kind: .register, words: randomStreams, wordBits: 32)) }
         persistent.append(PersistentDeclaration("lfsr", words: randomStreams))
         return BlockInterface(ports: ports, storage: storage, persistent: persistent)
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_rowSpike = BoundInput(rowSpike)
+        in_colSpike = BoundInput(colSpike)
+        in_rowDelta = BoundInput(rowDelta)
+        in_colDelta = BoundInput(colDelta)
+        in_learn = BoundInput(learn)
+        in_apply = BoundInput(apply)
     }
 
     public override var typeName: String { "crossbar" }
@@ -713,17 +723,4 @@ extension Crossbar: WiringRules {
 
     static let rank1ColumnUpdateMessage = "update = rank1 factors only the row update (row_spike x row_delta), so col_delta must stay "
         + "unconnected; a crossbar with column updates (the W2 use) needs update = deferred or immediate"
-}
-
-extension Crossbar: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_rowSpike = BoundInput(rowSpike)
-        in_colSpike = BoundInput(colSpike)
-        in_rowDelta = BoundInput(rowDelta)
-        in_colDelta = BoundInput(colDelta)
-        in_learn = BoundInput(learn)
-        in_apply = BoundInput(apply)
-    }
 }

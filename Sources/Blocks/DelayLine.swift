@@ -41,7 +41,7 @@ public final class DelayLine: Block {
         x = ports["x"]
         delayed = ports["delayed"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters, after every check the initialiser makes (it calls this).
@@ -57,6 +57,11 @@ public final class DelayLine: Block {
         return BlockInterface(
             ports: [.input("x", lanes: lanes, format: format), .output("delayed", lanes: lanes, format: format, timing: .registered)],
             storage: [StorageItem(name: "stages", kind: .delayLine, words: lanes * depth, format: format)])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_x = BoundInput(x)
     }
 
     public override var typeName: String { "delay" }
@@ -76,14 +81,6 @@ public final class DelayLine: Block {
         delayed.storage.base.update(from: ring.base + head * lanes, count: lanes)
     }
 
-}
-
-extension DelayLine: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_x = BoundInput(x)
-    }
 }
 
 extension DelayLine {

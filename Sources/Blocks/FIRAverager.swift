@@ -102,7 +102,7 @@ public final class FIRAverager: Block {
         mean = ports["mean"]
         sum = ports["sum"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters, after every check the initialiser makes (it calls this).
@@ -128,6 +128,11 @@ public final class FIRAverager: Block {
                       StorageItem(name: "sum", kind: .register, words: lanes, format: sf),
                       StorageItem(name: "mean", kind: .register, words: lanes, format: output)],
             persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_x = BoundInput(x)
     }
 
     public override var typeName: String { "fir" }
@@ -319,14 +324,6 @@ public final class FIRAverager: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
-    }
-}
-
-extension FIRAverager: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_x = BoundInput(x)
     }
 }
 

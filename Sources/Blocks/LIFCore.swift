@@ -127,7 +127,7 @@ public final class LIFCore: Block {
         u = ports["u"]
         self.refractory = ports["refractory"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters, after every check the initialiser makes (it calls this).
@@ -167,6 +167,11 @@ public final class LIFCore: Block {
                       StorageItem(name: "refractory", kind: .register, words: lanes, format: refractoryFormat),
                       StorageItem(name: "spike", kind: .register, words: lanes, wordBits: 1)],
             persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_current = BoundInput(current)
     }
 
     public override var typeName: String { "lif" }
@@ -377,14 +382,6 @@ public final class LIFCore: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
-    }
-}
-
-extension LIFCore: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_current = BoundInput(current)
     }
 }
 

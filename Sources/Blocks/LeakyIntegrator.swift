@@ -62,7 +62,7 @@ public final class LeakyIntegrator: Block {
         spike = ports["spike"]
         v = ports["v"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters, after every check the initialiser makes (it calls this).
@@ -98,6 +98,11 @@ public final class LeakyIntegrator: Block {
             ports: [.input("spike", lanes: lanes, format: .bit), .output("v", lanes: lanes, format: format, timing: .registered)],
             storage: [StorageItem(name: "v", kind: .register, words: lanes, format: format)],
             persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_spike = BoundInput(spike)
     }
 
     public override var typeName: String { "li" }
@@ -175,14 +180,6 @@ public final class LeakyIntegrator: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
-    }
-}
-
-extension LeakyIntegrator: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_spike = BoundInput(spike)
     }
 }
 

@@ -127,7 +127,7 @@ public final class NudgeUnit: Block {
         if sign == .random {
             setSignState(LFSR32(seed: MemCtl.streamSeed(seed, 0)).state)
         }
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters (checked by the netlist type, see `blockType`).
@@ -140,6 +140,13 @@ public final class NudgeUnit: Block {
         ]
         if sign == .random { ports.append(.register("sign_lfsr", lanes: 1, format: LFSRBlock.stateFormat)) }
         return BlockInterface(ports: ports, persistent: sign == .random ? [PersistentDeclaration("sign_lfsr", words: 1)] : [])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_v = BoundInput(v)
+        in_enable = BoundInput(enable)
+        in_count = BoundInput(count)
     }
 
     public override var typeName: String { "nudge" }
@@ -279,15 +286,5 @@ public final class NudgeUnit: Block {
                              threshold: p.real("threshold"), coefFrac: k,
                              sign: Sign(rawValue: p.word("sign"))!, seed: UInt32(p.int("seed")))
         })
-}
-
-extension NudgeUnit: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_v = BoundInput(v)
-        in_enable = BoundInput(enable)
-        in_count = BoundInput(count)
-    }
 }
 

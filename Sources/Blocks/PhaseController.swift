@@ -81,7 +81,7 @@ public final class PhaseController: Block {
         done = ports["done"]
         clock = ports["clock"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
         reset()
     }
 
@@ -95,6 +95,11 @@ public final class PhaseController: Block {
         // The clock counter and the 2-bit phase; the other outputs decode from them (kept as flops here).
         storage: [StorageItem(name: "clock", kind: .register, words: 1, wordBits: 31), StorageItem(name: "phase", kind: .register, words: 1, wordBits: 2),
                   StorageItem(name: "flags", kind: .register, words: 1, wordBits: 5)])
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_skip = BoundInput(skip)
+    }
 
     public override var typeName: String { "phase_controller" }
 
@@ -174,12 +179,4 @@ public final class PhaseController: Block {
             PhaseController(name: name, tFree: p.int("t_free"), tNudge: p.int("t_nudge"), readoutFrom: p.int("readout_from"),
                             readoutTo: p.int("readout_to"))
         })
-}
-
-extension PhaseController: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_skip = BoundInput(skip)
-    }
 }

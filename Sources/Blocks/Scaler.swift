@@ -70,7 +70,7 @@ public final class Scaler: Block {
         negate = ports["negate"]
         y = ports["y"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters, after every check the initialiser makes (it calls this).
@@ -94,6 +94,12 @@ public final class Scaler: Block {
                     .output("y", lanes: lanes, format: output, timing: .combinational)],
             storage: [],
             persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_x = BoundInput(x)
+        in_negate = BoundInput(negate)
     }
 
     public override var typeName: String { "scale" }
@@ -192,15 +198,6 @@ public final class Scaler: Block {
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         try rounder.restore(name: name, values: values, block: self.name)
-    }
-}
-
-extension Scaler: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_x = BoundInput(x)
-        in_negate = BoundInput(negate)
     }
 }
 

@@ -50,7 +50,7 @@ public final class SpikeCounter: Block {
         enable = ports["enable"]
         count = ports["count"]
         super.init(name: name, ports: ports)
-        bindInputs()
+        inputsBound()
     }
 
     /// The interface for these parameters, after every check the initialiser makes (it calls this).
@@ -64,6 +64,12 @@ public final class SpikeCounter: Block {
             ports: [.input("spike", lanes: lanes, format: .bit), .input("enable", lanes: 1, format: .bit, optional: true),
                     .output("count", lanes: lanes, format: format, timing: bypass ? .combinational : .registered)],
             storage: [StorageItem(name: "count", kind: .register, words: lanes, format: format)])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_spike = BoundInput(spike)
+        in_enable = BoundInput(enable)
     }
 
     public override var typeName: String { "spike_counter" }
@@ -102,15 +108,6 @@ public final class SpikeCounter: Block {
         (bypass ? held.base : count.storage.base).update(from: countNext.base, count: lanes)
     }
 
-}
-
-extension SpikeCounter: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_spike = BoundInput(spike)
-        in_enable = BoundInput(enable)
-    }
 }
 
 extension SpikeCounter {

@@ -49,6 +49,11 @@ open class Block {
     /// The block type's name as written in netlists (e.g. `lif`).
     open var typeName: String { String(describing: type(of: self)) }
 
+    /// Called by `Simulator.init` once every input of the design points at its driver (ports change
+    /// their binding only there). A block that keeps raw pointers of its inputs instead of reading
+    /// the ports every clock (`BoundInput`) takes them here, and in its own initialiser.
+    open func inputsBound() {}
+
     open func reset() {}
     open func evaluate() {}
     open func commit() {}
