@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction (ARCHITECTURE.md): FixedPoint <- HDL <- {Waveform, Netlist, Blocks} <- EqSpike <- eqspike.
+// Dependency direction (ARCHITECTURE.md): FixedPoint <- HDL <- {Waveform, CircuitIR <- Netlist, Blocks} <- EqSpike <- eqspike.
 // GoldenModel depends only on Datasets, so it stays an independent float reference.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
@@ -14,7 +14,8 @@ let package = Package(
         .target(name: "FixedPoint", swiftSettings: optimise),
         .target(name: "HDL", dependencies: ["FixedPoint"], swiftSettings: optimise),
         .target(name: "Waveform", dependencies: ["HDL"], swiftSettings: optimise),
-        .target(name: "Netlist", dependencies: ["HDL"], swiftSettings: optimise),
+        .target(name: "CircuitIR", dependencies: ["HDL"], swiftSettings: optimise),
+        .target(name: "Netlist", dependencies: ["CircuitIR", "HDL"], swiftSettings: optimise),
         .target(name: "Blocks", dependencies: ["HDL"], swiftSettings: optimise),
         .target(name: "Datasets", swiftSettings: optimise),
         .target(name: "GoldenModel", dependencies: ["Datasets", "FixedPoint"], swiftSettings: optimise),

@@ -17,8 +17,8 @@ public final class Adder: Block {
     /// +1 or -1 per term.
     public let signs: [Int64]
 
-    @exclusivity(unchecked) public private(set) var terms: [Port] = []
-    @exclusivity(unchecked) public private(set) var sum: Port!
+    public let terms: [Port]
+    public let sum: Port
 
     private let fit: LaneMath.Fit
     private let accumulator: UnsafeMutablePointer<Int64>
@@ -48,14 +48,7 @@ public final class Adder: Block {
 
     public init(name: String, lanes: Int, signs: [Int64], format: QFormat = QFormat(signed: true, intBits: 5, fracBits: 12),
                 overflow: Overflow = .saturate) throws(ParameterError) {
-        try NeuronPathChecks.lanes(lanes)
-        try NeuronPathChecks.laneFormat(format, parameter: "format")
-        guard (1...8).contains(signs.count) else {
-            throw ParameterError(parameter: "terms", message: "terms must be in 1...8, got \(signs.count)")
-        }
-        guard signs.allSatisfy({ $0 == 1 || $0 == -1 }) else {
-            throw ParameterError(parameter: "signs", message: "every sign must be +1 or -1, got \(signs)")
-        }
+        let declared = try Adder.interface(lanes: lanes, signs: signs, format: format)
         self.lanes = lanes
         self.format = format
         self.overflow = overflow
@@ -69,9 +62,10 @@ public final class Adder: Block {
         termPointers = .allocate(capacity: signs.count)
         termSigns = .allocate(capacity: signs.count)
         for (k, sg) in signs.enumerated() { termSigns[k] = Int32(sg) }
-        super.init(name: name)
-        terms = (0..<signs.count).map { addInput("in\($0)", lanes: lanes, format: format) }
-        sum = addOutput("sum", lanes: lanes, format: format, timing: .combinational)
+        let ports = DeclaredPorts(declared)
+        terms = (0..<signs.count).map { ports["in\($0)"] }
+        sum = ports["sum"]
+        super.init(name: name, ports: ports)
         for (k, t) in terms.enumerated() { termPointers[k] = t.storage.base }
     }
 
@@ -91,6 +85,35 @@ public final class Adder: Block {
         accumulator32.deallocate()
         termPointers.deallocate()
         termSigns.deallocate()
+    }
+
+    /// The interface for these parameters, after every check the initialiser makes (it calls this).
+    public static func interface(lanes: Int, signs: [Int64], format: QFormat) throws(ParameterError) -> BlockInterface {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(format, parameter: "format")
+        guard (1...8).contains(signs.count) else {
+            throw ParameterError(parameter: "terms", message: "terms must be in 1...8, got \(signs.count)")
+        }
+        guard signs.allSatisfy({ $0 == 1 || $0 == -1 }) else {
+            throw ParameterError(parameter: "signs", message: "every sign must be +1 or -1, got \(signs)")
+        }
+        return BlockInterface(
+            ports: (0..<signs.count).map { PortDeclaration.input("in\($0)", lanes: lanes, format: format) }
+                + [.output("sum", lanes: lanes, format: format, timing: .combinational)],
+            storage: [])
+    }
+
+    /// The interface of the convenience initialiser (terms, signs as a word).
+    public static func interface(lanes: Int, terms: Int, signs: String?, format: QFormat) throws(ParameterError) -> BlockInterface {
+        guard (1...8).contains(terms) else {
+            throw ParameterError(parameter: "terms", message: "terms must be in 1...8, got \(terms)")
+        }
+        return try interface(lanes: lanes, signs: Adder.parseSigns(signs ?? String(repeating: "+", count: terms), terms: terms), format: format)
+    }
+
+    /// The terms' pointers, once the simulator has bound them (see `termPointers`).
+    public override func inputsBound() {
+        for (k, t) in terms.enumerated() { termPointers[k] = t.pointer }
     }
 
     public override var typeName: String { "adder" }
@@ -166,16 +189,30 @@ public final class Adder: Block {
         _ = sat
     }
 
-    /// Purely combinational: no storage.
-    public override var storage: [StorageItem] { [] }
-}
-
-extension Adder: InputBinding {
-    /// The terms' pointers, once the simulator has bound them (see `termPointers`).
-    public func inputsBound() {
-        for (k, t) in terms.enumerated() { termPointers[k] = t.pointer }
-    }
 }
 
 /// Combinational: nothing happens at the clock edge.
 extension Adder: CommitsNothing {}
+
+extension Adder {
+    /// The netlist type (parameters, interface, cycle model).
+    public static let blockType = BlockType(
+        name: "adder",
+        doc: "adder: sum = sign0*in0 + sign1*in1 + ..., exact then one overflow step (combinational)",
+        parameters: [
+            lanesSpec,
+            Spec("terms", .int(1...8), default: .int(2), doc: "number of inputs in0...in{terms-1}"),
+            Spec("signs", .word, default: .word(""), doc: "one '+' or '-' per term (or 'p' / 'm', e.g. pm); default all '+'"),
+            Spec("format", .format, default: fmt("s5.12"), doc: "format of every input and of the output"),
+            .overflow("overflow", default: .saturate, doc: "when the sum leaves the format"),
+        ],
+        interface: { p throws(ParameterError) in
+            let signs = p.word("signs")
+            return try Adder.interface(lanes: p.int("lanes"), terms: p.int("terms"), signs: signs.isEmpty ? nil : signs, format: p.format("format"))
+        },
+        cycleModel: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
+            let signs = p.word("signs")
+            return try Adder(name: name, lanes: p.int("lanes"), terms: p.int("terms"), signs: signs.isEmpty ? nil : signs,
+                             format: p.format("format"), overflow: p.overflow("overflow"))
+        })
+}

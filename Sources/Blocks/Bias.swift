@@ -41,10 +41,10 @@ public final class Bias: Block {
     public let overflow: Overflow
     public let updateMode: Crossbar.UpdateMode
 
-    @exclusivity(unchecked) public private(set) var delta: Port!
-    @exclusivity(unchecked) public private(set) var learn: Port!
-    @exclusivity(unchecked) public private(set) var apply: Port!
-    @exclusivity(unchecked) public private(set) var value: Port!
+    public let delta: Port
+    public let learn: Port
+    public let apply: Port
+    public let value: Port
 
     private let deltaCopy: LaneBuffer
     private let shadow: LaneBuffer?
@@ -79,12 +79,36 @@ public final class Bias: Block {
         fastShadow = delta.minRaw >= -(1 << 30) && delta.maxRaw <= (1 << 30)
         deltaLo = Int32(truncatingIfNeeded: delta.minRaw)
         deltaHi = Int32(truncatingIfNeeded: delta.maxRaw)
-        super.init(name: name)
-        self.delta = addInput("delta", lanes: lanes, format: delta, optional: true)
-        learn = addInput("learn", lanes: 1, format: .bit, optional: true)
-        apply = addInput("apply", lanes: 1, format: .bit, optional: true)
-        value = addOutput("value", lanes: lanes, format: weight, timing: .registered)
-        bindInputs()
+        let ports = DeclaredPorts(Bias.interface(lanes: lanes, weight: weight, delta: delta, rounding: rounding, update: update))
+        self.delta = ports["delta"]
+        learn = ports["learn"]
+        apply = ports["apply"]
+        value = ports["value"]
+        super.init(name: name, ports: ports)
+        inputsBound()
+    }
+
+    /// The interface for these parameters (checked by the netlist type, see `blockType`).
+    public static func interface(lanes: Int, weight: QFormat, delta: QFormat, rounding: Rounding, update: Crossbar.UpdateMode) -> BlockInterface {
+        var storage = [StorageItem(name: "value", kind: .register, words: lanes, format: weight)]
+        var persistent = [PersistentDeclaration("values", words: lanes, format: weight)]
+        if update == .deferred {
+            storage.append(StorageItem(name: "shadow", kind: .register, words: lanes, format: delta))
+            persistent.append(PersistentDeclaration("shadow", words: lanes, format: delta))
+        }
+        if rounding == .stochastic { storage.append(StorageItem(name: "lfsr", kind: .register, words: 1, wordBits: 32)) }
+        persistent.append(PersistentDeclaration("lfsr", words: 1))
+        return BlockInterface(
+            ports: [.input("delta", lanes: lanes, format: delta, optional: true), .input("learn", lanes: 1, format: .bit, optional: true),
+                    .input("apply", lanes: 1, format: .bit, optional: true), .output("value", lanes: lanes, format: weight, timing: .registered)],
+            storage: storage, persistent: persistent)
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_delta = BoundInput(delta)
+        in_learn = BoundInput(learn)
+        in_apply = BoundInput(apply)
     }
 
     public override var typeName: String { "bias" }
@@ -179,23 +203,12 @@ public final class Bias: Block {
         shadowCommits = 0
     }
 
-    public override var storage: [StorageItem] {
-        var items = [StorageItem(name: "value", kind: .register, bits: lanes * weightFormat.width)]
-        if shadow != nil { items.append(StorageItem(name: "shadow", kind: .register, bits: lanes * deltaFormat.width)) }
-        if rounding == .stochastic { items.append(StorageItem(name: "lfsr", kind: .register, bits: 32)) }
-        return items
-    }
-
     /// `values`, `shadow` (deferred mode) and `lfsr` (one state).
     public override var persistentState: [(name: String, values: [Int32])] {
         var out: [(name: String, values: [Int32])] = [("values", values)]
         if shadow != nil { out.append(("shadow", shadowValues)) }
         out.append(("lfsr", [Int32(bitPattern: rng.state)]))
         return out
-    }
-
-    public override var persistentFormats: [(name: String, format: QFormat)] {
-        shadow != nil ? [("values", weightFormat), ("shadow", deltaFormat)] : [("values", weightFormat)]
     }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
@@ -236,21 +249,16 @@ public final class Bias: Block {
                           doc: "immediate: update at the edge; deferred: accumulate in a shadow, commit on apply"),
             MemCtl.seedSpec(doc: "seed of the LFSR32 of stochastic rounding"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in
             let weight = p.format("weight"), delta = p.format("delta"), rounding = p.rounding("rounding")
             try MemCtl.checkStochastic(rounding, weight: weight, delta: delta)
+            return Bias.interface(lanes: p.int("lanes"), weight: weight, delta: delta, rounding: rounding,
+                                  update: Crossbar.UpdateMode(rawValue: p.word("update"))!)
+        },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
+            let weight = p.format("weight"), delta = p.format("delta"), rounding = p.rounding("rounding")
             return Bias(name: name, lanes: p.int("lanes"), weight: weight, delta: delta, rounding: rounding,
                         overflow: p.overflow("overflow"), update: Crossbar.UpdateMode(rawValue: p.word("update"))!,
                         seed: UInt32(p.int("seed")))
         })
-}
-
-extension Bias: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_delta = BoundInput(delta)
-        in_learn = BoundInput(learn)
-        in_apply = BoundInput(apply)
-    }
 }

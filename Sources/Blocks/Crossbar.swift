@@ -103,14 +103,14 @@ public final class Crossbar: Block {
     /// Format of the rank-1 spike and clock counters (uB.0, B = `rank1_bits`).
     public let rank1CountFormat: QFormat
 
-    @exclusivity(unchecked) public private(set) var rowSpike: Port!
-    @exclusivity(unchecked) public private(set) var colSpike: Port!
-    @exclusivity(unchecked) public private(set) var rowDelta: Port!
-    @exclusivity(unchecked) public private(set) var colDelta: Port!
-    @exclusivity(unchecked) public private(set) var learn: Port!
-    @exclusivity(unchecked) public private(set) var apply: Port!
-    @exclusivity(unchecked) public private(set) var colCurrent: Port!
-    @exclusivity(unchecked) public private(set) var rowCurrent: Port!
+    public let rowSpike: Port
+    public let colSpike: Port
+    public let rowDelta: Port
+    public let colDelta: Port
+    public let learn: Port
+    public let apply: Port
+    public let colCurrent: Port
+    public let rowCurrent: Port
 
     /// Number of streams in the stochastic-rounding bank.
     public static let randomStreams = 16
@@ -258,21 +258,22 @@ public final class Crossbar: Block {
         draws = buffer((max(rows, cols) + n - 1) / n * n)
         bank = Crossbar.seededBank(seed)
 
-        super.init(name: name)
-        rowSpike = addInput("row_spike", lanes: rows, format: .bit, optional: true)
-        colSpike = addInput("col_spike", lanes: cols, format: .bit, optional: true)
-        rowDelta = addInput("row_delta", lanes: cols, format: delta, optional: true)
-        colDelta = addInput("col_delta", lanes: rows, format: delta, optional: true)
-        learn = addInput("learn", lanes: 1, format: .bit, optional: true)
-        apply = addInput("apply", lanes: 1, format: .bit, optional: true)
-        colCurrent = addOutput("col_current", lanes: cols, format: current, timing: .combinational)
-        rowCurrent = addOutput("row_current", lanes: rows, format: current, timing: .combinational)
-        if rank1 {
-            rowCounts = addRegister("row_counts", lanes: rows, format: rank1CountFormat).pointer
-            colAcc = addRegister("col_accumulators", lanes: cols, format: delta).pointer
-            clockCount = addRegister("clock_count", lanes: 1, format: rank1CountFormat).pointer
-        }
-        bindInputs()
+        let ports = DeclaredPorts(Crossbar.interface(rows: rows, cols: cols, weight: weight, current: current, delta: delta,
+                                                      rounding: rounding, update: update, rank1Bits: rank1Bits))
+        rowSpike = ports["row_spike"]
+        colSpike = ports["col_spike"]
+        rowDelta = ports["row_delta"]
+        colDelta = ports["col_delta"]
+        learn = ports["learn"]
+        apply = ports["apply"]
+        colCurrent = ports["col_current"]
+        rowCurrent = ports["row_current"]
+        // Rank-1 mode only: the registers n, A and T.
+        rowCounts = ports.optional("row_counts")?.pointer
+        colAcc = ports.optional("col_accumulators")?.pointer
+        clockCount = ports.optional("clock_count")?.pointer
+        super.init(name: name, ports: ports)
+        inputsBound()
     }
 
     deinit {
@@ -293,6 +294,49 @@ public final class Crossbar: Block {
         var b = SIMD16<UInt32>()
         for k in 0..<randomStreams { b[k] = LFSR32(seed: MemCtl.streamSeed(seed, k)).state }
         return b
+    }
+
+    /// The interface for these parameters (checked by the netlist type, see `blockType`).
+    public static func interface(rows: Int, cols: Int, weight: QFormat, current: QFormat, delta: QFormat, rounding: Rounding,
+                                 update: UpdateMode, rank1Bits: Int) -> BlockInterface {
+        let count = QFormat(signed: false, intBits: rank1Bits, fracBits: 0)
+        var ports: [PortDeclaration] = [
+            .input("row_spike", lanes: rows, format: .bit, optional: true), .input("col_spike", lanes: cols, format: .bit, optional: true),
+            .input("row_delta", lanes: cols, format: delta, optional: true), .input("col_delta", lanes: rows, format: delta, optional: true),
+            .input("learn", lanes: 1, format: .bit, optional: true), .input("apply", lanes: 1, format: .bit, optional: true),
+            .output("col_current", lanes: cols, format: current, timing: .combinational),
+            .output("row_current", lanes: rows, format: current, timing: .combinational),
+        ]
+        var storage = [StorageItem(name: "weights", kind: .sram, words: rows * cols, format: weight)]
+        var persistent = [PersistentDeclaration("weights", words: rows * cols, format: weight)]
+        if update == .deferred {
+            storage += [StorageItem(name: "shadow", kind: .sram, words: rows * cols, format: delta),
+                        StorageItem(name: "dirty", kind: .register, words: rows, wordBits: 1)]
+            persistent += [PersistentDeclaration("shadow", words: rows * cols, format: delta), PersistentDeclaration("dirty", words: rows)]
+        }
+        if update == .rank1 {
+            ports += [.register("row_counts", lanes: rows, format: count), .register("col_accumulators", lanes: cols, format: delta),
+                      .register("clock_count", lanes: 1, format: count)]
+            storage += [StorageItem(name: "row_counts", kind: .register, words: rows, format: count),
+                        StorageItem(name: "col_accumulators", kind: .register, words: cols, format: delta),
+                        StorageItem(name: "clock_count", kind: .register, words: 1, format: count)]
+            persistent += [PersistentDeclaration("row_counts", words: rows, format: count),
+                           PersistentDeclaration("col_accumulators", words: cols, format: delta),
+                           PersistentDeclaration("clock_count", words: 1, format: count)]
+        }
+        if rounding == .stochastic { storage.append(StorageItem(name: "lfsr", kind: .register, words: randomStreams, wordBits: 32)) }
+        persistent.append(PersistentDeclaration("lfsr", words: randomStreams))
+        return BlockInterface(ports: ports, storage: storage, persistent: persistent)
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_rowSpike = BoundInput(rowSpike)
+        in_colSpike = BoundInput(colSpike)
+        in_rowDelta = BoundInput(rowDelta)
+        in_colDelta = BoundInput(colDelta)
+        in_learn = BoundInput(learn)
+        in_apply = BoundInput(apply)
     }
 
     public override var typeName: String { "crossbar" }
@@ -653,15 +697,6 @@ public final class Crossbar: Block {
         try restoreEntry(name: name, values: values)
     }
 
-    public override var persistentFormats: [(name: String, format: QFormat)] {
-        var out: [(name: String, format: QFormat)] = [("weights", weightFormat)]
-        if shadow != nil { out.append(("shadow", deltaFormat)) }
-        if rank1 {
-            out += [("row_counts", rank1CountFormat), ("col_accumulators", deltaFormat), ("clock_count", rank1CountFormat)]
-        }
-        return out
-    }
-
     public override var counters: [(name: String, value: Int)] {
         [("row_reads", rowReads), ("col_reads", colReads), ("row_writes", rowWrites), ("col_writes", colWrites),
          ("shadow_commits", shadowCommits), ("commit_writes", commitWrites), ("saturations", saturations)]
@@ -677,40 +712,15 @@ public final class Crossbar: Block {
         commitWrites = 0
     }
 
-    public override var storage: [StorageItem] {
-        var items = [StorageItem(name: "weights", kind: .sram, bits: rows * cols * weightFormat.width)]
-        if shadow != nil {
-            items.append(StorageItem(name: "shadow", kind: .sram, bits: rows * cols * deltaFormat.width))
-            items.append(StorageItem(name: "dirty", kind: .register, bits: rows))
-        }
-        if rank1 {
-            items.append(StorageItem(name: "row_counts", kind: .register, bits: rows * rank1CountFormat.width))
-            items.append(StorageItem(name: "col_accumulators", kind: .register, bits: cols * deltaFormat.width))
-            items.append(StorageItem(name: "clock_count", kind: .register, bits: rank1CountFormat.width))
-        }
-        if rounding == .stochastic { items.append(StorageItem(name: "lfsr", kind: .register, bits: 32 * Crossbar.randomStreams)) }
-        return items
-    }
 }
 
 extension Crossbar: WiringRules {
     /// Rank-1 mode has no column update: a connected `col_delta` is refused.
     public func wiringViolations(connected: (Port) -> Bool) -> [(input: Port, message: String)] {
         guard updateMode == .rank1, connected(colDelta) else { return [] }
-        return [(colDelta, "update = rank1 factors only the row update (row_spike x row_delta), so col_delta must stay "
-                 + "unconnected; a crossbar with column updates (the W2 use) needs update = deferred or immediate")]
+        return [(colDelta, Crossbar.rank1ColumnUpdateMessage)]
     }
-}
 
-extension Crossbar: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_rowSpike = BoundInput(rowSpike)
-        in_colSpike = BoundInput(colSpike)
-        in_rowDelta = BoundInput(rowDelta)
-        in_colDelta = BoundInput(colDelta)
-        in_learn = BoundInput(learn)
-        in_apply = BoundInput(apply)
-    }
+    static let rank1ColumnUpdateMessage = "update = rank1 factors only the row update (row_spike x row_delta), so col_delta must stay "
+        + "unconnected; a crossbar with column updates (the W2 use) needs update = deferred or immediate"
 }

@@ -22,7 +22,7 @@ extension Crossbar {
                           doc: "width of the rank-1 row spike counters and of its learning-clock counter (unsigned, saturating)"),
             MemCtl.seedSpec(doc: "seed of the 16 LFSR32 streams of stochastic rounding"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in
             let rows = p.int("rows"), cols = p.int("cols")
             guard rows * cols <= 1 << 28 else {
                 throw ParameterError(parameter: "cols", message: "rows x cols = \(rows * cols) words exceeds the model's limit of 268435456 (1 GiB of weights)")
@@ -30,9 +30,19 @@ extension Crossbar {
             let weight = p.format("weight"), delta = p.format("delta")
             let rounding = p.rounding("rounding"), update = UpdateMode(rawValue: p.word("update"))!
             try MemCtl.checkStochastic(rounding, weight: weight, delta: delta, rank1: update == .rank1)
-            return Crossbar(name: name, rows: rows, cols: cols, weight: weight, current: p.format("current"), delta: delta,
-                            rounding: rounding, overflow: p.overflow("overflow"), readRounding: p.rounding("read_rounding"),
-                            update: update, seed: UInt32(p.int("seed")), rank1Bits: p.int("rank1_bits"))
+            return Crossbar.interface(rows: rows, cols: cols, weight: weight, current: p.format("current"), delta: delta,
+                                      rounding: rounding, update: update, rank1Bits: p.int("rank1_bits"))
+        },
+        wiringRules: { p, connected in
+            // Rank-1 mode has no column update: a connected `col_delta` is refused.
+            guard p.word("update") == UpdateMode.rank1.rawValue, connected("col_delta") else { return [] }
+            return [("col_delta", Crossbar.rank1ColumnUpdateMessage)]
+        },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
+            Crossbar(name: name, rows: p.int("rows"), cols: p.int("cols"), weight: p.format("weight"), current: p.format("current"),
+                     delta: p.format("delta"), rounding: p.rounding("rounding"), overflow: p.overflow("overflow"),
+                     readRounding: p.rounding("read_rounding"), update: UpdateMode(rawValue: p.word("update"))!,
+                     seed: UInt32(p.int("seed")), rank1Bits: p.int("rank1_bits"))
         })
 
     // MARK: Memory access

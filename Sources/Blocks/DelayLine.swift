@@ -20,8 +20,8 @@ public final class DelayLine: Block {
     public let depth: Int
     public let format: QFormat
 
-    @exclusivity(unchecked) public private(set) var x: Port!
-    @exclusivity(unchecked) public private(set) var delayed: Port!
+    public let x: Port
+    public let delayed: Port
 
     private let ring: LaneBuffer
     @exclusivity(unchecked) private var in_x = BoundInput()
@@ -32,6 +32,20 @@ public final class DelayLine: Block {
 
     public init(name: String, lanes: Int, depth: Int = 20,
                 format: QFormat = QFormat(signed: false, intBits: 4, fracBits: 12)) throws(ParameterError) {
+        let declared = try DelayLine.interface(lanes: lanes, depth: depth, format: format)
+        self.lanes = lanes
+        self.depth = depth
+        self.format = format
+        ring = LaneBuffer(count: depth * lanes)
+        let ports = DeclaredPorts(declared)
+        x = ports["x"]
+        delayed = ports["delayed"]
+        super.init(name: name, ports: ports)
+        inputsBound()
+    }
+
+    /// The interface for these parameters, after every check the initialiser makes (it calls this).
+    public static func interface(lanes: Int, depth: Int, format: QFormat) throws(ParameterError) -> BlockInterface {
         try NeuronPathChecks.lanes(lanes)
         try NeuronPathChecks.laneFormat(format, parameter: "format")
         guard (1...65536).contains(depth) else {
@@ -40,14 +54,14 @@ public final class DelayLine: Block {
         guard depth * lanes <= DelayLine.maxWords else {
             throw ParameterError(parameter: "depth", message: "depth \(depth) x lanes \(lanes) = \(depth * lanes) words exceeds the model's limit of \(DelayLine.maxWords)")
         }
-        self.lanes = lanes
-        self.depth = depth
-        self.format = format
-        ring = LaneBuffer(count: depth * lanes)
-        super.init(name: name)
-        x = addInput("x", lanes: lanes, format: format)
-        delayed = addOutput("delayed", lanes: lanes, format: format, timing: .registered)
-        bindInputs()
+        return BlockInterface(
+            ports: [.input("x", lanes: lanes, format: format), .output("delayed", lanes: lanes, format: format, timing: .registered)],
+            storage: [StorageItem(name: "stages", kind: .delayLine, words: lanes * depth, format: format)])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_x = BoundInput(x)
     }
 
     public override var typeName: String { "delay" }
@@ -67,16 +81,22 @@ public final class DelayLine: Block {
         delayed.storage.base.update(from: ring.base + head * lanes, count: lanes)
     }
 
-    /// The output register is the last of the `depth` stages.
-    public override var storage: [StorageItem] {
-        [StorageItem(name: "stages", kind: .delayLine, bits: lanes * depth * format.width)]
-    }
 }
 
-extension DelayLine: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_x = BoundInput(x)
-    }
+extension DelayLine {
+    /// The netlist type (parameters, interface, cycle model).
+    public static let blockType = BlockType(
+        name: "delay",
+        doc: "delay shift register: delayed(t) = x(t - depth), 0 before",
+        parameters: [
+            lanesSpec,
+            Spec("depth", .int(1...65536), default: .int(20), doc: "tau, in clocks"),
+            Spec("format", .format, default: fmt("u4.12"), doc: "format of input and output"),
+        ],
+        interface: { p throws(ParameterError) in
+            try DelayLine.interface(lanes: p.int("lanes"), depth: p.int("depth"), format: p.format("format"))
+        },
+        cycleModel: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
+            try DelayLine(name: name, lanes: p.int("lanes"), depth: p.int("depth"), format: p.format("format"))
+        })
 }

@@ -37,9 +37,9 @@ public final class FIRAverager: Block {
     public let rounding: Rounding
     public let overflow: Overflow
 
-    @exclusivity(unchecked) public private(set) var x: Port!
-    @exclusivity(unchecked) public private(set) var mean: Port!
-    @exclusivity(unchecked) public private(set) var sum: Port!
+    public let x: Port
+    public let mean: Port
+    public let sum: Port
 
     private let window: LaneBuffer     // N slots of `lanes` words, slot-major
     @exclusivity(unchecked) private var head = 0               // slot holding x(t - N)
@@ -65,20 +65,8 @@ public final class FIRAverager: Block {
                 input: QFormat = QFormat(signed: true, intBits: 5, fracBits: 12),
                 output: QFormat = QFormat(signed: true, intBits: 5, fracBits: 12),
                 rounding: Rounding = .nearest, overflow: Overflow = .saturate, seed: UInt32 = 1) throws(ParameterError) {
-        try NeuronPathChecks.lanes(lanes)
-        try NeuronPathChecks.laneFormat(input, parameter: "input")
-        try NeuronPathChecks.laneFormat(output, parameter: "output")
-        guard (1...65536).contains(taps) else {
-            throw ParameterError(parameter: "taps", message: "taps (N_filt) must be in 1...65536, got \(taps)")
-        }
-        guard taps * lanes <= DelayLine.maxWords else {
-            throw ParameterError(parameter: "taps", message: "taps \(taps) x lanes \(lanes) = \(taps * lanes) words exceeds the model's limit of \(DelayLine.maxWords)")
-        }
-        let grow = LaneMath.ceilLog2(taps)
-        guard let sf = try? QFormat.validated(signed: input.isSigned, intBits: input.intBits + grow, fracBits: input.fracBits),
-              sf.fitsInt32Lanes else {
-            throw ParameterError(parameter: "taps", message: "the running sum of \(taps) inputs in \(input) needs \(input.width + grow) bits, more than the model's 32-bit lanes (31 if unsigned); use fewer taps or a narrower input")
-        }
+        let declared = try FIRAverager.interface(lanes: lanes, taps: taps, input: input, output: output)
+        let sf = declared.port(named: "sum")!.format
         self.lanes = lanes
         self.taps = taps
         inputFormat = input
@@ -109,11 +97,42 @@ public final class FIRAverager: Block {
         } else {
             fastPath = deterministic && sf.width + Int(numeratorShift) <= 30 && divisor >= 3 && divisor < (1 << 20)
         }
-        super.init(name: name)
-        x = addInput("x", lanes: lanes, format: input)
-        mean = addOutput("mean", lanes: lanes, format: output, timing: .registered)
-        sum = addRegister("sum", lanes: lanes, format: sf)
-        bindInputs()
+        let ports = DeclaredPorts(declared)
+        x = ports["x"]
+        mean = ports["mean"]
+        sum = ports["sum"]
+        super.init(name: name, ports: ports)
+        inputsBound()
+    }
+
+    /// The interface for these parameters, after every check the initialiser makes (it calls this).
+    public static func interface(lanes: Int, taps: Int, input: QFormat, output: QFormat) throws(ParameterError) -> BlockInterface {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(input, parameter: "input")
+        try NeuronPathChecks.laneFormat(output, parameter: "output")
+        guard (1...65536).contains(taps) else {
+            throw ParameterError(parameter: "taps", message: "taps (N_filt) must be in 1...65536, got \(taps)")
+        }
+        guard taps * lanes <= DelayLine.maxWords else {
+            throw ParameterError(parameter: "taps", message: "taps \(taps) x lanes \(lanes) = \(taps * lanes) words exceeds the model's limit of \(DelayLine.maxWords)")
+        }
+        let grow = LaneMath.ceilLog2(taps)
+        guard let sf = try? QFormat.validated(signed: input.isSigned, intBits: input.intBits + grow, fracBits: input.fracBits),
+              sf.fitsInt32Lanes else {
+            throw ParameterError(parameter: "taps", message: "the running sum of \(taps) inputs in \(input) needs \(input.width + grow) bits, more than the model's 32-bit lanes (31 if unsigned); use fewer taps or a narrower input")
+        }
+        return BlockInterface(
+            ports: [.input("x", lanes: lanes, format: input), .output("mean", lanes: lanes, format: output, timing: .registered),
+                    .register("sum", lanes: lanes, format: sf)],
+            storage: [StorageItem(name: "window", kind: .delayLine, words: lanes * taps, format: input),
+                      StorageItem(name: "sum", kind: .register, words: lanes, format: sf),
+                      StorageItem(name: "mean", kind: .register, words: lanes, format: output)],
+            persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_x = BoundInput(x)
     }
 
     public override var typeName: String { "fir" }
@@ -301,12 +320,6 @@ public final class FIRAverager: Block {
         mean.storage.base.update(from: meanNext.base, count: lanes)
     }
 
-    public override var storage: [StorageItem] {
-        [StorageItem(name: "window", kind: .delayLine, bits: lanes * taps * inputFormat.width),
-         StorageItem(name: "sum", kind: .register, bits: lanes * sumFormat.width),
-         StorageItem(name: "mean", kind: .register, bits: lanes * outputFormat.width)]
-    }
-
     public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
@@ -314,10 +327,26 @@ public final class FIRAverager: Block {
     }
 }
 
-extension FIRAverager: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_x = BoundInput(x)
-    }
+extension FIRAverager {
+    /// The netlist type (parameters, interface, cycle model).
+    public static let blockType = BlockType(
+        name: "fir",
+        doc: "FIR averager: mean(t+1) = (1/N) * sum of the last N inputs, one rounding",
+        parameters: [
+            lanesSpec,
+            Spec("taps", .int(1...65536), default: .int(20), doc: "N_filt"),
+            Spec("input", .format, default: fmt("s5.12"), doc: "input format"),
+            Spec("output", .format, default: fmt("s5.12"), doc: "output format"),
+            .rounding("rounding", default: .nearest, doc: "rounding of the division by N (a shift when N is a power of two, otherwise an exact division)"),
+            .overflow("overflow", default: .saturate, doc: "when the mean leaves the output format"),
+            seedSpec,
+        ],
+        interface: { p throws(ParameterError) in
+            try FIRAverager.interface(lanes: p.int("lanes"), taps: p.int("taps"), input: p.format("input"), output: p.format("output"))
+        },
+        cycleModel: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
+            try FIRAverager(name: name, lanes: p.int("lanes"), taps: p.int("taps"), input: p.format("input"),
+                            output: p.format("output"), rounding: p.rounding("rounding"), overflow: p.overflow("overflow"),
+                            seed: UInt32(p.int("seed")))
+        })
 }

@@ -22,8 +22,8 @@ public final class LFSRBlock: Block {
     public let seed: UInt32
     public let reseedOnReset: Bool
 
-    @exclusivity(unchecked) public private(set) var bits: Port!
-    @exclusivity(unchecked) public private(set) var state: Port!
+    public let bits: Port
+    public let state: Port
     private let next: LaneBuffer
 
     public static let bitsFormat = QFormat(signed: false, intBits: 31, fracBits: 0)
@@ -35,10 +35,17 @@ public final class LFSRBlock: Block {
         self.seed = seed
         self.reseedOnReset = reseedOnReset
         next = LaneBuffer(count: lanes)
-        super.init(name: name)
-        bits = addOutput("bits", lanes: lanes, format: LFSRBlock.bitsFormat, timing: .registered)
-        state = addRegister("state", lanes: lanes, format: LFSRBlock.stateFormat)
+        let ports = DeclaredPorts(LFSRBlock.interface(lanes: lanes))
+        bits = ports["bits"]
+        state = ports["state"]
+        super.init(name: name, ports: ports)
         reseed(seed)
+    }
+
+    /// The interface for these parameters.
+    public static func interface(lanes: Int) -> BlockInterface {
+        BlockInterface(ports: [.output("bits", lanes: lanes, format: bitsFormat, timing: .registered), .register("state", lanes: lanes, format: stateFormat)],
+                       persistent: [PersistentDeclaration("state", words: lanes)])
     }
 
     public override var typeName: String { "lfsr" }
@@ -103,7 +110,8 @@ public final class LFSRBlock: Block {
             MemCtl.seedSpec(doc: "seed; lane k starts from MurmurHash3-fmix32(seed + 0x9E3779B9 * (k + 1))"),
             ParameterSpec("reseed_on_reset", .bool, default: .bool(false), doc: "reload the seeded state on reset (default: free-running)"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in LFSRBlock.interface(lanes: p.int("lanes")) },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
             LFSRBlock(name: name, lanes: p.int("lanes"), seed: UInt32(p.int("seed")), reseedOnReset: p.bool("reseed_on_reset"))
         })
 }

@@ -59,10 +59,10 @@ public final class LIFCore: Block {
     public let rounding: Rounding
     public let overflow: Overflow
 
-    @exclusivity(unchecked) public private(set) var current: Port!
-    @exclusivity(unchecked) public private(set) var spike: Port!
-    @exclusivity(unchecked) public private(set) var u: Port!
-    @exclusivity(unchecked) public private(set) var refractory: Port!
+    public let current: Port
+    public let spike: Port
+    public let u: Port
+    public let refractory: Port
 
     /// Spikes emitted since `clearCounters()`.
     @exclusivity(unchecked) public private(set) var spikesEmitted = 0
@@ -92,30 +92,11 @@ public final class LIFCore: Block {
                 threshold: Double = 1.0, uMin: Double = -1.0, leak: Double = 0, refractory: Int = 2,
                 reset: Reset = .subtract, integrateRefractory: Bool = true,
                 rounding: Rounding = .nearest, overflow: Overflow = .saturate, seed: UInt32 = 1) throws(ParameterError) {
-        try NeuronPathChecks.lanes(lanes)
-        try NeuronPathChecks.laneFormat(membrane, parameter: "u")
-        try NeuronPathChecks.laneFormat(current, parameter: "current")
+        let declared = try LIFCore.interface(lanes: lanes, membrane: membrane, current: current, threshold: threshold,
+                                             uMin: uMin, leak: leak, refractory: refractory)
         let th = try NeuronPathChecks.quantize(threshold, into: membrane, parameter: "threshold")
-        guard th > 0 else {
-            throw ParameterError(parameter: "threshold", message: "threshold \(threshold) must be above 0 (it is \(membrane.toDouble(th)) in \(membrane))")
-        }
         let lo = try NeuronPathChecks.quantize(uMin, into: membrane, parameter: "u_min")
-        guard lo < th else {
-            throw ParameterError(parameter: "u_min", message: "u_min \(uMin) must be below the threshold \(threshold)")
-        }
-        guard leak >= 0 && leak < 1 else {
-            throw ParameterError(parameter: "leak", message: "leak (gamma_LIF) must be in [0, 1), got \(leak)")
-        }
         let g = QuantizedConstant(leak, magnitudeBits: 16)!
-        guard leak == 0 || g.shift <= 47 else {
-            throw ParameterError(parameter: "leak", message: "leak \(leak) is below 2^-32, the smallest the 16-bit leak multiplier supports; use 0 for no leak")
-        }
-        guard g.value < 1 else {
-            throw ParameterError(parameter: "leak", message: "leak \(leak) rounds to 1.0 in the 16-bit leak multiplier; use at most 0.99998")
-        }
-        guard (1...65535).contains(refractory) else {
-            throw ParameterError(parameter: "refractory", message: "refractory (T_refract) must be in 1...65535, got \(refractory)")
-        }
         self.lanes = lanes
         membraneFormat = membrane
         currentFormat = current
@@ -140,13 +121,57 @@ public final class LIFCore: Block {
         let alignedBits = current.width - min(currentShift, 0)
         fast32 = g.mantissa == 0 && !(rounding == .stochastic && currentShift > 0)
             && membrane.width <= 30 && current.width <= 30 && alignedBits <= 30
-        super.init(name: name)
-        self.current = addInput("current", lanes: lanes, format: current)
-        spike = addOutput("spike", lanes: lanes, format: .bit, timing: .registered)
-        u = addRegister("u", lanes: lanes, format: membrane)
-        self.refractory = addRegister("refractory", lanes: lanes,
-                                      format: QFormat(signed: false, intBits: LaneMath.bitsFor(refractory - 1), fracBits: 0))
-        bindInputs()
+        let ports = DeclaredPorts(declared)
+        self.current = ports["current"]
+        spike = ports["spike"]
+        u = ports["u"]
+        self.refractory = ports["refractory"]
+        super.init(name: name, ports: ports)
+        inputsBound()
+    }
+
+    /// The interface for these parameters, after every check the initialiser makes (it calls this).
+    public static func interface(lanes: Int, membrane: QFormat, current: QFormat, threshold: Double, uMin: Double,
+                                 leak: Double, refractory: Int) throws(ParameterError) -> BlockInterface {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(membrane, parameter: "u")
+        try NeuronPathChecks.laneFormat(current, parameter: "current")
+        let th = try NeuronPathChecks.quantize(threshold, into: membrane, parameter: "threshold")
+        guard th > 0 else {
+            throw ParameterError(parameter: "threshold", message: "threshold \(threshold) must be above 0 (it is \(membrane.toDouble(th)) in \(membrane))")
+        }
+        let lo = try NeuronPathChecks.quantize(uMin, into: membrane, parameter: "u_min")
+        guard lo < th else {
+            throw ParameterError(parameter: "u_min", message: "u_min \(uMin) must be below the threshold \(threshold)")
+        }
+        guard leak >= 0 && leak < 1 else {
+            throw ParameterError(parameter: "leak", message: "leak (gamma_LIF) must be in [0, 1), got \(leak)")
+        }
+        let g = QuantizedConstant(leak, magnitudeBits: 16)!
+        guard leak == 0 || g.shift <= 47 else {
+            throw ParameterError(parameter: "leak", message: "leak \(leak) is below 2^-32, the smallest the 16-bit leak multiplier supports; use 0 for no leak")
+        }
+        guard g.value < 1 else {
+            throw ParameterError(parameter: "leak", message: "leak \(leak) rounds to 1.0 in the 16-bit leak multiplier; use at most 0.99998")
+        }
+        guard (1...65535).contains(refractory) else {
+            throw ParameterError(parameter: "refractory", message: "refractory (T_refract) must be in 1...65535, got \(refractory)")
+        }
+        let refractoryFormat = QFormat(signed: false, intBits: LaneMath.bitsFor(refractory - 1), fracBits: 0)
+        return BlockInterface(
+            ports: [.input("current", lanes: lanes, format: current),
+                    .output("spike", lanes: lanes, format: .bit, timing: .registered),
+                    .register("u", lanes: lanes, format: membrane),
+                    .register("refractory", lanes: lanes, format: refractoryFormat)],
+            storage: [StorageItem(name: "u", kind: .register, words: lanes, format: membrane),
+                      StorageItem(name: "refractory", kind: .register, words: lanes, format: refractoryFormat),
+                      StorageItem(name: "spike", kind: .register, words: lanes, wordBits: 1)],
+            persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_current = BoundInput(current)
     }
 
     public override var typeName: String { "lif" }
@@ -353,12 +378,6 @@ public final class LIFCore: Block {
         clippedLow = 0
     }
 
-    public override var storage: [StorageItem] {
-        [StorageItem(name: "u", kind: .register, bits: lanes * membraneFormat.width),
-         StorageItem(name: "refractory", kind: .register, bits: lanes * refractory.format.width),
-         StorageItem(name: "spike", kind: .register, bits: lanes)]
-    }
-
     public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
@@ -366,10 +385,34 @@ public final class LIFCore: Block {
     }
 }
 
-extension LIFCore: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_current = BoundInput(current)
-    }
+extension LIFCore {
+    /// The netlist type (parameters, interface, cycle model).
+    public static let blockType = BlockType(
+        name: "lif",
+        doc: "LIF core: v = u - round(gamma*u) + I; fire = r == 0 and v >= u_th; u' = clip(v - (fire ? u_th : 0), u_min, u_th); spike registered; refractory T_refract clocks",
+        parameters: [
+            lanesSpec,
+            Spec("u", .format, default: fmt("s3.13"), doc: "membrane format"),
+            Spec("current", .format, default: fmt("s3.13"), doc: "input current format (aligned to u's fraction bits by `rounding`)"),
+            Spec("threshold", .real(-1e9...1e9), default: .real(1.0), doc: "u_th, quantised to nearest in the u format; must be > 0"),
+            Spec("u_min", .real(-1e9...1e9), default: .real(-1.0), doc: "lower clip of the membrane, quantised to nearest in the u format; must be below the threshold"),
+            Spec("leak", .real(0...1), default: .real(0), doc: "gamma_LIF in [0, 1), realised as a 16-bit mantissa times 2^-k"),
+            Spec("refractory", .int(1...65535), default: .int(2), doc: "T_refract: clocks from a spike to the next possible spike (max rate 1/T_refract)"),
+            Spec("reset", .choice(LIFCore.Reset.allCases.map(\.rawValue)), default: .word("subtract"), doc: "on a spike: subtract the threshold, or set u to 0"),
+            Spec("integrate_refractory", .bool, default: .bool(true), doc: "true: keep integrating while refractory; false: freeze u while refractory"),
+            .rounding("rounding", default: .nearest, doc: "rounding of the leak product and of the current alignment"),
+            .overflow("overflow", default: .saturate, doc: "when u - leak + I leaves the u format"),
+            seedSpec,
+        ],
+        interface: { p throws(ParameterError) in
+            try LIFCore.interface(lanes: p.int("lanes"), membrane: p.format("u"), current: p.format("current"), threshold: p.real("threshold"),
+                                  uMin: p.real("u_min"), leak: p.real("leak"), refractory: p.int("refractory"))
+        },
+        cycleModel: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
+            try LIFCore(name: name, lanes: p.int("lanes"), membrane: p.format("u"), current: p.format("current"),
+                        threshold: p.real("threshold"), uMin: p.real("u_min"), leak: p.real("leak"),
+                        refractory: p.int("refractory"), reset: LIFCore.Reset(rawValue: p.word("reset"))!,
+                        integrateRefractory: p.bool("integrate_refractory"), rounding: p.rounding("rounding"),
+                        overflow: p.overflow("overflow"), seed: UInt32(p.int("seed")))
+        })
 }

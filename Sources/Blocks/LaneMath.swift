@@ -105,6 +105,8 @@ enum LaneMath {
 
         /// The LFSR state as a checkpoint entry: it survives `reset()`, like the hardware register.
         var persistentEntry: (name: String, values: [Int32]) { ("lfsr", [Int32(bitPattern: lfsr.state)]) }
+        /// The declaration of `persistentEntry`: one LFSR32 state.
+        static let persistentDeclaration = PersistentDeclaration("lfsr", words: 1)
 
         mutating func restore(name: String, values: [Int32], block: String) throws(HDLError) {
             guard name == "lfsr" else {

@@ -37,8 +37,8 @@ public final class LeakyIntegrator: Block {
     /// The realised gamma_LI (mantissa and shift, relative error).
     public let gammaConstant: QuantizedConstant
 
-    @exclusivity(unchecked) public private(set) var spike: Port!
-    @exclusivity(unchecked) public private(set) var v: Port!
+    public let spike: Port
+    public let v: Port
 
     private let vNext: LaneBuffer
     @exclusivity(unchecked) private var rounder: LaneMath.Rounder
@@ -48,6 +48,25 @@ public final class LeakyIntegrator: Block {
     public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 4, fracBits: 12),
                 gamma: Double = 0.1, leakMode: LeakMode = .multiply, rounding: Rounding = .nearest,
                 seed: UInt32 = 1) throws(ParameterError) {
+        let declared = try LeakyIntegrator.interface(lanes: lanes, format: format, gamma: gamma, leakMode: leakMode)
+        let g = QuantizedConstant(gamma, magnitudeBits: leakMode == .multiply ? 16 : 1)!
+        self.lanes = lanes
+        self.format = format
+        self.leakMode = leakMode
+        self.rounding = rounding
+        gammaConstant = g
+        vNext = LaneBuffer(count: lanes)
+        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
+        one = Int64(1) << format.fracBits
+        let ports = DeclaredPorts(declared)
+        spike = ports["spike"]
+        v = ports["v"]
+        super.init(name: name, ports: ports)
+        inputsBound()
+    }
+
+    /// The interface for these parameters, after every check the initialiser makes (it calls this).
+    public static func interface(lanes: Int, format: QFormat, gamma: Double, leakMode: LeakMode) throws(ParameterError) -> BlockInterface {
         try NeuronPathChecks.lanes(lanes)
         try NeuronPathChecks.laneFormat(format, parameter: "v")
         guard format.maxRaw >= Int64(1) << format.fracBits else {
@@ -75,18 +94,15 @@ public final class LeakyIntegrator: Block {
                 throw ParameterError(parameter: "gamma", message: "gamma \(gamma) is below 2^-40, the smallest shift supported")
             }
         }
-        self.lanes = lanes
-        self.format = format
-        self.leakMode = leakMode
-        self.rounding = rounding
-        gammaConstant = g
-        vNext = LaneBuffer(count: lanes)
-        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
-        one = Int64(1) << format.fracBits
-        super.init(name: name)
-        spike = addInput("spike", lanes: lanes, format: .bit)
-        v = addOutput("v", lanes: lanes, format: format, timing: .registered)
-        bindInputs()
+        return BlockInterface(
+            ports: [.input("spike", lanes: lanes, format: .bit), .output("v", lanes: lanes, format: format, timing: .registered)],
+            storage: [StorageItem(name: "v", kind: .register, words: lanes, format: format)],
+            persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_spike = BoundInput(spike)
     }
 
     public override var typeName: String { "li" }
@@ -160,10 +176,6 @@ public final class LeakyIntegrator: Block {
         v.storage.base.update(from: vNext.base, count: lanes)
     }
 
-    public override var storage: [StorageItem] {
-        [StorageItem(name: "v", kind: .register, bits: lanes * format.width)]
-    }
-
     public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
@@ -171,10 +183,27 @@ public final class LeakyIntegrator: Block {
     }
 }
 
-extension LeakyIntegrator: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_spike = BoundInput(spike)
-    }
+extension LeakyIntegrator {
+    /// The netlist type (parameters, interface, cycle model).
+    public static let blockType = BlockType(
+        name: "li",
+        doc: "leaky integrator: V' = sat(V - round(gamma*V) + s), V ~ rate/gamma",
+        parameters: [
+            lanesSpec,
+            Spec("v", .format, default: fmt("u4.12"), doc: "format of V (must hold 1.0; V reaches 1/gamma at rate 1)"),
+            Spec("gamma", .real(0...1), default: .real(0.1), doc: "gamma_LI in (0, 1)"),
+            Spec("leak_mode", .choice(LeakyIntegrator.LeakMode.allCases.map(\.rawValue)), default: .word("multiply"),
+                 doc: "multiply: 16-bit mantissa times 2^-k; shift: gamma must be 2^-k"),
+            .rounding("rounding", default: .nearest, doc: "rounding of the leak"),
+            seedSpec,
+        ],
+        interface: { p throws(ParameterError) in
+            try LeakyIntegrator.interface(lanes: p.int("lanes"), format: p.format("v"), gamma: p.real("gamma"),
+                                          leakMode: LeakyIntegrator.LeakMode(rawValue: p.word("leak_mode"))!)
+        },
+        cycleModel: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
+            try LeakyIntegrator(name: name, lanes: p.int("lanes"), format: p.format("v"), gamma: p.real("gamma"),
+                                leakMode: LeakyIntegrator.LeakMode(rawValue: p.word("leak_mode"))!,
+                                rounding: p.rounding("rounding"), seed: UInt32(p.int("seed")))
+        })
 }

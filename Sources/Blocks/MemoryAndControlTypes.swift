@@ -1,17 +1,6 @@
 import FixedPoint
 import HDL
 
-/// Block types of memories and control (crossbar, bias, pixel encoder, nudge, phase controller, LFSR).
-/// Exact per-clock semantics: each block's doc comment and `docs/blocks-memory-control.md`.
-let memoryAndControlBlockTypes: [BlockType] = [
-    Crossbar.blockType,
-    Bias.blockType,
-    PixelEncoder.blockType,
-    NudgeUnit.blockType,
-    PhaseController.blockType,
-    LFSRBlock.blockType,
-]
-
 /// A host-side load into a block's memory or register was rejected (wrong size, value outside the
 /// format, non-finite real). Nothing is changed when it is thrown.
 public struct MemoryLoadError: Error, Equatable, CustomStringConvertible {

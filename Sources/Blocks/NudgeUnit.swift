@@ -74,16 +74,16 @@ public final class NudgeUnit: Block {
     public let expectedCount: Int64
     public let tolerance: Int64
 
-    @exclusivity(unchecked) public private(set) var v: Port!
-    @exclusivity(unchecked) public private(set) var enable: Port!
-    @exclusivity(unchecked) public private(set) var count: Port!
-    @exclusivity(unchecked) public private(set) var current: Port!
-    @exclusivity(unchecked) public private(set) var skip: Port!
-    @exclusivity(unchecked) public private(set) var target: Port!
+    public let v: Port
+    public let enable: Port
+    public let count: Port
+    public let current: Port
+    public let skip: Port
+    public let target: Port
     /// 1 while this image is nudged by -beta (random sign only; always 0 for positive).
-    @exclusivity(unchecked) public private(set) var negative: Port!
+    public let negative: Port
     /// The sign source (random sign only).
-    @exclusivity(unchecked) public private(set) var signLFSR: Port!
+    public let signLFSR: Port!
     @exclusivity(unchecked) private var nextSignState: UInt32 = 0
 
     private let shift: Int   // K + fv - fc
@@ -114,19 +114,39 @@ public final class NudgeUnit: Block {
         expectedCount = Int64((countScale + 0.5).rounded(.down))
         tolerance = Int64((threshold * countScale).rounded(.down))
         shift = coefFrac + v.fracBits - current.fracBits
-        super.init(name: name)
-        self.v = addInput("v", lanes: lanes, format: v)
-        enable = addInput("enable", lanes: 1, format: .bit, optional: true)
-        self.count = addInput("count", lanes: lanes, format: count, optional: true)
-        self.current = addOutput("current", lanes: lanes, format: current, timing: .combinational)
-        skip = addOutput("skip", lanes: 1, format: .bit, timing: .combinational)
-        target = addRegister("target", lanes: lanes, format: .bit)
-        negative = addOutput("negative", lanes: 1, format: .bit, timing: .registered)
+        let ports = DeclaredPorts(NudgeUnit.interface(lanes: lanes, v: v, current: current, count: count, sign: sign))
+        self.v = ports["v"]
+        enable = ports["enable"]
+        self.count = ports["count"]
+        self.current = ports["current"]
+        skip = ports["skip"]
+        target = ports["target"]
+        negative = ports["negative"]
+        signLFSR = ports.optional("sign_lfsr")
+        super.init(name: name, ports: ports)
         if sign == .random {
-            signLFSR = addRegister("sign_lfsr", lanes: 1, format: LFSRBlock.stateFormat)
             setSignState(LFSR32(seed: MemCtl.streamSeed(seed, 0)).state)
         }
-        bindInputs()
+        inputsBound()
+    }
+
+    /// The interface for these parameters (checked by the netlist type, see `blockType`).
+    public static func interface(lanes: Int, v: QFormat, current: QFormat, count: QFormat, sign: Sign) -> BlockInterface {
+        var ports: [PortDeclaration] = [
+            .input("v", lanes: lanes, format: v), .input("enable", lanes: 1, format: .bit, optional: true),
+            .input("count", lanes: lanes, format: count, optional: true),
+            .output("current", lanes: lanes, format: current, timing: .combinational), .output("skip", lanes: 1, format: .bit, timing: .combinational),
+            .register("target", lanes: lanes, format: .bit), .output("negative", lanes: 1, format: .bit, timing: .registered),
+        ]
+        if sign == .random { ports.append(.register("sign_lfsr", lanes: 1, format: LFSRBlock.stateFormat)) }
+        return BlockInterface(ports: ports, persistent: sign == .random ? [PersistentDeclaration("sign_lfsr", words: 1)] : [])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_v = BoundInput(v)
+        in_enable = BoundInput(enable)
+        in_count = BoundInput(count)
     }
 
     public override var typeName: String { "nudge" }
@@ -247,7 +267,7 @@ public final class NudgeUnit: Block {
                           doc: "sign of beta: positive (every image), or random (per image, from an LFSR32 stepped on every clock outside the nudge phase; output negative)"),
             MemCtl.seedSpec(doc: "seed of the LFSR32 of the random sign"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in
             let current = p.format("current")
             guard current.isSigned else {
                 throw ParameterError(parameter: "current", message: "the nudge current is signed (y - r can be negative); \(current) is unsigned")
@@ -256,20 +276,15 @@ public final class NudgeUnit: Block {
             if beta > 0 && (beta * Double(Int64(1) << k) + 0.5).rounded(.down) == 0 {
                 throw ParameterError(parameter: "coef_frac", message: "beta = \(beta) rounds to 0 with \(k) fraction bits; raise coef_frac")
             }
+            return NudgeUnit.interface(lanes: p.int("lanes"), v: p.format("v"), current: current, count: p.format("count"),
+                                       sign: Sign(rawValue: p.word("sign"))!)
+        },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
+            let beta = p.real("beta"), k = p.int("coef_frac"), current = p.format("current")
             return NudgeUnit(name: name, lanes: p.int("lanes"), v: p.format("v"), current: current, count: p.format("count"),
                              beta: beta, gammaLI: p.real("gamma_li"), fMax: p.real("f_max"), window: p.int("window"),
                              threshold: p.real("threshold"), coefFrac: k,
                              sign: Sign(rawValue: p.word("sign"))!, seed: UInt32(p.int("seed")))
         })
-}
-
-extension NudgeUnit: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_v = BoundInput(v)
-        in_enable = BoundInput(enable)
-        in_count = BoundInput(count)
-    }
 }
 

@@ -45,14 +45,14 @@ public final class PhaseController: Block {
     /// Host flag: run the nudge phase (unless skipped). Read at each edge.
     @exclusivity(unchecked) public var train = false
 
-    @exclusivity(unchecked) public private(set) var skip: Port!
-    @exclusivity(unchecked) public private(set) var phase: Port!
-    @exclusivity(unchecked) public private(set) var nudge: Port!
-    @exclusivity(unchecked) public private(set) var learn: Port!
-    @exclusivity(unchecked) public private(set) var countEnable: Port!
-    @exclusivity(unchecked) public private(set) var apply: Port!
-    @exclusivity(unchecked) public private(set) var done: Port!
-    @exclusivity(unchecked) public private(set) var clock: Port!
+    public let skip: Port
+    public let phase: Port
+    public let nudge: Port
+    public let learn: Port
+    public let countEnable: Port
+    public let apply: Port
+    public let done: Port
+    public let clock: Port
 
     @exclusivity(unchecked) private var nextClock: Int32 = 0
     @exclusivity(unchecked) private var nextPhase: Phase = .free
@@ -71,17 +71,34 @@ public final class PhaseController: Block {
         self.tNudge = tNudge
         self.readoutFrom = readoutFrom
         self.readoutTo = readoutTo
-        super.init(name: name)
-        skip = addInput("skip", lanes: 1, format: .bit, optional: true)
-        phase = addOutput("phase", lanes: 1, format: PhaseController.phaseFormat, timing: .registered)
-        nudge = addOutput("nudge", lanes: 1, format: .bit, timing: .registered)
-        learn = addOutput("learn", lanes: 1, format: .bit, timing: .registered)
-        countEnable = addOutput("count_enable", lanes: 1, format: .bit, timing: .registered)
-        apply = addOutput("apply", lanes: 1, format: .bit, timing: .registered)
-        done = addOutput("done", lanes: 1, format: .bit, timing: .registered)
-        clock = addRegister("clock", lanes: 1, format: PhaseController.clockFormat)
-        bindInputs()
+        let ports = DeclaredPorts(PhaseController.interface)
+        skip = ports["skip"]
+        phase = ports["phase"]
+        nudge = ports["nudge"]
+        learn = ports["learn"]
+        countEnable = ports["count_enable"]
+        apply = ports["apply"]
+        done = ports["done"]
+        clock = ports["clock"]
+        super.init(name: name, ports: ports)
+        inputsBound()
         reset()
+    }
+
+    /// The interface (the same for every parameter set).
+    public static let interface = BlockInterface(
+        ports: [.input("skip", lanes: 1, format: .bit, optional: true),
+                .output("phase", lanes: 1, format: phaseFormat, timing: .registered), .output("nudge", lanes: 1, format: .bit, timing: .registered),
+                .output("learn", lanes: 1, format: .bit, timing: .registered), .output("count_enable", lanes: 1, format: .bit, timing: .registered),
+                .output("apply", lanes: 1, format: .bit, timing: .registered), .output("done", lanes: 1, format: .bit, timing: .registered),
+                .register("clock", lanes: 1, format: clockFormat)],
+        // The clock counter and the 2-bit phase; the other outputs decode from them (kept as flops here).
+        storage: [StorageItem(name: "clock", kind: .register, words: 1, wordBits: 31), StorageItem(name: "phase", kind: .register, words: 1, wordBits: 2),
+                  StorageItem(name: "flags", kind: .register, words: 1, wordBits: 5)])
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_skip = BoundInput(skip)
     }
 
     public override var typeName: String { "phase_controller" }
@@ -136,12 +153,6 @@ public final class PhaseController: Block {
         setOutputs(phase: nextPhase, clock: nextClock)
     }
 
-    public override var storage: [StorageItem] {
-        // clock counter and the 2-bit phase; the other outputs decode from them (kept as flops here).
-        [StorageItem(name: "clock", kind: .register, bits: 31), StorageItem(name: "phase", kind: .register, bits: 2),
-         StorageItem(name: "flags", kind: .register, bits: 5)]
-    }
-
     public static let blockType = BlockType(
         name: "phase_controller",
         doc: "per-image sequencer: free phase (t_free clocks, count_enable in [readout_from, readout_to)), then, if the host's train flag is set and skip was 0 in the last free clock, a nudge phase (t_nudge clocks: nudge, learn; apply in its last clock), then done",
@@ -151,7 +162,7 @@ public final class PhaseController: Block {
             ParameterSpec("readout_from", .int(0...1_000_000_000), default: .int(50), doc: "first clock of the readout window"),
             ParameterSpec("readout_to", .int(1...1_000_000_000), default: .int(100), doc: "end (exclusive) of the readout window, <= t_free"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in
             let tFree = p.int("t_free"), tNudge = p.int("t_nudge"), from = p.int("readout_from"), to = p.int("readout_to")
             guard from < to else {
                 throw ParameterError(parameter: "readout_from", message: "readout window [\(from), \(to)) is empty: readout_from must be < readout_to")
@@ -162,14 +173,10 @@ public final class PhaseController: Block {
             guard tFree + tNudge < Int(Int32.max) else {
                 throw ParameterError(parameter: "t_nudge", message: "t_free + t_nudge must be < 2^31 - 1 (the clock register)")
             }
-            return PhaseController(name: name, tFree: tFree, tNudge: tNudge, readoutFrom: from, readoutTo: to)
+            return PhaseController.interface
+        },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
+            PhaseController(name: name, tFree: p.int("t_free"), tNudge: p.int("t_nudge"), readoutFrom: p.int("readout_from"),
+                            readoutTo: p.int("readout_to"))
         })
-}
-
-extension PhaseController: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_skip = BoundInput(skip)
-    }
 }

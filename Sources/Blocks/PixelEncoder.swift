@@ -25,8 +25,8 @@ public final class PixelEncoder: Block {
     public let rom: [Int32]
     private let romSaturated: [Bool]
 
-    @exclusivity(unchecked) public private(set) var current: Port!
-    @exclusivity(unchecked) public private(set) var pixel: Port!
+    public let current: Port
+    public let pixel: Port
 
     public static let pixelFormat = QFormat(signed: false, intBits: 8, fracBits: 0)
 
@@ -46,9 +46,18 @@ public final class PixelEncoder: Block {
         }
         rom = table
         romSaturated = flags
-        super.init(name: name)
-        self.current = addOutput("current", lanes: lanes, format: current, timing: .registered)
-        pixel = addRegister("pixel", lanes: lanes, format: PixelEncoder.pixelFormat)
+        let ports = DeclaredPorts(PixelEncoder.interface(lanes: lanes, current: current))
+        self.current = ports["current"]
+        pixel = ports["pixel"]
+        super.init(name: name, ports: ports)
+    }
+
+    /// The interface for these parameters (checked by the netlist type, see `blockType`).
+    public static func interface(lanes: Int, current: QFormat) -> BlockInterface {
+        BlockInterface(
+            ports: [.output("current", lanes: lanes, format: current, timing: .registered), .register("pixel", lanes: lanes, format: pixelFormat)],
+            storage: [StorageItem(name: "pixel", kind: .register, words: lanes, wordBits: 8),
+                      StorageItem(name: "current", kind: .register, words: lanes, format: current)])
     }
 
     public override var typeName: String { "pixel_encoder" }
@@ -75,11 +84,6 @@ public final class PixelEncoder: Block {
 
     public var pixels: [UInt8] { pixel.values.map { UInt8($0) } }
 
-    public override var storage: [StorageItem] {
-        [StorageItem(name: "pixel", kind: .register, bits: lanes * 8),
-         StorageItem(name: "current", kind: .register, bits: lanes * currentFormat.width)]
-    }
-
     public static let blockType = BlockType(
         name: "pixel_encoder",
         doc: "constant input current per lane: current = round_nearest(gain * pixel / 255), pixels (u8) loaded by the host per image; kept by reset",
@@ -88,12 +92,15 @@ public final class PixelEncoder: Block {
             ParameterSpec("current", .format, default: .format(QFormat(signed: true, intBits: 2, fracBits: 14)), doc: "format of the output current"),
             ParameterSpec("gain", .real(-1e6...1e6), default: .real(1), doc: "g_in: the current of a white (255) pixel"),
         ],
-        make: { (name, p) throws(ParameterError) -> Block in
+        interface: { p throws(ParameterError) in
             let current = p.format("current"), gain = p.real("gain")
             if gain > current.maxValue || gain < current.minValue {
                 throw ParameterError(parameter: "gain", message: "gain \(gain) is outside the range of current (\(current): \(current.minValue)...\(current.maxValue)), so a white pixel would saturate; widen current")
             }
-            return PixelEncoder(name: name, lanes: p.int("lanes"), current: current, gain: gain)
+            return PixelEncoder.interface(lanes: p.int("lanes"), current: current)
+        },
+        cycleModel: { (name, p) throws(ParameterError) -> Block in
+            PixelEncoder(name: name, lanes: p.int("lanes"), current: p.format("current"), gain: p.real("gain"))
         })
 }
 

@@ -33,10 +33,10 @@ public final class Scaler: Block {
     public private(set) var factorConstant: QuantizedConstant
     private let mantissaBits: Int
 
-    @exclusivity(unchecked) public private(set) var x: Port!
+    public let x: Port
     /// Optional 1-bit input: negate the factor for this clock.
-    @exclusivity(unchecked) public private(set) var negate: Port!
-    @exclusivity(unchecked) public private(set) var y: Port!
+    public let negate: Port
+    public let y: Port
 
     @exclusivity(unchecked) private var rounder: LaneMath.Rounder
     private let fit: LaneMath.Fit
@@ -52,6 +52,29 @@ public final class Scaler: Block {
     public init(name: String, lanes: Int, input: QFormat, output: QFormat, factor: Double,
                 mantissaBits: Int = 16, rounding: Rounding = .nearest, overflow: Overflow = .saturate,
                 seed: UInt32 = 1) throws(ParameterError) {
+        let declared = try Scaler.interface(lanes: lanes, input: input, output: output, factor: factor, mantissaBits: mantissaBits)
+        let c = QuantizedConstant(factor, magnitudeBits: mantissaBits - 1)!
+        let s = c.shift + input.fracBits - output.fracBits
+        self.lanes = lanes
+        inputFormat = input
+        outputFormat = output
+        self.rounding = rounding
+        self.overflow = overflow
+        factorConstant = c
+        self.mantissaBits = mantissaBits
+        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
+        fit = LaneMath.Fit(output, overflow)
+        productShift = s
+        let ports = DeclaredPorts(declared)
+        x = ports["x"]
+        negate = ports["negate"]
+        y = ports["y"]
+        super.init(name: name, ports: ports)
+        inputsBound()
+    }
+
+    /// The interface for these parameters, after every check the initialiser makes (it calls this).
+    public static func interface(lanes: Int, input: QFormat, output: QFormat, factor: Double, mantissaBits: Int) throws(ParameterError) -> BlockInterface {
         try NeuronPathChecks.lanes(lanes)
         try NeuronPathChecks.laneFormat(input, parameter: "input")
         try NeuronPathChecks.laneFormat(output, parameter: "output")
@@ -66,21 +89,17 @@ public final class Scaler: Block {
         guard s <= 62 else {
             throw ParameterError(parameter: "factor", message: "factor \(factor) is so small that x * factor is far below one LSB of \(output) for every input in \(input) (product shift \(s) > 62 bits); the output would always be 0")
         }
-        self.lanes = lanes
-        inputFormat = input
-        outputFormat = output
-        self.rounding = rounding
-        self.overflow = overflow
-        factorConstant = c
-        self.mantissaBits = mantissaBits
-        rounder = LaneMath.Rounder(mode: rounding, seed: seed)
-        fit = LaneMath.Fit(output, overflow)
-        productShift = s
-        super.init(name: name)
-        x = addInput("x", lanes: lanes, format: input)
-        negate = addInput("negate", lanes: 1, format: .bit, optional: true)
-        y = addOutput("y", lanes: lanes, format: output, timing: .combinational)
-        bindInputs()
+        return BlockInterface(
+            ports: [.input("x", lanes: lanes, format: input), .input("negate", lanes: 1, format: .bit, optional: true),
+                    .output("y", lanes: lanes, format: output, timing: .combinational)],
+            storage: [],
+            persistent: [LaneMath.Rounder.persistentDeclaration])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_x = BoundInput(x)
+        in_negate = BoundInput(negate)
     }
 
     public override var typeName: String { "scale" }
@@ -175,9 +194,6 @@ public final class Scaler: Block {
         if sat != 0 { saturations &+= sat }
     }
 
-    /// Purely combinational: the constant is wiring. No storage.
-    public override var storage: [StorageItem] { [] }
-
     public override var persistentState: [(name: String, values: [Int32])] { [rounder.persistentEntry] }
 
     public override func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
@@ -185,14 +201,31 @@ public final class Scaler: Block {
     }
 }
 
-extension Scaler: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_x = BoundInput(x)
-        in_negate = BoundInput(negate)
-    }
-}
-
 /// Combinational (the factor register is written only by the host): nothing happens at the edge.
 extension Scaler: CommitsNothing {}
+
+extension Scaler {
+    /// The netlist type (parameters, interface, cycle model).
+    public static let blockType = BlockType(
+        name: "scale",
+        doc: "constant multiplier: y = round(x * factor), factor realised as mantissa * 2^-k (combinational); optional 1-bit input negate flips the factor's sign",
+        parameters: [
+            lanesSpec,
+            Spec("input", .format, default: fmt("s5.12"), doc: "input format"),
+            Spec("output", .format, default: fmt("s5.12"), doc: "output format"),
+            Spec("factor", .real(-1e9...1e9), default: .real(1.0), doc: "the constant (e.g. eta or beta); 0 or 1e-12...1e9 in magnitude"),
+            Spec("mantissa", .int(2...24), default: .int(16), doc: "bits of the factor's signed mantissa"),
+            .rounding("rounding", default: .nearest, doc: "rounding of the product"),
+            .overflow("overflow", default: .saturate, doc: "when the product leaves the output format"),
+            seedSpec,
+        ],
+        interface: { p throws(ParameterError) in
+            try Scaler.interface(lanes: p.int("lanes"), input: p.format("input"), output: p.format("output"), factor: p.real("factor"),
+                                 mantissaBits: p.int("mantissa"))
+        },
+        cycleModel: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
+            try Scaler(name: name, lanes: p.int("lanes"), input: p.format("input"), output: p.format("output"),
+                       factor: p.real("factor"), mantissaBits: p.int("mantissa"), rounding: p.rounding("rounding"),
+                       overflow: p.overflow("overflow"), seed: UInt32(p.int("seed")))
+        })
+}

@@ -25,9 +25,9 @@ public final class SpikeCounter: Block {
     /// `count` shows count' (this clock's spike included) instead of the register.
     public let bypass: Bool
 
-    @exclusivity(unchecked) public private(set) var spike: Port!
-    @exclusivity(unchecked) public private(set) var enable: Port!
-    @exclusivity(unchecked) public private(set) var count: Port!
+    public let spike: Port
+    public let enable: Port
+    public let count: Port
 
     private let countNext: LaneBuffer
     private let countTop: Int32
@@ -38,22 +38,38 @@ public final class SpikeCounter: Block {
 
     public init(name: String, lanes: Int, format: QFormat = QFormat(signed: false, intBits: 16, fracBits: 0),
                 bypass: Bool = false) throws(ParameterError) {
-        try NeuronPathChecks.lanes(lanes)
-        try NeuronPathChecks.laneFormat(format, parameter: "count")
-        guard !format.isSigned, format.fracBits == 0 else {
-            throw ParameterError(parameter: "count", message: "a count needs an unsigned integer format such as u16.0, got \(format)")
-        }
+        let declared = try SpikeCounter.interface(lanes: lanes, format: format, bypass: bypass)
         self.lanes = lanes
         self.format = format
         countNext = LaneBuffer(count: lanes)
         countTop = Int32(truncatingIfNeeded: format.maxRaw)
         self.bypass = bypass
         held = LaneBuffer(count: bypass ? lanes : 1)
-        super.init(name: name)
-        spike = addInput("spike", lanes: lanes, format: .bit)
-        enable = addInput("enable", lanes: 1, format: .bit, optional: true)
-        count = addOutput("count", lanes: lanes, format: format, timing: bypass ? .combinational : .registered)
-        bindInputs()
+        let ports = DeclaredPorts(declared)
+        spike = ports["spike"]
+        enable = ports["enable"]
+        count = ports["count"]
+        super.init(name: name, ports: ports)
+        inputsBound()
+    }
+
+    /// The interface for these parameters, after every check the initialiser makes (it calls this).
+    public static func interface(lanes: Int, format: QFormat, bypass: Bool) throws(ParameterError) -> BlockInterface {
+        try NeuronPathChecks.lanes(lanes)
+        try NeuronPathChecks.laneFormat(format, parameter: "count")
+        guard !format.isSigned, format.fracBits == 0 else {
+            throw ParameterError(parameter: "count", message: "a count needs an unsigned integer format such as u16.0, got \(format)")
+        }
+        return BlockInterface(
+            ports: [.input("spike", lanes: lanes, format: .bit), .input("enable", lanes: 1, format: .bit, optional: true),
+                    .output("count", lanes: lanes, format: format, timing: bypass ? .combinational : .registered)],
+            storage: [StorageItem(name: "count", kind: .register, words: lanes, format: format)])
+    }
+
+    /// Takes the inputs' pointers: here, and again once the simulator has wired them.
+    public override func inputsBound() {
+        in_spike = BoundInput(spike)
+        in_enable = BoundInput(enable)
     }
 
     public override var typeName: String { "spike_counter" }
@@ -92,16 +108,23 @@ public final class SpikeCounter: Block {
         (bypass ? held.base : count.storage.base).update(from: countNext.base, count: lanes)
     }
 
-    public override var storage: [StorageItem] {
-        [StorageItem(name: "count", kind: .register, bits: lanes * format.width)]
-    }
 }
 
-extension SpikeCounter: InputBinding {
-    public func inputsBound() { bindInputs() }
-
-    private func bindInputs() {
-        in_spike = BoundInput(spike)
-        in_enable = BoundInput(enable)
-    }
+extension SpikeCounter {
+    /// The netlist type (parameters, interface, cycle model).
+    public static let blockType = BlockType(
+        name: "spike_counter",
+        doc: "spike counter: count' = sat(count + (enable and spike)); enable optional (unconnected = always)",
+        parameters: [
+            lanesSpec,
+            Spec("count", .format, default: fmt("u16.0"), doc: "unsigned integer format of the counts"),
+            Spec("bypass", .bool, default: .bool(false),
+                 doc: "true: count is combinational and shows count' (this clock's spike included), so logic deciding in a window's last clock sees the whole window"),
+        ],
+        interface: { p throws(ParameterError) in
+            try SpikeCounter.interface(lanes: p.int("lanes"), format: p.format("count"), bypass: p.bool("bypass"))
+        },
+        cycleModel: { (name: String, p: BlockParameters) throws(ParameterError) -> Block in
+            try SpikeCounter(name: name, lanes: p.int("lanes"), format: p.format("count"), bypass: p.bool("bypass"))
+        })
 }

@@ -20,12 +20,39 @@ open class Block {
     /// Values clamped or wrapped by this block since the last `clearCounters()`.
     public final var saturations: Int = 0
 
+    /// The interface this block's type declared for it, when it was built from one: its storage
+    /// is then the declared storage (one description for budgets and the model).
+    public let declaredInterface: BlockInterface?
+
+    /// A block without a declared interface (test benches, hand-made blocks): it adds its ports
+    /// with `addInput`, `addOutput` and `addRegister`.
     public init(name: String) {
         self.name = name
+        declaredInterface = nil
+    }
+
+    /// A block whose ports are exactly its type's declaration: made beforehand (`DeclaredPorts`,
+    /// kept in the subclass's `let` properties) and adopted here, in declaration order.
+    public init(name: String, ports: DeclaredPorts) {
+        self.name = name
+        declaredInterface = ports.interface
+        for p in ports.all {
+            p.adopt(by: self)
+            switch p.kind {
+            case .input: inputs.append(p)
+            case .output: outputs.append(p)
+            case .register: registers.append(p)
+            }
+        }
     }
 
     /// The block type's name as written in netlists (e.g. `lif`).
     open var typeName: String { String(describing: type(of: self)) }
+
+    /// Called by `Simulator.init` once every input of the design points at its driver (ports change
+    /// their binding only there). A block that keeps raw pointers of its inputs instead of reading
+    /// the ports every clock (`BoundInput`) takes them here, and in its own initialiser.
+    open func inputsBound() {}
 
     open func reset() {}
     open func evaluate() {}
@@ -42,16 +69,20 @@ open class Block {
     /// The number format of every persistent entry whose words are fixed-point numbers (memory
     /// contents), by entry name. A stored word means nothing without its format: checkpoints are
     /// tied to these, so weights saved as s1.15 are never read back as s3.13.
-    open var persistentFormats: [(name: String, format: QFormat)] { [] }
+    /// Default: the formats the block type declared for its persistent state.
+    open var persistentFormats: [(name: String, format: QFormat)] {
+        declaredInterface?.persistent.compactMap { d in d.format.map { (d.name, $0) } } ?? []
+    }
 
     /// Restores one entry of `persistentState`; throws when the name or size does not fit.
     open func restorePersistentState(name: String, values: [Int32]) throws(HDLError) {
         throw .connection("block \(self.name) has no persistent state named '\(name)'")
     }
 
-    /// Storage this block implements in hardware, for budgets. Default: its registers.
+    /// Storage this block implements in hardware, for budgets. Default: the declared storage, else
+    /// its registers.
     open var storage: [StorageItem] {
-        registers.map { StorageItem(name: $0.name, kind: .register, bits: $0.lanes * $0.format.width) }
+        declaredInterface?.storage ?? registers.map { StorageItem(name: $0.name, kind: .register, words: $0.lanes, format: $0.format) }
     }
 
     // MARK: Declaring ports (from subclass initialisers)
@@ -85,17 +116,4 @@ open class Block {
 
     /// Every signal a probe or waveform can show: inputs, outputs, then registers.
     public final var signals: [Port] { inputs + outputs + registers }
-}
-
-/// One piece of hardware storage, for the budget `eqspike check` prints.
-public struct StorageItem: Sendable, Equatable {
-    public enum Kind: String, Sendable { case register, sram, delayLine = "delay line" }
-    public let name: String
-    public let kind: Kind
-    public let bits: Int
-    public init(name: String, kind: Kind, bits: Int) {
-        self.name = name
-        self.kind = kind
-        self.bits = bits
-    }
 }

@@ -153,24 +153,48 @@ extension ParameterSpec {
     }
 }
 
-/// A kind of block a netlist can instantiate: its parameters and how to build an instance.
-/// Ports are known once an instance exists (they depend on parameters such as `lanes`).
+/// A kind of block a netlist can instantiate: its parameters, its interface as a pure function of
+/// them, and the models that implement that interface (today the cycle model, a `Block`).
+///
+/// `interface` validates everything about the parameters (constraints between them included) and
+/// throws a `ParameterError` naming the parameter, so that a netlist is fully checked, and its
+/// budget known, without allocating any block. `cycleModel` is only called with parameters that
+/// `interface` accepted, and must build a block whose ports, storage and persistent state are the
+/// declared ones (BlocksTests checks this for every shipped design).
 public struct BlockType: Sendable {
+    public typealias Interface = @Sendable (_ parameters: BlockParameters) throws(ParameterError) -> BlockInterface
+    /// Rules on how the inputs may be wired together (e.g. a rank-1 crossbar has no column update):
+    /// the violations, by input name, given which inputs are driven.
+    public typealias WiringRule = @Sendable (_ parameters: BlockParameters, _ connected: (String) -> Bool) -> [(input: String, message: String)]
+    public typealias CycleModel = @Sendable (_ instanceName: String, _ parameters: BlockParameters) throws(ParameterError) -> Block
+
     public let name: String
     public let doc: String
     public let parameters: [ParameterSpec]
-    public let make: @Sendable (_ instanceName: String, _ parameters: BlockParameters) throws(ParameterError) -> Block
+    public let interface: Interface
+    public let wiringRules: WiringRule?
+    public let cycleModel: CycleModel
 
-    public init(name: String, doc: String, parameters: [ParameterSpec],
-                make: @escaping @Sendable (String, BlockParameters) throws(ParameterError) -> Block) {
+    public init(name: String, doc: String, parameters: [ParameterSpec], interface: @escaping Interface,
+                wiringRules: WiringRule? = nil, cycleModel: @escaping CycleModel) {
         self.name = name
         self.doc = doc
         self.parameters = parameters
-        self.make = make
+        self.interface = interface
+        self.wiringRules = wiringRules
+        self.cycleModel = cycleModel
     }
 
+    /// Validated parameters and the interface they give, without building anything.
+    public func declare(_ given: [String: ParameterValue]) throws(ParameterError) -> (parameters: BlockParameters, interface: BlockInterface) {
+        let p = try BlockParameters(given, specs: parameters)
+        return (p, try interface(p))
+    }
+
+    /// Checks the parameters (as `declare` does), then builds the cycle model.
     public func instantiate(_ instanceName: String, _ given: [String: ParameterValue]) throws(ParameterError) -> Block {
-        try make(instanceName, BlockParameters(given, specs: parameters))
+        let (p, _) = try declare(given)
+        return try cycleModel(instanceName, p)
     }
 }
 

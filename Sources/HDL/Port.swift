@@ -20,14 +20,22 @@ public final class Port {
     public let timing: Timing
     /// An input the design may leave undriven (it then reads zero and the block can skip work).
     public let isOptional: Bool
-    public unowned(unsafe) let owner: Block
+    /// The block this port belongs to.
+    public var owner: Block { ownerReference! }
+    /// Set once, when the block adopts the port (a declared port is made before its block exists).
+    private unowned(unsafe) var ownerReference: Block?
     public internal(set) var pointer: UnsafeMutablePointer<Int32>
     /// True once the simulator bound a driver to this input (always true for outputs and registers).
     public internal(set) var isConnected: Bool
     /// Storage owned by this port (outputs, registers, and inputs before they are bound).
     public let storage: LaneBuffer
 
-    init(name: String, kind: Kind, lanes: Int, format: QFormat, timing: Timing, optional: Bool, owner: Block) {
+    /// A port as its block type declares it, not yet owned (see `DeclaredPorts`).
+    convenience init(_ d: PortDeclaration) {
+        self.init(name: d.name, kind: d.kind, lanes: d.lanes, format: d.format, timing: d.timing, optional: d.isOptional, owner: nil)
+    }
+
+    init(name: String, kind: Kind, lanes: Int, format: QFormat, timing: Timing, optional: Bool, owner: Block?) {
         precondition(lanes >= 1, "port \(name) needs at least one lane")
         self.name = name
         self.kind = kind
@@ -35,10 +43,15 @@ public final class Port {
         self.format = format
         self.timing = timing
         self.isOptional = optional
-        self.owner = owner
+        ownerReference = owner
         storage = LaneBuffer(count: lanes)
         pointer = storage.base
         isConnected = kind != .input
+    }
+
+    func adopt(by block: Block) {
+        precondition(ownerReference == nil, "port \(name) already belongs to a block")
+        ownerReference = block
     }
 
     /// `instance.port`, as used in netlists, VCD scopes and messages.

@@ -3,33 +3,45 @@
 /// Block B must evaluate after block A when B reads an output of A that A computes combinationally.
 /// Blocks evaluate atomically (like one `always_comb` per module), so a cycle among such edges is a
 /// combinational loop and is rejected, naming the blocks on it. Ties keep the given (netlist) order.
-enum Schedule {
+public enum Schedule {
     static func order(blocks: [Block], connections: [Connection]) throws(HDLError) -> [Block] {
         let index = Dictionary(uniqueKeysWithValues: blocks.enumerated().map { (ObjectIdentifier($0.element), $0.offset) })
-        var successors = Array(repeating: [Int](), count: blocks.count)
-        var indegree = Array(repeating: 0, count: blocks.count)
-        var seen = Set<[Int]>()
+        var edges: [(Int, Int)] = []
         for c in connections where c.source.timing == .combinational && c.source.kind == .output {
             guard let a = index[ObjectIdentifier(c.source.owner)], let b = index[ObjectIdentifier(c.destination.owner)] else { continue }
-            if a == b { throw .combinationalLoop([blocks[a].name]) }
+            edges.append((a, b))
+        }
+        return try order(names: blocks.map(\.name), combinationalEdges: edges).map { blocks[$0] }
+    }
+
+    /// The evaluation order of blocks `0..<names.count` given the edges (a, b) "b reads a
+    /// combinational output of a", as indices; or the loop, by name. (The same rule for a wired
+    /// simulator and for a `Circuit`, which is checked before anything is built.)
+    public static func order(names: [String], combinationalEdges: [(Int, Int)]) throws(HDLError) -> [Int] {
+        let count = names.count
+        var successors = Array(repeating: [Int](), count: count)
+        var indegree = Array(repeating: 0, count: count)
+        var seen = Set<[Int]>()
+        for (a, b) in combinationalEdges {
+            if a == b { throw .combinationalLoop([names[a]]) }
             if seen.insert([a, b]).inserted {
                 successors[a].append(b)
                 indegree[b] += 1
             }
         }
         // Kahn's algorithm, always taking the lowest ready index so netlist order breaks ties.
-        var ready = Set((0..<blocks.count).filter { indegree[$0] == 0 })
-        var order: [Block] = []
+        var ready = Set((0..<count).filter { indegree[$0] == 0 })
+        var order: [Int] = []
         while let next = ready.min() {
             ready.remove(next)
-            order.append(blocks[next])
+            order.append(next)
             for s in successors[next] {
                 indegree[s] -= 1
                 if indegree[s] == 0 { ready.insert(s) }
             }
         }
-        if order.count == blocks.count { return order }
-        throw .combinationalLoop(findCycle(successors: successors, remaining: indegree).map { blocks[$0].name })
+        if order.count == count { return order }
+        throw .combinationalLoop(findCycle(successors: successors, remaining: indegree).map { names[$0] })
     }
 
     /// One cycle among the blocks left with a non-zero in-degree. Every such block has a blocked

@@ -121,7 +121,7 @@ public final class Simulator {
             }
         }
         // Every input is bound now: blocks that keep raw input pointers take them.
-        for b in blocks { (b as? InputBinding)?.inputsBound() }
+        for b in blocks { b.inputsBound() }
     }
 
     deinit {
@@ -188,13 +188,6 @@ public final class Simulator {
 
     /// Sum of saturation events over all blocks.
     public var saturations: Int { blocks.reduce(0) { $0 + $1.saturations } }
-}
-
-/// A block that keeps raw pointers of its inputs (and whether they are connected) instead of
-/// reading the ports every clock: `Simulator.init` calls `inputsBound()` once every input of the
-/// design points at its driver. (Ports change their binding only there.)
-public protocol InputBinding: AnyObject {
-    func inputsBound()
 }
 
 /// A block that restricts how its optional inputs may be wired together (e.g. a crossbar whose

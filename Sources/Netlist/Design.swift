@@ -1,4 +1,5 @@
 import Foundation
+@_exported import CircuitIR
 import FixedPoint
 import HDL
 
@@ -22,116 +23,34 @@ public struct Probe {
     public let location: SourceLocation
 }
 
-/// The design's clock: only used to turn clocks into time (VCD timescale, energy and time reports).
-public struct Clock: Sendable, Equatable, CustomStringConvertible {
-    public let periodSeconds: Double
-    /// Where it was declared (nil: the default).
-    public let location: SourceLocation?
-
-    /// 1 us (1 MHz) when a netlist does not say.
-    public static let defaultPeriod = 1e-6
-
-    public init(periodSeconds: Double, location: SourceLocation? = nil) {
-        self.periodSeconds = periodSeconds
-        self.location = location
-    }
-
-    public var frequencyHertz: Double { 1 / periodSeconds }
-
-    /// `10 us (100 kHz)`.
-    public var description: String { "\(Clock.engineering(periodSeconds, "s")) (\(Clock.engineering(frequencyHertz, "Hz")))" }
-
-    /// A value with an SI prefix, e.g. `2.5 ms`, `100 kHz`.
-    public static func engineering(_ value: Double, _ unit: String) -> String {
-        guard value.isFinite, value != 0 else { return "\(value) \(unit)" }
-        let prefixes: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "u"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f")]
-        let (scale, prefix) = prefixes.first { abs(value) >= $0.0 * 0.9999999 } ?? prefixes.last!
-        var s = String(format: "%.6g", value / scale)
-        if s.contains("e") { s = String(value / scale) }
-        return "\(s) \(prefix)\(unit)"
-    }
-}
-
-/// A value of the experiment section.
-public enum ExperimentValue: Equatable, Sendable, CustomStringConvertible {
-    case int(Int)
-    case real(Double)
-    case format(QFormat)
-    case word(String)
-    case bool(Bool)
-    case list([ExperimentValue])
-
-    public var description: String {
-        switch self {
-        case .int(let v): return String(v)
-        case .real(let v): return String(v)
-        case .format(let f): return f.description
-        case .word(let w): return w
-        case .bool(let b): return b ? "true" : "false"
-        case .list(let l): return "[" + l.map(\.description).joined(separator: ", ") + "]"
-        }
-    }
-
-    /// The value as a real number, if it is one.
-    public var real: Double? {
-        switch self {
-        case .int(let v): return Double(v)
-        case .real(let v): return v
-        default: return nil
-        }
-    }
-}
-
-/// The learning-phase parameters written with the design: a typed key/value table, every entry
-/// with its position so the learning system can report a bad value where it was written.
-public struct ExperimentTable: Sendable {
-    public struct Entry: Sendable {
-        public let key: String
-        public let value: ExperimentValue
-        public let location: SourceLocation
-    }
-    /// In the order written.
-    public let entries: [Entry]
-    /// Keys that the netlist itself uses in expressions (e.g. `beta` in a nudge block's
-    /// parameters): the learning system need not read them.
-    public let usedByDesign: Set<String>
-    /// Role bindings (`role input = x`): role -> instance name, with positions.
-    public let roles: [(role: String, instance: String, location: SourceLocation)]
-    /// Where missing keys are reported: the `experiment` keyword, else the start of the file.
-    public let location: SourceLocation
-
-    public subscript(key: String) -> ExperimentValue? { entries.first { $0.key == key }?.value }
-    public func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
-    public var keys: [String] { entries.map(\.key) }
-}
-
-/// An elaborated design: the wired simulator and everything else the netlist says.
+/// An elaborated design: its `Circuit` (what the netlist describes) and the simulator built from
+/// it (the cycle models of its instances, wired).
 public final class Design {
-    /// The netlist file it came from.
-    public let sourcePath: String
+    /// The description every back end and tool reads: instances, interfaces, wires, probes, clock,
+    /// experiment keys and roles.
+    public let circuit: Circuit
     public let simulator: Simulator
-    /// In netlist order.
+    /// In netlist order, with their cycle models.
     public let instances: [BlockInstance]
-    public let clock: Clock
     /// Default waveform probes, in the order written.
     public let probes: [Probe]
-    public let experiment: ExperimentTable
     /// Role name -> block (`role input = x`).
     public let roles: [String: Block]
-    /// Named parameters and formats after overrides, in the order written.
-    public let parameters: [(name: String, value: ParameterValue)]
 
-    init(sourcePath: String, simulator: Simulator, instances: [BlockInstance], clock: Clock, probes: [Probe],
-         experiment: ExperimentTable, roles: [String: Block], parameters: [(name: String, value: ParameterValue)]) {
-        self.sourcePath = sourcePath
+    init(circuit: Circuit, simulator: Simulator, instances: [BlockInstance], probes: [Probe], roles: [String: Block]) {
+        self.circuit = circuit
         self.simulator = simulator
         self.instances = instances
-        self.clock = clock
         self.probes = probes
-        self.experiment = experiment
         self.roles = roles
-        self.parameters = parameters
     }
+
+    /// The netlist file it came from.
+    public var sourcePath: String { circuit.sourcePath }
+    public var clock: Clock { circuit.clock }
+    public var experiment: ExperimentTable { circuit.experiment }
+    /// Named parameters and formats after overrides, in the order written.
+    public var parameters: [(name: String, value: ParameterValue)] { circuit.parameters }
 
     public var blocks: [Block] { simulator.blocks }
 

@@ -1,15 +1,19 @@
 import Foundation
 import HDL
 
-/// What `eqspike check` prints for an elaborated design: every block with its type, lanes and
-/// formats, the storage it implements in hardware (register, SRAM and delay-line bits, from
-/// `Block.storage`), the totals, the clock, and the SynOp energy of the experiment.
+/// What `eqspike check` prints for a design: every block with its type, lanes and formats, the
+/// storage it implements in hardware (register, SRAM and delay-line bits, from its declared
+/// interface), the totals, the clock, and the SynOp energy of the experiment. Computed from the
+/// `Circuit` alone: no block is built, so any size can be budgeted.
 public struct DesignBudget: Sendable {
     public struct Row: Codable, Sendable, Equatable {
         public let name: String
         public let type: String
-        /// `16`, or `784x100` for a block with rows and columns.
-        public let lanes: String
+        /// Lanes of the block's widest port.
+        public let lanes: Int
+        /// Rows and columns of a block that has them (a crossbar).
+        public let rows: Int?
+        public let cols: Int?
         /// Format parameters, `name=format`, sorted by name.
         public let formats: [String]
         public let registerBits: Int
@@ -18,6 +22,11 @@ public struct DesignBudget: Sendable {
         public let location: String
 
         public var totalBits: Int { registerBits + sramBits + delayLineBits }
+        /// `16`, or `784x100` for a block with rows and columns.
+        public var lanesText: String {
+            if let rows, let cols { return "\(rows)x\(cols)" }
+            return String(lanes)
+        }
     }
 
     public let path: String
@@ -31,28 +40,30 @@ public struct DesignBudget: Sendable {
 
     public static let synopEnergyKey = "synop_energy_pj"
 
-    public init(_ design: Design) {
-        path = design.sourcePath
-        rows = design.instances.map { inst in
+    public init(_ design: Design) { self.init(design.circuit) }
+
+    public init(_ circuit: Circuit) {
+        path = circuit.sourcePath
+        rows = circuit.instances.map { inst in
             var bits = [StorageItem.Kind.register: 0, .sram: 0, .delayLine: 0]
-            for s in inst.block.storage { bits[s.kind, default: 0] += s.bits }
+            for s in inst.interface.storage { bits[s.kind, default: 0] += s.bits }
             let v = inst.parameters.values
-            let lanes: String
-            if case .int(let r)? = v["rows"], case .int(let c)? = v["cols"] { lanes = "\(r)x\(c)" }
-            else if case .int(let l)? = v["lanes"] { lanes = String(l) }
-            else { lanes = String(inst.block.signals.map(\.lanes).max() ?? 0) }
+            var rows: Int? = nil, cols: Int? = nil
+            if case .int(let r)? = v["rows"], case .int(let c)? = v["cols"] { (rows, cols) = (r, c) }
+            let lanes: Int
+            if case .int(let l)? = v["lanes"] { lanes = l } else { lanes = inst.interface.ports.map(\.lanes).max() ?? 0 }
             let formats = v.keys.sorted().compactMap { k -> String? in
                 if case .format(let f)? = v[k] { return "\(k)=\(f)" }
                 return nil
             }
-            return Row(name: inst.name, type: inst.typeName, lanes: lanes, formats: formats,
+            return Row(name: inst.name, type: inst.typeName, lanes: lanes, rows: rows, cols: cols, formats: formats,
                        registerBits: bits[.register] ?? 0, sramBits: bits[.sram] ?? 0, delayLineBits: bits[.delayLine] ?? 0,
                        location: inst.location.description)
         }
-        clockPeriodSeconds = design.clock.periodSeconds
-        clockDeclared = design.clock.location != nil
-        synopEnergyPicojoules = design.experiment[DesignBudget.synopEnergyKey]?.real
-        if case .int(let a)? = design.experiment["T_free"], case .int(let b)? = design.experiment["T_nudge"] {
+        clockPeriodSeconds = circuit.clock.periodSeconds
+        clockDeclared = circuit.clock.location != nil
+        synopEnergyPicojoules = circuit.experiment[DesignBudget.synopEnergyKey]?.real
+        if case .int(let a)? = circuit.experiment["T_free"], case .int(let b)? = circuit.experiment["T_nudge"] {
             clocksPerImage = a.addingReportingOverflow(b).overflow ? nil : a + b
         } else {
             clocksPerImage = nil
@@ -78,7 +89,7 @@ public struct DesignBudget: Sendable {
         let header = ["block", "type", "lanes", "register", "sram", "delay line", "formats"]
         var table = [header]
         for r in rows {
-            table.append([r.name, r.type, r.lanes, String(r.registerBits), r.sramBits == 0 ? "-" : String(r.sramBits),
+            table.append([r.name, r.type, r.lanesText, String(r.registerBits), r.sramBits == 0 ? "-" : String(r.sramBits),
                           r.delayLineBits == 0 ? "-" : String(r.delayLineBits), r.formats.joined(separator: " ")])
         }
         table.append(["total", "", "", String(registerBits), String(sramBits), String(delayLineBits), ""])
@@ -97,7 +108,7 @@ public struct DesignBudget: Sendable {
         out += "\nstate: \(DesignBudget.bits(totalBits)) = registers \(DesignBudget.bits(registerBits))"
         out += " + SRAM \(DesignBudget.bits(sramBits)) + delay lines \(DesignBudget.bits(delayLineBits))\n"
         for r in rows where r.sramBits > 0 {
-            out += "  SRAM \(r.name) (\(r.type) \(r.lanes)): \(DesignBudget.bits(r.sramBits))\n"
+            out += "  SRAM \(r.name) (\(r.type) \(r.lanesText)): \(DesignBudget.bits(r.sramBits))\n"
         }
         if let e = synopEnergyPicojoules {
             out += "SynOp energy: \(String(format: "%g", e)) pJ per synaptic operation (experiment.\(DesignBudget.synopEnergyKey))\n"
@@ -119,7 +130,9 @@ public struct DesignBudget: Sendable {
         struct BlockJSON: Encodable {
             let name: String
             let type: String
-            let lanes: String
+            let lanes: Int
+            let rows: Int?
+            let cols: Int?
             let formats: [String]
             let register_bits: Int
             let sram_bits: Int
@@ -145,7 +158,7 @@ public struct DesignBudget: Sendable {
         let report = JSONReport(
             design: path,
             clock: .init(period_s: clockPeriodSeconds, frequency_hz: 1 / clockPeriodSeconds, declared: clockDeclared),
-            blocks: rows.map { .init(name: $0.name, type: $0.type, lanes: $0.lanes, formats: $0.formats, register_bits: $0.registerBits,
+            blocks: rows.map { .init(name: $0.name, type: $0.type, lanes: $0.lanes, rows: $0.rows, cols: $0.cols, formats: $0.formats, register_bits: $0.registerBits,
                                      sram_bits: $0.sramBits, delay_line_bits: $0.delayLineBits, location: $0.location) },
             totals: .init(register_bits: registerBits, sram_bits: sramBits, delay_line_bits: delayLineBits, state_bits: totalBits),
             synop_energy_pj: synopEnergyPicojoules, clocks_per_image: clocksPerImage)

@@ -3,10 +3,10 @@ import HDL
 
 /// Limits that keep a hostile or mistyped netlist from allocating gigabytes.
 public struct ElaborationLimits: Sendable {
-    /// Words of lane/memory state the whole design may hold, estimated before any block is built
-    /// as the product of each block's size parameters (`sizeParameters`, e.g. rows x cols of a
-    /// crossbar, lanes x depth of a delay line). 2^23 words (32 MiB of Int32 lanes) is ~35x the
-    /// 784-300-10 design.
+    /// Words of lane and memory state a simulator of the design may allocate (every instance's
+    /// ports and storage, from its declared interface). Checked when a simulator is built, not
+    /// when a `Circuit` is only described (`eqspike check` budgets any size). 2^23 words
+    /// (32 MiB of Int32 lanes) is ~14x the 784-300-10 design.
     public var maxStateWords: Int
     /// Diagnostics reported before giving up (a binary file would give thousands).
     public var maxErrors: Int
@@ -17,16 +17,13 @@ public struct ElaborationLimits: Sendable {
     }
 
     public static let standard = ElaborationLimits()
-
-    /// Integer block parameters that size a block's storage.
-    public static let sizeParameters: Set<String> = ["lanes", "rows", "cols", "columns", "depth", "taps", "length", "size", "n_filt", "entries", "terms"]
 }
 
-/// Turns a parsed netlist into a wired design, collecting every error on the way.
+/// Turns a parsed netlist into a `Circuit` (checked, nothing allocated), collecting every error on
+/// the way. `DesignBuilder` then builds a simulator from the circuit.
 final class Elaborator {
     private let sink: DiagnosticSink
     private let registry: BlockRegistry
-    private let limits: ElaborationLimits
     private let parsed: ParsedNetlist
     private var evaluator: Evaluator
 
@@ -48,9 +45,8 @@ final class Elaborator {
 
     private var declarations: [String: BlockDeclaration] = [:]
     private var failedBlocks = Set<String>()
-    private var instances: [BlockInstance] = []
-    private var instanceByName: [String: BlockInstance] = [:]
-    private var estimatedWords = 0
+    private var instances: [Circuit.Instance] = []
+    private var instanceByName: [String: Circuit.Instance] = [:]
     private var parameterLocations: [String: SourceLocation] = [:]
     private var parameterOrder: [String] = []
     private var connects: [PendingConnect] = []
@@ -60,10 +56,9 @@ final class Elaborator {
     private var settingLocations: [String: SourceLocation] = [:]
     private var roleBindings: [RoleBinding] = []
 
-    init(parsed: ParsedNetlist, registry: BlockRegistry, limits: ElaborationLimits, sink: DiagnosticSink) {
+    init(parsed: ParsedNetlist, registry: BlockRegistry, sink: DiagnosticSink) {
         self.parsed = parsed
         self.registry = registry
-        self.limits = limits
         self.sink = sink
         evaluator = Evaluator(sink: sink)
         // Named parameters and experiment keys share one namespace.
@@ -79,8 +74,8 @@ final class Elaborator {
         }
     }
 
-    /// The design, or nil when anything was reported.
-    func run() -> Design? {
+    /// The circuit, or nil when anything was reported.
+    func run() -> Circuit? {
         for s in parsed.statements {
             if sink.isFull { return nil }
             switch s {
@@ -99,25 +94,18 @@ final class Elaborator {
                 }
             }
         }
-        let (connections, locations) = wire()
-        checkDrivers(connections)
+        let wires = wire()
+        checkDrivers()
         checkWiringRules()
         let probeList = resolveProbes()
-        var roles: [String: Block] = [:]
-        for r in roleBindings {
-            if let inst = instanceByName[r.instance.text] { roles[r.role.text] = inst.block }
-            else if declarations[r.instance.text] == nil && !parsed.brokenBlocks.contains(r.instance.text) {
+        for r in roleBindings where instanceByName[r.instance.text] == nil {
+            if declarations[r.instance.text] == nil && !parsed.brokenBlocks.contains(r.instance.text) {
                 sink.error(r.instance.location, "unknown block instance '\(r.instance.text)'\(Suggestions.hint(for: r.instance.text, among: declarations.keys))")
             }
         }
         guard sink.isEmpty else { return nil }
-        let simulator: Simulator
-        do {
-            simulator = try Simulator(blocks: instances.map(\.block), connections: connections)
-        } catch {
-            report(error, connections: connections, locations: locations)
-            return nil
-        }
+        checkCombinationalLoops(wires)
+        guard sink.isEmpty else { return nil }
         var parameters: [(name: String, value: ParameterValue)] = []
         for n in parameterOrder {
             switch evaluator.scope.values[n] {
@@ -132,9 +120,8 @@ final class Elaborator {
         let table = ExperimentTable(entries: settings, usedByDesign: evaluator.used.intersection(settings.map(\.key)),
                                     roles: roleBindings.map { ($0.role.text, $0.instance.text, $0.role.location) },
                                     location: parsed.experimentLocation ?? SourceLocation(file: parsed.path, line: 1, column: 1))
-        return Design(sourcePath: parsed.path, simulator: simulator, instances: instances,
-                      clock: clock ?? Clock(periodSeconds: Clock.defaultPeriod), probes: probeList,
-                      experiment: table, roles: roles, parameters: parameters)
+        return Circuit(sourcePath: parsed.path, instances: instances, wires: wires, probes: probeList,
+                       clock: clock ?? Clock(periodSeconds: Clock.defaultPeriod), experiment: table, parameters: parameters)
     }
 
     // MARK: Parameters
@@ -218,16 +205,15 @@ final class Elaborator {
             }
         }
         guard ok, let parameters = checked else { failedBlocks.insert(n); return }
-        guard withinSizeLimit(d, type, parameters) else { failedBlocks.insert(n); return }
-        let block: Block
+        let interface: BlockInterface
         do {
-            block = try type.make(n, parameters)
+            interface = try type.interface(parameters)
         } catch {
             sink.error(argumentLocations[error.parameter] ?? d.name.location, "\(type.name) \(error)")
             failedBlocks.insert(n)
             return
         }
-        let inst = BlockInstance(block: block, typeName: type.name, location: d.name.location, parameters: parameters)
+        let inst = Circuit.Instance(name: n, typeName: type.name, parameters: parameters, interface: interface, location: d.name.location)
         instances.append(inst)
         instanceByName[n] = inst
     }
@@ -267,30 +253,6 @@ final class Elaborator {
         case .bool(let b): pv = .bool(b)
         }
         return pv   // kind and range: checked with the others in `declare`
-    }
-
-    /// Refuses a block whose size parameters would take the design over `maxStateWords`.
-    private func withinSizeLimit(_ d: BlockDeclaration, _ type: BlockType, _ p: BlockParameters) -> Bool {
-        var words = 1
-        var factors: [String] = []
-        for s in type.parameters where ElaborationLimits.sizeParameters.contains(s.name) {
-            guard case .int(let v)? = p.values[s.name] else { continue }
-            factors.append("\(s.name) \(v)")
-            let (m, o) = words.multipliedReportingOverflow(by: max(v, 1))
-            words = o ? Int.max : m
-        }
-        let limit = limits.maxStateWords
-        if words > limit {
-            sink.error(d.name.location, "block '\(d.name.text)' would hold about \(words) words of state (\(factors.joined(separator: " x "))), over the limit of \(limit)")
-            return false
-        }
-        let (total, o) = estimatedWords.addingReportingOverflow(words)
-        if o || total > limit {
-            sink.error(d.name.location, "with block '\(d.name.text)' (\(factors.joined(separator: " x "))) the design would hold more than \(limit) words of state, the limit")
-            return false
-        }
-        estimatedWords = total
-        return true
     }
 
     // MARK: Clock and experiment
@@ -383,8 +345,21 @@ final class Elaborator {
         return .lanes(a, b, r.location)
     }
 
+    /// A port of an instance, as its type declares it.
+    private struct ResolvedPort {
+        let instance: String
+        let declaration: PortDeclaration
+        var name: String { declaration.name }
+        var lanes: Int { declaration.lanes }
+        var format: QFormat { declaration.format }
+        var kind: Port.Kind { declaration.kind }
+        /// `instance.port`.
+        var fullName: String { "\(instance).\(declaration.name)" }
+        func slice(_ r: Range<Int>) -> Circuit.PortSlice { Circuit.PortSlice(instance: instance, port: declaration.name, lanes: r) }
+    }
+
     private enum Resolved {
-        case port(Port)
+        case port(ResolvedPort)
         /// Already reported, or refers to something that failed earlier: stay quiet.
         case broken
     }
@@ -398,13 +373,13 @@ final class Elaborator {
             }
             return .broken
         }
-        let b = inst.block
-        guard let p = b.port(named: ref.port.text) else {
-            let all = b.signals.map(\.name)
+        let ports = inst.interface.ports
+        guard let decl = inst.interface.port(named: ref.port.text) else {
+            let all = ports.map(\.name)
             var message = "\(inst.typeName) '\(n)' has no port '\(ref.port.text)'"
             let hint = Suggestions.hint(for: ref.port.text, among: all)
             if hint.isEmpty {
-                let candidates = asSource ? (b.outputs + b.registers).map(\.name) : b.inputs.map(\.name)
+                let candidates = asSource ? ports.filter { $0.kind != .input }.map(\.name) : ports.filter { $0.kind == .input }.map(\.name)
                 message += candidates.isEmpty ? "" : " (its \(asSource ? "outputs" : "inputs"): \(candidates.joined(separator: ", ")))"
             } else {
                 message += hint
@@ -412,6 +387,7 @@ final class Elaborator {
             sink.error(ref.port.location, message)
             return .broken
         }
+        let p = ResolvedPort(instance: n, declaration: decl)
         if asSource && p.kind == .input {
             sink.error(ref.port.location, "\(p.fullName) is an input; a connection starts at an output or register")
             return .broken
@@ -424,7 +400,7 @@ final class Elaborator {
     }
 
     /// The lanes a reference selects, checked against the port.
-    private func lanes(_ spec: LaneSpec, of p: Port) -> Range<Int>? {
+    private func lanes(_ spec: LaneSpec, of p: ResolvedPort) -> Range<Int>? {
         switch spec {
         case .whole: return 0..<p.lanes
         case .broken: return nil
@@ -445,16 +421,16 @@ final class Elaborator {
         }
     }
 
-    private var drives: [ObjectIdentifier: [Drive]] = [:]
-    private var unknownDrivers = Set<ObjectIdentifier>()
+    /// Drivers of each input, by `instance.port`.
+    private var drives: [String: [Drive]] = [:]
+    private var unknownDrivers = Set<String>()
     private var blocksWithUnknownDrivers = Set<String>()
 
-    private func wire() -> ([Connection], [SourceLocation]) {
-        var connections: [Connection] = []
-        var locations: [SourceLocation] = []
+    private func wire() -> [Circuit.Wire] {
+        var wires: [Circuit.Wire] = []
         for pc in connects {
             let c = pc.statement
-            var source: (Port, Range<Int>)? = nil
+            var source: (ResolvedPort, Range<Int>)? = nil
             if case .port(let p) = resolve(c.source, asSource: true), let r = lanes(pc.source, of: p) { source = (p, r) }
             var resize: Connection.Resize? = nil
             var resizeOK = true
@@ -477,9 +453,9 @@ final class Elaborator {
                     blocksWithUnknownDrivers.insert(d.instance.text)
                     continue
                 }
-                guard let dr = lanes(spec, of: dp) else { unknownDrivers.insert(ObjectIdentifier(dp)); continue }
+                guard let dr = lanes(spec, of: dp) else { unknownDrivers.insert(dp.fullName); continue }
                 let sourceText = source.map { describe($0.0, $0.1) } ?? c.source.text
-                drives[ObjectIdentifier(dp), default: []].append(Drive(lanes: dr, location: d.location, source: sourceText))
+                drives[dp.fullName, default: []].append(Drive(lanes: dr, location: d.location, source: sourceText))
                 guard let (sp, sr) = source, resizeOK else { continue }
                 if sr.count != dr.count {
                     sink.error(d.location, "\(describe(sp, sr)) gives \(sr.count) lane\(sr.count == 1 ? "" : "s") but \(describe(dp, dr)) takes \(dr.count)")
@@ -489,15 +465,15 @@ final class Elaborator {
                     sink.error(d.location, "format mismatch: \(sp.fullName) is \(sp.format) but \(dp.fullName) is \(dp.format); add resize(rounding, overflow) to convert")
                     continue
                 }
-                connections.append(Connection(sp, sr, dp, dr, resize: sp.format == dp.format ? nil : resize))
-                locations.append(d.location)
+                wires.append(Circuit.Wire(source: sp.slice(sr), destination: dp.slice(dr), resize: sp.format == dp.format ? nil : resize,
+                                          location: d.location))
             }
         }
-        return (connections, locations)
+        return wires
     }
 
     /// `x.y` for the whole port, `x.y[a:b]` for part of it.
-    private func describe(_ p: Port, _ r: Range<Int>) -> String {
+    private func describe(_ p: ResolvedPort, _ r: Range<Int>) -> String {
         if r == 0..<p.lanes { return p.fullName }
         return r.count == 1 ? "\(p.fullName)[\(r.lowerBound)]" : "\(p.fullName)[\(r.lowerBound):\(r.upperBound - 1)]"
     }
@@ -514,10 +490,11 @@ final class Elaborator {
     }
 
     /// Every required input driven exactly once per lane; reports every offence.
-    private func checkDrivers(_ connections: [Connection]) {
+    private func checkDrivers() {
         for inst in instances {
-            for input in inst.block.inputs {
-                let id = ObjectIdentifier(input)
+            for decl in inst.interface.inputs {
+                let input = ResolvedPort(instance: inst.name, declaration: decl)
+                let id = input.fullName
                 let list = drives[id] ?? []
                 // (Plain index loops: this runs over every lane of every input.)
                 if list.count == 1, list[0].lanes == 0..<input.lanes { continue }   // the usual case
@@ -538,7 +515,7 @@ final class Elaborator {
                 }
                 if unknownDrivers.contains(id) || blocksWithUnknownDrivers.contains(inst.name) { continue }
                 if list.isEmpty {
-                    if !input.isOptional { sink.error(inst.location, "input \(input.fullName) is not driven") }
+                    if !decl.isOptional { sink.error(inst.location, "input \(input.fullName) is not driven") }
                     continue
                 }
                 if covered < input.lanes {
@@ -550,48 +527,61 @@ final class Elaborator {
         }
     }
 
-    /// The blocks' own rules on which inputs may be wired together (`WiringRules`), reported at
-    /// the connection that breaks them.
+    /// The block types' own rules on which inputs may be wired together (`BlockType.wiringRules`),
+    /// reported at the connection that breaks them.
     private func checkWiringRules() {
         for inst in instances {
-            guard let rules = inst.block as? WiringRules else { continue }
-            for v in rules.wiringViolations(connected: { self.drives[ObjectIdentifier($0)]?.isEmpty == false }) {
-                let at = drives[ObjectIdentifier(v.input)]?.first?.location ?? inst.location
+            guard let rules = registry[inst.typeName]?.wiringRules else { continue }
+            for v in rules(inst.parameters, { self.drives["\(inst.name).\($0)"]?.isEmpty == false }) {
+                let at = drives["\(inst.name).\(v.input)"]?.first?.location ?? inst.location
                 sink.error(at, "\(inst.typeName) '\(inst.name)': \(v.message)")
             }
         }
     }
 
-    /// Maps an error of the HDL wiring (a combinational loop) to the connections involved.
-    private func report(_ error: HDLError, connections: [Connection], locations: [SourceLocation]) {
-        guard case .combinationalLoop(let names) = error, !names.isEmpty else {
-            sink.error(locations.first ?? SourceLocation(file: parsed.path, line: 1, column: 1), error.description)
-            return
+    /// A cycle among combinational edges (a block reading a combinational output of a block that
+    /// reads it back) is reported at the connections on it.
+    private func checkCombinationalLoops(_ wires: [Circuit.Wire]) {
+        let index = Dictionary(uniqueKeysWithValues: instances.enumerated().map { ($0.element.name, $0.offset) })
+        var edges: [(Int, Int)] = []
+        var combinational: [Bool] = []
+        for w in wires {
+            let decl = instanceByName[w.source.instance]?.interface.port(named: w.source.port)
+            let isCombinational = decl?.kind == .output && decl?.timing == .combinational
+            combinational.append(isCombinational)
+            if isCombinational, let a = index[w.source.instance], let b = index[w.destination.instance] { edges.append((a, b)) }
         }
-        var found = false
-        for (k, a) in names.enumerated() {
-            let b = names[(k + 1) % names.count]
-            for (i, c) in connections.enumerated()
-            where c.source.owner.name == a && c.destination.owner.name == b && c.source.kind == .output && c.source.timing == .combinational {
-                sink.error(locations[i], "\(error.description) (via \(c.source.fullName) -> \(c.destination.fullName), combinational)")
-                found = true
+        do {
+            _ = try Schedule.order(names: instances.map(\.name), combinationalEdges: edges)
+        } catch {
+            guard case .combinationalLoop(let names) = error, !names.isEmpty else {
+                sink.error(wires.first?.location ?? SourceLocation(file: parsed.path, line: 1, column: 1), error.description)
+                return
             }
-        }
-        if !found {
-            let at = names.first.flatMap { instanceByName[$0]?.location } ?? SourceLocation(file: parsed.path, line: 1, column: 1)
-            sink.error(at, error.description)
+            var found = false
+            for (k, a) in names.enumerated() {
+                let b = names[(k + 1) % names.count]
+                for (i, w) in wires.enumerated() where w.source.instance == a && w.destination.instance == b && combinational[i] {
+                    sink.error(w.location, "\(error.description) (via \(w.source.instance).\(w.source.port) -> \(w.destination.instance).\(w.destination.port), combinational)")
+                    found = true
+                }
+            }
+            if !found {
+                let at = names.first.flatMap { instanceByName[$0]?.location } ?? SourceLocation(file: parsed.path, line: 1, column: 1)
+                sink.error(at, error.description)
+            }
         }
     }
 
     // MARK: Probes
 
-    private func resolveProbes() -> [Probe] {
-        var out: [Probe] = []
+    private func resolveProbes() -> [Circuit.Probe] {
+        var out: [Circuit.Probe] = []
         var seen = Set<String>()
         for (statement, specs) in probes {
             for (pattern, spec) in zip(statement.patterns, specs) {
                 let wildInstance = pattern.instance.text == "*", wildPort = pattern.port.text == "*"
-                var blocks: [BlockInstance]
+                var blocks: [Circuit.Instance]
                 if wildInstance {
                     blocks = instances
                 } else if let inst = instanceByName[pattern.instance.text] {
@@ -603,12 +593,16 @@ final class Elaborator {
                     }
                     continue
                 }
-                var ports: [Port] = []
+                var ports: [ResolvedPort] = []
                 for b in blocks {
-                    if wildPort { ports += b.block.signals } else if let p = b.block.port(named: pattern.port.text) { ports.append(p) }
+                    if wildPort {
+                        ports += b.interface.ports.map { ResolvedPort(instance: b.name, declaration: $0) }
+                    } else if let p = b.interface.port(named: pattern.port.text) {
+                        ports.append(ResolvedPort(instance: b.name, declaration: p))
+                    }
                 }
                 if ports.isEmpty {
-                    let candidates = blocks.flatMap { $0.block.signals.map(\.name) }
+                    let candidates = blocks.flatMap { $0.interface.ports.map(\.name) }
                     let whose = wildInstance ? "no block has" : "\(blocks[0].typeName) '\(blocks[0].name)' has no"
                     if !blocks.isEmpty || !wildInstance {
                         sink.error(pattern.port.location, "probe \(pattern.text): \(whose) signal '\(pattern.port.text)'\(Suggestions.hint(for: pattern.port.text, among: candidates))")
@@ -636,7 +630,7 @@ final class Elaborator {
                         }
                     }
                     if seen.insert("\(p.fullName)[\(r.lowerBound)..<\(r.upperBound)]").inserted {
-                        out.append(Probe(port: p, lanes: r, location: pattern.location))
+                        out.append(Circuit.Probe(slice: p.slice(r), location: pattern.location))
                     }
                 }
             }

@@ -47,7 +47,7 @@ final class NeuronPathCounterTests: XCTestCase {
         spikes.set(1, 0)
         sim.run(1000)
         XCTAssertEqual(counter.count.values, [1000, 0])
-        XCTAssertEqual(counter.storage, [StorageItem(name: "count", kind: .register, bits: 32)])
+        XCTAssertEqual(counter.storage, [StorageItem(name: "count", kind: .register, words: 2, wordBits: 16)])
     }
 
     func testCountFormatMustBeAnUnsignedInteger() {

@@ -24,7 +24,7 @@ final class NeuronPathDelayFIRTests: XCTestCase {
                     npTick(d)
                 }
             }
-            XCTAssertEqual(d.storage, [StorageItem(name: "stages", kind: .delayLine, bits: lanes * depth * 16)])
+            XCTAssertEqual(d.storage, [StorageItem(name: "stages", kind: .delayLine, words: lanes * depth, wordBits: 16)])
         }
     }
 
