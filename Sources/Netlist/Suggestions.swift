@@ -1,7 +1,7 @@
 /// "Did you mean" suggestions by edit distance (optimal string alignment: insertions, deletions,
 /// substitutions and transpositions of neighbours each cost 1).
-enum Suggestions {
-    static func distance(_ a: String, _ b: String) -> Int {
+public enum Suggestions {
+    public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
@@ -23,7 +23,7 @@ enum Suggestions {
     /// The closest candidate, fewer edits away than its length, within 1 edit for names of up to 4 characters, 2 up to 8, else 3;
     /// ties go to the candidate of the closest length, then to the alphabetically first. Long
     /// inputs are not compared (cost).
-    static func best(for name: String, among candidates: some Sequence<String>) -> String? {
+    public static func best(for name: String, among candidates: some Sequence<String>) -> String? {
         guard !name.isEmpty, name.utf8.count <= 64 else { return nil }
         let limit = name.count <= 4 ? 1 : (name.count <= 8 ? 2 : 3)
         var best: (String, Int, Int)? = nil

@@ -1,3 +1,5 @@
+import Netlist
+
 /// A small command-line parser: positionals, `--name value`, `--name=value`, repeated options and
 /// flags. Unknown options are errors with a suggestion; nothing traps on bad input.
 struct Options {
@@ -92,23 +94,8 @@ enum CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// The closest candidate by edit distance, if close enough to be a plausible typo.
+/// The closest candidate by edit distance, if close enough to be a plausible typo (the netlist's
+/// rule, so options, commands and design names are suggested alike).
 func closest(_ word: String, in candidates: [String]) -> String? {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count), cur = prev
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
-    }
-    let w = Array(word)
-    let scored = candidates.map { ($0, distance(w, Array($0))) }.min { $0.1 < $1.1 }
-    guard let best = scored, best.1 <= max(2, word.count / 3) else { return nil }
-    return best.0
+    Suggestions.best(for: word, among: candidates)
 }
