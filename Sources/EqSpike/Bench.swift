@@ -224,7 +224,7 @@ public enum Bench {
         try chip.restore(initial)
         let evalCount = min(o.evalImages ?? 2 * o.images, testSet.count)
         let maxJobs = o.jobs.max() ?? 1
-        let chips = try Evaluator.clones(of: chip, netlist: o.netlist, overrides: o.overrides, jobs: maxJobs)
+        let chips = try Evaluator.clones(of: chip, jobs: maxJobs)
         for j in o.jobs {
             let use = Array(chips.prefix(j))
             _ = Evaluator.evaluate(chips: use, images: testSet, count: min(evalCount, 2 * j))   // warm-up

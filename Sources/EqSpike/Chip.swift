@@ -109,6 +109,15 @@ public final class Chip {
         for b in biases { try b.load(values: [Int32](repeating: 0, count: b.lanes) as [Int32]) }
     }
 
+    /// Another chip of the same design, built from this one's circuit (no netlist file is read
+    /// again), holding this chip's memories and learning-rate multiplier.
+    public func replica() throws -> Chip {
+        let copy = try Chip(design: Netlist.build(design.circuit, registry: standardBlocks))
+        try copy.restore(persistentState())
+        try copy.setLearningRateMultiplier(learningRateMultiplier)
+        return copy
+    }
+
     /// Persistent state of every block (memories, LFSRs), for checkpoints.
     public func persistentState() -> [(name: String, values: [Int32])] {
         design.blocks.flatMap { b in b.persistentState.map { (name: "\(b.name)/\($0.name)", values: $0.values) } }

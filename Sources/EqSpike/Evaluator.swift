@@ -7,25 +7,15 @@ import Datasets
 public enum Evaluator {
     /// `chip` and `jobs - 1` more chips that hold its memories (`replicas`), for evaluation only:
     /// evaluating clocks `chip` itself.
-    public static func clones(of chip: Chip, netlist: String, overrides: [String], jobs: Int) throws -> [Chip] {
-        guard jobs > 1 else { return [chip] }
-        return try [chip] + replicas(of: chip, netlist: netlist, overrides: overrides, jobs: jobs - 1)
+    public static func clones(of chip: Chip, jobs: Int) throws -> [Chip] {
+        [chip] + (try replicas(of: chip, jobs: jobs - 1))
     }
 
-    /// `jobs` chips built from the same netlist that hold the memories of `chip`, which is not
-    /// among them: evaluating on these copies never clocks `chip`, so nothing training reads next
+    /// `jobs` copies of `chip` (built from its circuit, holding its memories), `chip` not among
+    /// them: evaluating on these copies never clocks `chip`, so nothing training reads next
     /// (LFSRs, counters, anything checkpointed) depends on evaluation, `jobs` or the test set.
-    ///
-    /// Each copy elaborates the netlist file again: a design can only be built by elaboration
-    /// today. Once elaboration yields an immutable description of the design (issue 14's
-    /// Circuit), copies are built from the chip's own and this is the one place to change.
-    public static func replicas(of chip: Chip, netlist: String, overrides: [String], jobs: Int) throws -> [Chip] {
-        let state = chip.persistentState()
-        return try (0..<max(jobs, 1)).map { _ in
-            let c = try Chip(path: netlist, overrides: overrides)
-            try c.restore(state)
-            return c
-        }
+    public static func replicas(of chip: Chip, jobs: Int) throws -> [Chip] {
+        try (0..<max(jobs, 0)).map { _ in try chip.replica() }
     }
 
     /// Copies the memories of `source` into `chips` (after a training epoch).

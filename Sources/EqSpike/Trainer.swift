@@ -136,7 +136,7 @@ public final class Trainer {
             try checkpoint(seed: seed, epoch: 0, imageInEpoch: 0, partial: nil, identity: identity)
         }
         let evalChips = testCount > 0
-            ? try Evaluator.replicas(of: chip, netlist: options.netlist, overrides: options.overrides, jobs: options.jobs) : []
+            ? try Evaluator.replicas(of: chip, jobs: options.jobs) : []
         var all: [EpochMetrics] = []
         var lastCheckpoint = Date()
         for epoch in startEpoch..<epochs {

@@ -21,6 +21,15 @@ public enum Netlist {
         try elaborateCircuit(source: read(path), path: path, registry: registry, overrides: overrides, limits: limits)
     }
 
+    /// A new simulator of an elaborated circuit (another copy of the same design: no file is read
+    /// again, so the copy is the design even if the netlist file has changed since).
+    public static func build(_ circuit: Circuit, registry: BlockRegistry,
+                             limits: ElaborationLimits = .standard) throws(NetlistErrors) -> Design {
+        let sink = DiagnosticSink(limit: limits.maxErrors)
+        return try result(DesignBuilder(registry: registry, limits: limits, sink: sink).build(circuit), sink: sink,
+                          path: circuit.instances.first?.location.file ?? "circuit")
+    }
+
     /// Elaborates netlist text; `path` is used in diagnostics and kept in the design.
     public static func elaborate(source: String, path: String, registry: BlockRegistry, overrides: [String] = [],
                                  limits: ElaborationLimits = .standard) throws(NetlistErrors) -> Design {

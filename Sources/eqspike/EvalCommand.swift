@@ -12,7 +12,7 @@ enum EvalCommand {
         let data = try Setup.data(o.string("data"), for: chip)
         let jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
         let pj = try o.double("energy-pj", range: 0...1e9) ?? chip.settings.synopEnergyPicojoules
-        let chips = try Evaluator.clones(of: chip, netlist: path, overrides: o.all("set"), jobs: jobs)
+        let chips = try Evaluator.clones(of: chip, jobs: jobs)
         let n = min(try o.int("test-limit", range: 1...Int.max) ?? data.test.count, data.test.count)
         guard n > 0 else { throw CLIError.failed("the test set in \(data.source) is empty: nothing to evaluate") }
         let started = Date()
