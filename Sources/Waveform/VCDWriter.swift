@@ -48,6 +48,9 @@ public final class VCDWriter: ClockObserver {
     public var window: ClosedRange<Int>? {
         willSet { precondition(!headerWritten, "set the window before the first sample") }
     }
+    /// How the header's comment states the window, when `describe(window:)` would not say it
+    /// exactly (one image of a run, whose last clock is known only when it ends).
+    public var windowNote: String? = nil
     /// Options of the `.gtkw` written by `finish()`; nil writes none.
     public var saveFileOptions: GTKWaveSaveFile.Options? = GTKWaveSaveFile.Options()
     /// Where `finish()` writes the save file: the VCD path with `.gtkw` for `.vcd`.
@@ -414,7 +417,7 @@ public final class VCDWriter: ClockObserver {
         var comment = "clock period \(VCDWriter.seconds(clockPeriodSeconds)) = \(timescale.ticksPerClock) x \(timescale.unit)"
         if !timescale.isExact { comment += " (rounded)" }
         comment += "; values sampled on the settled state just before each clock edge"
-        if let w = window { comment += "; " + VCDWriter.describe(window: w) }
+        if let note = windowNote { comment += "; " + note } else if let w = window { comment += "; " + VCDWriter.describe(window: w) }
         out.put("$comment\n\t\(comment)\n$end\n")
         out.put("$timescale \(timescale.unit) $end\n")
         var k = 0

@@ -37,7 +37,7 @@ let commandHelp: [String: String] = [
     """,
     "simulate": """
     eqspike simulate <netlist> [--data DIR] [--weights CKPT] --images N --vcd FILE [--signals P,...]
-                     [--from CLOCK] [--to CLOCK] [--learn] [--json] [--set k=v]
+                     [--from CLOCK] [--to CLOCK | --image K] [--learn] [--json] [--set k=v]
       Runs N test images (inference, or the full learning procedure with --learn) and writes a
       waveform and a GTKWave save file beside it. FILE.vcd: plain VCD; FILE.fst: GTKWave's FST (about
       7x smaller; made by GTKWave's vcd2fst from a temporary VCD, package gtkwave); -: VCD on standard
@@ -46,7 +46,8 @@ let commandHelp: [String: String] = [
       design's probes); lanes are listed low to high, and a lane a named port lacks is an error.
       --from/--to limit the dump to clocks FROM to TO, both inclusive, counted from 0 across the
       whole run (all N images back to back, not per image); without --to the dump runs to the end.
-      A window after the run's last clock is an error (no VCD is written).
+      A window after the run's last clock is an error (no VCD is written). --image K dumps image K
+      only (counted from 0), from its first clock to its last, wherever it falls in the run.
     """,
     "export": """
     eqspike export <netlist> --weights CKPT --out DIR [--set k=v]

@@ -6,7 +6,7 @@ import Waveform
 /// `eqspike simulate`: run images through the chip and dump a VCD plus a GTKWave save file.
 enum SimulateCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let o = try Options(args, valued: ["data", "weights", "images", "vcd", "signals", "from", "to", "set", "seed"],
+        let o = try Options(args, valued: ["data", "weights", "images", "image", "vcd", "signals", "from", "to", "set", "seed"],
                             booleans: ["learn", "json"])
         let path = try o.positional("netlist file")
         guard let vcd = o.string("vcd") else { throw CLIError.usage("simulate needs --vcd FILE") }
@@ -31,6 +31,10 @@ enum SimulateCommand {
         let from = try o.int("from", range: 0...Int.max)
         let to = try o.int("to", range: 0...Int.max)
         if let f = from, let t = to, t < f { throw CLIError.usage("--to (\(t)) is before --from (\(f))") }
+        // --image K: dump image K only (0-based), wherever it falls in the run.
+        let onlyImage = try o.int("image", range: 0...1_000_000)
+        if onlyImage != nil && (from != nil || to != nil) { throw CLIError.usage("--image picks the clocks itself: give it or --from/--to, not both") }
+        if let k = onlyImage, k >= images { throw CLIError.usage("--image \(k) is not among the \(images) image(s) run (--images \(images); images count from 0)") }
         try OutputFiles.parentDirectory(of: vcd)
         let writer = try VCDWriter(path: target.vcdPath, clockPeriodSeconds: chip.design.clock.periodSeconds,
                                    version: "eqspike \(version): \(Setup.commandLine)")
@@ -49,6 +53,8 @@ enum SimulateCommand {
             throw error
         }
         if from != nil || to != nil { writer.window = (from ?? 0)...(to ?? Int.max) }
+        // Image K's first clock is known when image K starts: nothing is dumped before it.
+        if onlyImage != nil { writer.window = Int.max...Int.max }
         chip.simulator.attach(writer)
         let learn = o.flag("learn")
         var correct = 0
@@ -56,6 +62,10 @@ enum SimulateCommand {
         var startClock = 0
         let n = min(images, data.test.count)
         for i in 0..<n {
+            if let k = onlyImage, i == k {
+                writer.window = startClock...Int.max
+                writer.windowNote = "image \(k) only: from clock \(startClock) to the image's last clock"
+            }
             let r = data.test.withImage(i) { chip.present(pixels: $0, label: Int(data.test.labels[i]), train: learn) }
             if r.correct { correct += 1 }
             results.append(["image": i, "label": r.label, "prediction": r.prediction, "counts": r.counts,
@@ -63,8 +73,9 @@ enum SimulateCommand {
                             "nudged": r.nudged, "clocks": r.clocks, "start_clock": startClock])
             say("image \(i) (clocks \(startClock)-\(startClock + r.clocks - 1)): label \(r.label) predicted \(r.prediction) counts \(r.counts) first spike \(r.firstSpikeClass)@\(r.firstSpikeClock)\(r.nudged ? " nudged" : "")")
             startClock += r.clocks
+            if let k = onlyImage, i == k { chip.simulator.detach(writer) }   // image K is complete
         }
-        chip.simulator.detach(writer)
+        if onlyImage == nil { chip.simulator.detach(writer) }
         do {
             try writer.finish()
             try target.complete()

@@ -91,4 +91,34 @@ final class CLIDefectTests: XCTestCase {
         XCTAssertEqual(confusion.map(\.count), Array(repeating: confusion.count, count: confusion.count))
         XCTAssertEqual(confusion.flatMap { $0 }.reduce(0, +), 10)
     }
+
+    /// `--image K` windows the dump to image K, wherever it falls in the run.
+    func testImageWindowDumpsExactlyThatImage() throws {
+        let dir = Repo.temporaryDirectory("image-window")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try Tool.require())
+        p.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
+        p.arguments = ["simulate", tiny, "--data", Repo.subset, "--images", "3", "--learn", "--image", "1",
+                       "--vcd", dir + "/one.vcd", "--json"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let images = try XCTUnwrap(obj["images"] as? [[String: Any]])
+        let start = try XCTUnwrap(images[1]["start_clock"] as? Int), clocks = try XCTUnwrap(images[1]["clocks"] as? Int)
+        XCTAssertEqual(obj["first_dumped_clock"] as? Int, start)
+        XCTAssertEqual(obj["last_dumped_clock"] as? Int, start + clocks - 1)
+        let vcd = try String(contentsOfFile: dir + "/one.vcd", encoding: .utf8)
+        XCTAssertTrue(vcd.contains("image 1 only: from clock \(start)"))
+        let bad = try Tool.run(["simulate", tiny, "--data", Repo.subset, "--images", "3", "--image", "3", "--vcd", dir + "/x.vcd"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--image 3 is not among the 3 image(s)"), bad.stderr)
+        let both = try Tool.run(["simulate", tiny, "--images", "3", "--image", "1", "--from", "5", "--vcd", dir + "/y.vcd"])
+        XCTAssertEqual(both.status, 2)
+    }
 }
