@@ -26,19 +26,10 @@ final class CLIDefectTests: XCTestCase {
 
     /// `--vcd -`: the VCD alone on stdout, the summary on stderr, no `-.gtkw` anywhere.
     func testVCDOnStandardOutput() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Tool.require())
         let dir = Repo.temporaryDirectory("stdout-vcd")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        p.arguments = ["simulate", Repo.path(tiny), "--data", Repo.subset, "--images", "1", "--vcd", "-"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        let (status, data) = try Tool.output(["simulate", Repo.path(tiny), "--data", Repo.subset, "--images", "1", "--vcd", "-"], in: dir)
+        XCTAssertEqual(status, 0)
         let text = String(decoding: data, as: UTF8.self)
         XCTAssertTrue(text.hasPrefix("$date"), String(text.prefix(80)))
         XCTAssertFalse(text.contains("image 0"), "the run summary must not be appended to the VCD")
@@ -59,21 +50,9 @@ final class CLIDefectTests: XCTestCase {
 
     func testJSONSummaries() throws {
         let dir = Repo.temporaryDirectory("json")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Tool.require())
-        p.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
         func json(_ args: [String]) throws -> [String: Any] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: try Tool.require())
-            p.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
-            p.arguments = args
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
+            let (status, data) = try Tool.output(args)
+            XCTAssertEqual(status, 0, args.joined(separator: " "))
             return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any], String(decoding: data, as: UTF8.self))
         }
         let train = try json(["train", tiny, "--data", Repo.subset, "--epochs", "2", "--train-limit", "20", "--test-limit", "10",
@@ -96,18 +75,9 @@ final class CLIDefectTests: XCTestCase {
     func testImageWindowDumpsExactlyThatImage() throws {
         let dir = Repo.temporaryDirectory("image-window")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Tool.require())
-        p.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
-        p.arguments = ["simulate", tiny, "--data", Repo.subset, "--images", "3", "--learn", "--image", "1",
-                       "--vcd", dir + "/one.vcd", "--json"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        let (status, data) = try Tool.output(["simulate", tiny, "--data", Repo.subset, "--images", "3", "--learn", "--image", "1",
+                                              "--vcd", dir + "/one.vcd", "--json"])
+        XCTAssertEqual(status, 0)
         let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         let images = try XCTUnwrap(obj["images"] as? [[String: Any]])
         let start = try XCTUnwrap(images[1]["start_clock"] as? Int), clocks = try XCTUnwrap(images[1]["clocks"] as? Int)

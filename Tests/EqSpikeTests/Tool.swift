@@ -63,4 +63,26 @@ enum Tool {
         p.waitUntilExit()
         return (finished, finished ? p.terminationStatus : -1)
     }
+
+    /// Runs the tool to completion and returns its exit status and standard output (stderr is
+    /// dropped), from `directory` (default: the repository).
+    static func output(_ args: [String], in directory: String = Repo.root) throws -> (status: Int32, stdout: Data) {
+        try capture(try require(), args, in: directory)
+    }
+
+    /// Runs any program to completion: its exit status and standard output.
+    static func capture(_ executable: String, _ args: [String], in directory: String = Repo.root) throws -> (status: Int32, stdout: Data) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, data)
+    }
 }
