@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction (ARCHITECTURE.md): FixedPoint <- HDL <- {Waveform, CircuitIR <- Netlist, Blocks} <- EqSpike <- eqspike.
-// GoldenModel depends only on Datasets, so it stays an independent float reference.
+// Dependency direction (ARCHITECTURE.md): FixedPoint <- HDL <- {Waveform, CircuitIR <- Netlist, Blocks} <- EqSpike
+// (the learning system) <- Analysis (report, figures) <- Tooling (bench, sweep, compare) <- eqspike.
+// GoldenModel depends only on Datasets (and FixedPoint's LFSR32), so it stays an independent float reference.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
 let package = Package(
@@ -20,7 +21,9 @@ let package = Package(
         .target(name: "Datasets", swiftSettings: optimise),
         .target(name: "GoldenModel", dependencies: ["Datasets", "FixedPoint"], swiftSettings: optimise),
         .target(name: "EqSpike", dependencies: ["Blocks", "Netlist", "Waveform", "Datasets", "GoldenModel"], swiftSettings: optimise),
-        .executableTarget(name: "eqspike", dependencies: ["EqSpike", "GoldenModel"], swiftSettings: optimise),
+        .target(name: "Analysis", dependencies: ["EqSpike", "Blocks", "Netlist", "HDL", "Datasets"], swiftSettings: optimise),
+        .target(name: "Tooling", dependencies: ["EqSpike", "Analysis", "Blocks", "Netlist", "Waveform", "Datasets", "GoldenModel"], swiftSettings: optimise),
+        .executableTarget(name: "eqspike", dependencies: ["EqSpike", "Analysis", "Tooling", "GoldenModel"], swiftSettings: optimise),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
         .testTarget(name: "WaveformTests", dependencies: ["Waveform"], exclude: ["Golden"]),
@@ -28,6 +31,6 @@ let package = Package(
         .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "GoldenModelTests", dependencies: ["GoldenModel"]),
-        .testTarget(name: "EqSpikeTests", dependencies: ["EqSpike"]),
+        .testTarget(name: "EqSpikeTests", dependencies: ["EqSpike", "Analysis", "Tooling"]),
     ]
 )

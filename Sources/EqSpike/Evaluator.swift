@@ -149,15 +149,18 @@ final class ResultBox: @unchecked Sendable {
     var results: [ImageResult] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 }
 
-final class ManagedCounter: @unchecked Sendable {
+/// A shared job counter (package-wide: the sweep hands out points with it too).
+package final class ManagedCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    package init() {}
+    package func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
 }
 
 /// For handing non-Sendable, thread-confined objects to the jobs' threads: each job only
-/// touches its own chip.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ v: T) { value = v }
+/// touches its own chip. Package-wide: the report's recorders and the sweep's points hand
+/// objects to job threads the same way.
+package struct UncheckedSendable<T>: @unchecked Sendable {
+    package let value: T
+    package init(_ v: T) { value = v }
 }

@@ -12,7 +12,7 @@ extension Chip {
 
     /// Loads one image as a test bench does, without clocking: the pixels, the target, train or
     /// inference. (Loading counts the encoder's saturations: callers read counters around it.)
-    func load(pixels: UnsafeBufferPointer<UInt8>, label: Int, train: Bool) {
+    package func load(pixels: UnsafeBufferPointer<UInt8>, label: Int, train: Bool) {
         encoder.load(pixels: pixels)
         nudge.load(target: label)
         phase.train = train
@@ -23,7 +23,7 @@ extension Chip {
     /// `afterClock(t)` sees it after the edge of clock `t` (1-based) and returns false to stop
     /// there. At most `min(clockLimit, maxClocks)` clocks. Returns the number of clocks run.
     @inline(__always)
-    func runImage(clockLimit: Int = .max, beforeClock: (_ clocks: Int) -> Void = { _ in },
+    package func runImage(clockLimit: Int = .max, beforeClock: (_ clocks: Int) -> Void = { _ in },
                   afterClock: (_ clocks: Int) -> Bool = { _ in true }) -> Int {
         let sim = simulator
         sim.reset()
@@ -39,7 +39,7 @@ extension Chip {
     }
 
     /// The prediction the readout counters hold now (`Readout.predictedClass`).
-    var readoutPrediction: Int { Readout.predictedClass(readout.count.values) }
+    package var readoutPrediction: Int { Readout.predictedClass(readout.count.values) }
 
     /// Presents one image: reset, free phase, readout, nudge phase unless skipped (training only).
     /// With `stopOnInterrupt`, Ctrl-C stops the image within `interruptPollClocks` clocks and the

@@ -2,10 +2,11 @@ import Foundation
 import Blocks
 import Datasets
 import EqSpike
+import Tooling
 import GoldenModel
 
 /// `eqspike bench`: speed of the chip model (clocks/s per phase, images/s, fixed vs float, tracing
-/// cost, evaluation scaling, peak memory). The measurements are in `EqSpike.Bench`; this file
+/// cost, evaluation scaling, peak memory). The measurements are in `Tooling.Bench`; this file
 /// parses the options, builds the golden model configured like the design, and prints or writes
 /// the results.
 enum BenchCommand {

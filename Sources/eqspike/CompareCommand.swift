@@ -1,5 +1,6 @@
 import Foundation
 import EqSpike
+import Tooling
 import Waveform
 
 /// `eqspike compare`: the fixed-point chip and the float golden model in lockstep on the same

@@ -1,4 +1,5 @@
 import Foundation
+import Analysis
 import EqSpike
 import Datasets
 

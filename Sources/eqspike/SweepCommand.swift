@@ -1,5 +1,6 @@
 import Foundation
 import EqSpike
+import Tooling
 
 /// `eqspike sweep`: a grid of designs (cartesian product of --set lists), each point an
 /// independent short training plus test on its own chip, several points at a time; resumable,

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+@testable import Analysis
 @testable import EqSpike
 
 /// The report's pure analysis functions on small hand-made inputs with known answers.

@@ -4,6 +4,7 @@ import Waveform
 import Datasets
 import FixedPoint
 @testable import EqSpike
+@testable import Tooling
 
 /// The fixed-point chip against the float golden model in lockstep (`Comparison`): the mapping of a
 /// design to a GoldenConfig, convergence as fraction bits grow, spike agreement at the widest

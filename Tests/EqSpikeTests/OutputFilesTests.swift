@@ -1,6 +1,8 @@
 import XCTest
 import Foundation
+@testable import Analysis
 @testable import EqSpike
+@testable import Tooling
 
 /// Output paths that cannot be written (a file where a directory should be, /proc, /dev/null, an
 /// empty name) give "cannot write PATH: reason", not a Foundation error dump, and exit non-zero.

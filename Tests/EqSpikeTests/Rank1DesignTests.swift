@@ -5,6 +5,7 @@ import Blocks
 import GoldenModel
 import Netlist
 @testable import EqSpike
+@testable import Tooling
 
 /// A design whose W1 crossbar runs `update = rank1` (docs/rank1-commit.md), on the tiny design:
 /// the wiring rule at elaboration, the golden model's mapping, the fixed chip against the float

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Datasets
 import HDL
+@testable import Analysis
 @testable import EqSpike
 
 /// The report of a tiny real run on the shipped subset: every figure is there and its numbers

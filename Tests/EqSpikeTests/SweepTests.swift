@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Datasets
 @testable import EqSpike
+@testable import Tooling
 
 /// Sweeps: the grid, a split into shards merged back to the unsplit results.csv, resume.
 final class SweepTests: XCTestCase {

@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 
 /// One spike: the clock (since stimulus onset) at which a lane's spike register was high.

@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 
 /// metrics.csv as written by the Trainer (and, with empty spiking columns, by the C-EP reference):

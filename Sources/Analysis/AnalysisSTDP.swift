@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 
 /// What one training image did to the input -> hidden synapses, as recorded clock by clock.

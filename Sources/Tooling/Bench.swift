@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 import HDL
 import Datasets
@@ -15,7 +16,7 @@ import Waveform
 ///   nudge phase), through the chip's test bench, reading the time at the phase switch;
 /// - training and inference: images per second through `Chip.present` (train: true / false);
 /// - golden: the float model (`GoldenNetwork`, configured like the design) on the same images, given
-///   by the caller as a closure (EqSpike does not link GoldenModel);
+///   by the caller as a closure (`Reference`), so the caller picks the model and its configuration;
 /// - tracing: training clocks with no observer, with a do-nothing observer (the cost of the probe
 ///   mechanism itself), with a VCD of one block's signals and with a VCD of every signal;
 /// - evaluation: test images per second with 1 and with 2 jobs (`Evaluator`);

@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 
 /// What the inference pass measured, per image on average (counters of the chip's blocks).

@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 
 /// Renders `ReportData` as report.html (one file, every figure an inline SVG, no external assets)

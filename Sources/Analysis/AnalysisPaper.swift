@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 
 /// The numbers this model is compared with (Martin et al., EqSpike; DESIGN.md "Results to reproduce").

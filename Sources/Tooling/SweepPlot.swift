@@ -1,3 +1,5 @@
+import Analysis
+import EqSpike
 import Foundation
 
 /// The sweep's plot, written as plain SVG (no dependencies): test accuracy against the weight

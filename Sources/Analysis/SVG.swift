@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 
 /// Small hand-written SVG helpers for the report: a 2-D plot with axes, ticks, lines, bands,

@@ -1,3 +1,4 @@
+import EqSpike
 import Foundation
 import HDL
 import Blocks
