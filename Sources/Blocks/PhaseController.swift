@@ -62,6 +62,8 @@ public final class PhaseController: Block {
     @exclusivity(unchecked) private var in_skip = BoundInput()
 
     public static let phaseFormat = QFormat(signed: false, intBits: 2, fracBits: 0)
+    /// The names waveform viewers show for the `phase` output's values.
+    public static let phaseNames: [Int32: String] = [Phase.free.rawValue: "free", Phase.nudge.rawValue: "nudge", Phase.done.rawValue: "done"]
     public static let clockFormat = QFormat(signed: false, intBits: 31, fracBits: 0)
 
     public init(name: String, tFree: Int, tNudge: Int, readoutFrom: Int, readoutTo: Int) {
@@ -88,7 +90,7 @@ public final class PhaseController: Block {
     /// The interface (the same for every parameter set).
     public static let interface = BlockInterface(
         ports: [.input("skip", lanes: 1, format: .bit, optional: true),
-                .output("phase", lanes: 1, format: phaseFormat, timing: .registered), .output("nudge", lanes: 1, format: .bit, timing: .registered),
+                .output("phase", lanes: 1, format: phaseFormat, timing: .registered).naming(phaseNames), .output("nudge", lanes: 1, format: .bit, timing: .registered),
                 .output("learn", lanes: 1, format: .bit, timing: .registered), .output("count_enable", lanes: 1, format: .bit, timing: .registered),
                 .output("apply", lanes: 1, format: .bit, timing: .registered), .output("done", lanes: 1, format: .bit, timing: .registered),
                 .register("clock", lanes: 1, format: clockFormat)],

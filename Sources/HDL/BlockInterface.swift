@@ -13,6 +13,27 @@ public struct PortDeclaration: Sendable, Equatable, CustomStringConvertible {
     public let timing: Port.Timing
     /// An input the design may leave undriven.
     public let isOptional: Bool
+    /// Names of particular raw values (an enumeration such as a phase: 0 free, 1 nudge, 2 done),
+    /// shown instead of the number by waveform viewers. Empty for an ordinary number.
+    public var valueNames: [Int32: String] = [:]
+
+    public init(name: String, kind: Port.Kind, lanes: Int, format: QFormat, timing: Port.Timing, isOptional: Bool,
+                valueNames: [Int32: String] = [:]) {
+        self.name = name
+        self.kind = kind
+        self.lanes = lanes
+        self.format = format
+        self.timing = timing
+        self.isOptional = isOptional
+        self.valueNames = valueNames
+    }
+
+    /// The same port with names for some of its raw values (`.output(...).naming([0: "free", ...])`).
+    public func naming(_ names: [Int32: String]) -> PortDeclaration {
+        var d = self
+        d.valueNames = names
+        return d
+    }
 
     public static func input(_ name: String, lanes: Int, format: QFormat, optional: Bool = false) -> PortDeclaration {
         PortDeclaration(name: name, kind: .input, lanes: lanes, format: format, timing: .combinational, isOptional: optional)
@@ -109,7 +130,7 @@ extension Block {
     public var builtInterface: BlockInterface {
         let formats = Dictionary(persistentFormats.map { ($0.name, $0.format) }, uniquingKeysWith: { a, _ in a })
         return BlockInterface(
-            ports: signals.map { PortDeclaration(name: $0.name, kind: $0.kind, lanes: $0.lanes, format: $0.format, timing: $0.timing, isOptional: $0.isOptional) },
+            ports: signals.map { PortDeclaration(name: $0.name, kind: $0.kind, lanes: $0.lanes, format: $0.format, timing: $0.timing, isOptional: $0.isOptional, valueNames: $0.valueNames) },
             storage: storage,
             persistent: persistentState.map { PersistentDeclaration($0.name, words: $0.values.count, format: formats[$0.name]) })
     }

@@ -20,6 +20,8 @@ public final class Port {
     public let timing: Timing
     /// An input the design may leave undriven (it then reads zero and the block can skip work).
     public let isOptional: Bool
+    /// Names of particular raw values, from the declaration (see `PortDeclaration.valueNames`).
+    public let valueNames: [Int32: String]
     /// The block this port belongs to.
     public var owner: Block { ownerReference! }
     /// Set once, when the block adopts the port (a declared port is made before its block exists).
@@ -32,10 +34,11 @@ public final class Port {
 
     /// A port as its block type declares it, not yet owned (see `DeclaredPorts`).
     convenience init(_ d: PortDeclaration) {
-        self.init(name: d.name, kind: d.kind, lanes: d.lanes, format: d.format, timing: d.timing, optional: d.isOptional, owner: nil)
+        self.init(name: d.name, kind: d.kind, lanes: d.lanes, format: d.format, timing: d.timing, optional: d.isOptional, owner: nil,
+                  valueNames: d.valueNames)
     }
 
-    init(name: String, kind: Kind, lanes: Int, format: QFormat, timing: Timing, optional: Bool, owner: Block?) {
+    init(name: String, kind: Kind, lanes: Int, format: QFormat, timing: Timing, optional: Bool, owner: Block?, valueNames: [Int32: String] = [:]) {
         precondition(lanes >= 1, "port \(name) needs at least one lane")
         self.name = name
         self.kind = kind
@@ -43,6 +46,7 @@ public final class Port {
         self.format = format
         self.timing = timing
         self.isOptional = optional
+        self.valueNames = valueNames
         ownerReference = owner
         storage = LaneBuffer(count: lanes)
         pointer = storage.base

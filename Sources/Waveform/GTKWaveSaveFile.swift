@@ -26,6 +26,17 @@ import FixedPoint
 /// - real (Double) variables: `@420`, analog `@8420`.
 /// Groups: `@800200 -name` ... `@1000200 -name` (closed: `@c00200` ... `@1401200`).
 ///
+/// Value names (`VCDVariable.valueNames`, e.g. `ctrl.phase`: 0 free, 1 nudge, 2 done): the trace
+/// gets `TR_FTRANSLATED` (0x2000) and a `^N file` line before its name; the file, written beside
+/// the save file (`run.ctrl.phase.filter` for `run.gtkw`), has one `value name` line per value,
+/// the value as GTKWave displays it (decimal). GTKWave reads `^N file` for any N but 0 and finds
+/// the file relative to the save file if the absolute path is gone.
+///
+/// Markers: the `*` line is `*<zoom> <primary marker> <A> ... <Z>` in dump time units (-1 unset),
+/// and `[markername] A<name>` names marker A. GTKWave 3.3.118 has 26 named markers unless built
+/// with `--enable-manymarkers` (702, AA...ZZ, named by `[markername_long] AA name`; Debian's build
+/// has 26), so the first 26 marks are set and a comment line says how many were left out.
+///
 /// GTKWave addresses a variable by its full dotted name plus, for vectors, the packed range
 /// (`fixed.hidden.u[3][15:0]`), the same for VCD and FST input, so one save file serves the VCD
 /// and its `vcd2fst` conversion. `[dumpfile]` and `[savefile]` are absolute: when both files were
@@ -81,6 +92,7 @@ public struct GTKWaveSaveFile {
         public static let blank = Flags(rawValue: 0x200)
         public static let signed = Flags(rawValue: 0x400)
         public static let collapsed = Flags(rawValue: 0x1000)
+        public static let fileTranslated = Flags(rawValue: 0x2000)
         public static let analogStep = Flags(rawValue: 0x8000)
         public static let analogInterpolated = Flags(rawValue: 0x10000)
         public static let analogBlankStretch = Flags(rawValue: 0x20000)
@@ -103,6 +115,30 @@ public struct GTKWaveSaveFile {
         public let color: Int
         /// Extra blank rows below an analog trace.
         public let extraRows: Int
+        /// 1-based index into `filterFiles` (value names), 0 for none.
+        public var filter = 0
+    }
+
+    /// A named moment of the dump (an image start, a phase change), shown as a named marker.
+    public struct Mark: Equatable, Sendable {
+        /// In the writer's clocks (the time is `clock * ticksPerClock`).
+        public let clock: Int
+        public let name: String
+        public init(clock: Int, name: String) {
+            self.clock = clock
+            self.name = name
+        }
+    }
+
+    /// GTKWave's named markers A...Z.
+    public static let namedMarkerCount = 26
+
+    /// A translate-filter file: value names of one or more traces.
+    public struct FilterFile: Equatable, Sendable {
+        /// Absolute path, beside the save file.
+        public let path: String
+        /// `value name` lines, the value as GTKWave shows it (decimal).
+        public let lines: [String]
     }
 
     public struct Group: Equatable, Sendable {
@@ -118,12 +154,19 @@ public struct GTKWaveSaveFile {
     /// First visible time and the zoom GTKWave starts with.
     public let startTime: Int
     public let zoom: Double
+    /// The marks inside the dump, one per clock (the first given wins), in time order.
+    public let marks: [Mark]
+    /// Time of a mark: `clock * ticksPerClock`.
+    public let ticksPerClock: Int
+    /// Translate-filter files for traces with value names, written beside the save file.
+    public private(set) var filterFiles: [FilterFile] = []
 
     /// Builds the save file for `variables` (from `VCDWriter.variables`), dumped from `firstClock`
     /// to `lastClock`. Throws for a malformed pattern in `options.show`; a pattern that selects
     /// none of the dumped variables is not an error (it may name something this dump left out).
     public init(dumpFile: String, saveFile: String, variables: [VCDVariable], timescale: VCDTimescale,
-                firstClock: Int, lastClock: Int, comment: String = "", options: Options = .init()) throws(WaveformError) {
+                firstClock: Int, lastClock: Int, comment: String = "", marks: [Mark] = [],
+                options: Options = .init()) throws(WaveformError) {
         self.dumpFile = dumpFile
         self.saveFile = saveFile
         self.comment = comment
@@ -132,8 +175,20 @@ public struct GTKWaveSaveFile {
         if let show = options.show {
             shown = GTKWaveSaveFile.filter(variables, try SignalPattern.parse(show))
         }
+        var filterOf: [[Int32: String]: Int] = [:]
+        let base = saveFile.hasSuffix(".gtkw") ? String(saveFile.dropLast(5)) : saveFile
         for v in shown {
-            let trace = GTKWaveSaveFile.trace(for: v, options)
+            var trace = GTKWaveSaveFile.trace(for: v, options)
+            if !v.valueNames.isEmpty, case .fixed(let f) = v.kind, f.fracBits == 0, !GTKWaveSaveFile.isAnalog(v, options) {
+                if let k = filterOf[v.valueNames] {
+                    trace.filter = k
+                } else {
+                    let lines = v.valueNames.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    filterFiles.append(FilterFile(path: "\(base).\(v.scopeName).\(v.port).filter", lines: lines))
+                    filterOf[v.valueNames] = filterFiles.count
+                    trace.filter = filterFiles.count
+                }
+            }
             if let g = groups.firstIndex(where: { $0.name == v.scopeName }) {
                 groups[g].traces.append(trace)
             } else {
@@ -141,7 +196,12 @@ public struct GTKWaveSaveFile {
             }
         }
         startTime = firstClock * timescale.ticksPerClock
-        let clocks = max(1, options.visibleClocks ?? min(lastClock - firstClock + 1, 200))
+        ticksPerClock = timescale.ticksPerClock
+        var seen = Set<Int>()
+        self.marks = marks.filter { (firstClock...lastClock).contains($0.clock) && seen.insert($0.clock).inserted }
+            .sorted { $0.clock < $1.clock }
+        // The whole dump in view (its closing time step included), unless asked otherwise.
+        let clocks = max(1, options.visibleClocks ?? (lastClock - firstClock + 1))
         zoom = GTKWaveSaveFile.zoom(forTicks: clocks * timescale.ticksPerClock, options: options)
     }
 
@@ -191,6 +251,9 @@ public struct GTKWaveSaveFile {
                 shift = f.fracBits
             }
         }
+        if !v.valueNames.isEmpty, case .fixed(let f) = v.kind, f.fracBits == 0, !analog {
+            flags.insert(.fileTranslated)
+        }
         if analog {
             flags.insert(options.analogInterpolated ? .analogInterpolated : .analogStep)
             if options.analogFullScale { flags.insert(.analogFullScale) }
@@ -204,12 +267,22 @@ public struct GTKWaveSaveFile {
     public func render() -> String {
         var s = ""
         s += "[*]\n[*] \(comment.isEmpty ? "EqSpikeHW" : comment)\n[*]\n"
+        let shown = Array(marks.prefix(GTKWaveSaveFile.namedMarkerCount))
+        if marks.count > shown.count {
+            s += "[*] \(marks.count) marks; GTKWave has \(GTKWaveSaveFile.namedMarkerCount) named markers (A-Z): "
+            s += "the first \(shown.count) are set (up to clock \(shown.last!.clock)), the other \(marks.count - shown.count) left out\n"
+        }
         s += "[dumpfile] \"\(dumpFile)\"\n"
         s += "[savefile] \"\(saveFile)\"\n"
         s += "[timestart] \(startTime)\n"
         s += "[size] \(options.windowWidth) \(options.windowHeight)\n"
         s += "[pos] -1 -1\n"
-        s += "*" + GTKWaveSaveFile.fixed6(zoom) + " -1" + String(repeating: " -1", count: 26) + "\n"
+        s += "*" + GTKWaveSaveFile.fixed6(zoom) + " -1"
+        for i in 0..<GTKWaveSaveFile.namedMarkerCount { s += " \(i < shown.count ? shown[i].clock * ticksPerClock : -1)" }
+        s += "\n"
+        for (i, m) in shown.enumerated() {
+            s += "[markername] \(Character(Unicode.Scalar(UInt8(ascii: "A") + UInt8(i))))\(m.name)\n"
+        }
         var opened: [String] = []
         for g in groups {
             let top = g.name.split(separator: ".").first.map(String.init) ?? g.name
@@ -228,6 +301,7 @@ public struct GTKWaveSaveFile {
                 s += "@\(t.flags.hexString)\n"
                 if t.flags.contains(.fixedPointShift) { s += "[fpshift_count] \(t.shift)\n" }
                 s += "[color] \(t.color)\n"
+                if t.filter > 0 { s += "^\(t.filter) \(filterFiles[t.filter - 1].path)\n" }
                 s += t.name + "\n"
                 if t.extraRows > 0 {
                     s += "@\(Flags.analogBlankStretch.hexString)\n"
@@ -244,6 +318,11 @@ public struct GTKWaveSaveFile {
         let out = try OutputBuffer(path: path, capacity: 1 << 16)
         out.put(render())
         try out.close()
+        for f in filterFiles {
+            let filter = try OutputBuffer(path: f.path, capacity: 1 << 12)
+            filter.put(f.lines.map { $0 + "\n" }.joined())
+            try filter.close()
+        }
     }
 
     /// `%.6f` without Foundation formatting.

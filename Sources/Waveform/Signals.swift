@@ -15,9 +15,11 @@ public struct IntegerSignal {
     public let isRegister: Bool
     /// Only selected when a pattern names it exactly (unconnected optional inputs).
     public let isQuiet: Bool
+    /// Names a viewer shows for particular raw values (`PortDeclaration.valueNames`).
+    public let valueNames: [Int32: String]
 
     public init(instance: String, name: String, format: QFormat, lanes: Int, pointer: UnsafeMutablePointer<Int32>,
-                isRegister: Bool = false, isQuiet: Bool = false) {
+                isRegister: Bool = false, isQuiet: Bool = false, valueNames: [Int32: String] = [:]) {
         precondition(lanes >= 1, "signal \(instance).\(name) needs at least one lane")
         self.instance = instance
         self.name = name
@@ -26,6 +28,7 @@ public struct IntegerSignal {
         self.pointer = pointer
         self.isRegister = isRegister
         self.isQuiet = isQuiet
+        self.valueNames = valueNames
     }
 
     /// A block's port (after the `Simulator` is built, so that inputs point at their drivers).
@@ -34,7 +37,7 @@ public struct IntegerSignal {
         self.init(instance: port.owner.name, name: port.name, format: port.format, lanes: port.lanes,
                   pointer: port.pointer,
                   isRegister: port.kind == .register || (port.kind == .output && port.timing == .registered),
-                  isQuiet: port.kind == .input && !port.isConnected)
+                  isQuiet: port.kind == .input && !port.isConnected, valueNames: port.valueNames)
     }
 
     /// Every signal of the blocks, in block order and, per block, inputs, outputs, registers.
@@ -91,6 +94,9 @@ public struct VCDVariable: Sendable, Equatable {
     public let varType: String
     /// The identifier code in the value changes (shared by aliases of the same storage).
     public internal(set) var identifier: String
+    /// Names of particular raw values (an enumeration): the save file shows them through a
+    /// GTKWave translate filter. Empty for an ordinary number.
+    public internal(set) var valueNames: [Int32: String] = [:]
 
     public var width: Int {
         switch kind {

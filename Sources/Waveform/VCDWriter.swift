@@ -57,6 +57,14 @@ public final class VCDWriter: ClockObserver {
     public var saveFilePath: String
     /// The dump file the save file names, when it is not `path` (an FST made from this VCD).
     public var dumpFileForSaveFile: String? = nil
+    /// Named moments of the run (image starts, phase changes) for the save file's markers, in the
+    /// writer's clocks. Added by `mark(clock:name:)` and, for the signals of `markChanges`, by the
+    /// writer itself.
+    public private(set) var marks: [GTKWaveSaveFile.Mark] = []
+    /// Value names given by the writer's user, over those of the signals (`nameValues`).
+    private var valueNameOverrides: [(patterns: [SignalPattern], names: [Int32: String])] = []
+    /// Lanes watched by `markChanges(of:)`: where, how wide, value names, value at the last clock.
+    private var watched: [(pointer: UnsafeMutablePointer<Int32>, format: QFormat, names: [Int32: String], label: String, last: Int32?)] = []
 
     /// The declared variables, in file order (identifiers are final once the header is written).
     public private(set) var variables: [VCDVariable] = []
@@ -156,7 +164,7 @@ public final class VCDWriter: ClockObserver {
             for lane in chosen {
                 let v = VCDVariable(scope: VCDWriter.scopePath(scope, s.instance), port: s.name,
                                     lane: s.lanes > 1 ? lane : nil, kind: .fixed(s.format),
-                                    varType: s.isRegister ? "reg" : "wire", identifier: "")
+                                    varType: s.isRegister ? "reg" : "wire", identifier: "", valueNames: s.valueNames)
                 declare(v, .int(s.pointer + lane, width: s.format.width))
                 added += 1
             }
@@ -186,6 +194,28 @@ public final class VCDWriter: ClockObserver {
     @discardableResult
     public func addRealSignal(scope: String, name: String, lanes: Int, pointer: UnsafeMutablePointer<Double>) throws(WaveformError) -> Int {
         try addRealSignals([RealSignal(instance: scope, name: name, lanes: lanes, pointer: pointer)])
+    }
+
+    /// Names particular raw values of the dumped variables matched by `patterns` (e.g. a state
+    /// machine's states), over any names their block type declares. Call before the first sample.
+    public func nameValues(_ names: [Int32: String], of patterns: [String]) throws(WaveformError) {
+        try checkOpen()
+        valueNameOverrides.append((try SignalPattern.parse(patterns), names))
+    }
+
+    /// Marks every change of one lane's value from one clock to the next, whether the lane is
+    /// dumped or not (the phase controller's `phase`), naming the mark after the new value: its
+    /// value name if it has one (`nudge`, `done`), else `name=value`. Call before the first sample.
+    public func markChanges(of signal: IntegerSignal, lane: Int = 0) {
+        precondition((0..<signal.lanes).contains(lane), "lane \(lane) of \(signal.instance).\(signal.name)")
+        precondition(!headerWritten, "call markChanges before the first sample")
+        watched.append((signal.pointer + lane, signal.format, signal.valueNames, "\(signal.instance).\(signal.name)", nil))
+    }
+
+    /// Adds a named mark at `clock` (in the writer's clocks, the simulator's cycle count across
+    /// resets): the save file puts a GTKWave marker there if the clock was dumped.
+    public func mark(clock: Int, name: String) {
+        marks.append(GTKWaveSaveFile.Mark(clock: clock, name: name))
     }
 
     private func select(_ signals: [SelectableSignal], patterns: [String]) throws(WaveformError) -> [[Int]] {
@@ -220,6 +250,7 @@ public final class VCDWriter: ClockObserver {
             clock = lastClock + 1
         }
         lastClock = clock
+        if !watched.isEmpty { markWatchedChanges(clock: clock) }
         if let w = window, !w.contains(clock) { return }
         guard let out, !finished else { return }
         if !headerWritten { writeHeader() }
@@ -253,6 +284,16 @@ public final class VCDWriter: ClockObserver {
             changes &+= 1
         }
         changesWritten &+= changes
+    }
+
+    private func markWatchedChanges(clock: Int) {
+        for i in watched.indices {
+            let now = watched[i].pointer.pointee
+            defer { watched[i].last = now }
+            guard let last = watched[i].last, last != now else { continue }
+            let w = watched[i]
+            mark(clock: clock, name: w.names[now] ?? "\(w.label)=\(w.format.toDouble(Int64(now)))")
+        }
     }
 
     @inline(__always)
@@ -409,6 +450,7 @@ public final class VCDWriter: ClockObserver {
         variables = order.map {
             var v = pending[$0].variable
             v.identifier = String(decoding: idOf[$0], as: UTF8.self)
+            for o in valueNameOverrides where GTKWaveSaveFile.filter([v], o.patterns).count == 1 { v.valueNames = o.names }
             return v
         }
 
@@ -477,7 +519,7 @@ public final class VCDWriter: ClockObserver {
         let last = lastDumpedClock ?? first
         return try GTKWaveSaveFile(dumpFile: VCDWriter.absolute(dumpFileForSaveFile ?? path), saveFile: VCDWriter.absolute(saveFilePath),
                                variables: variables, timescale: timescale,
-                               firstClock: first, lastClock: last, comment: "\(version), \(date)", options: options)
+                               firstClock: first, lastClock: last, comment: "\(version), \(date)", marks: marks, options: options)
     }
 
     /// A duration as an engineer writes it: 10 us, not 9.999999999999999e-06 s (the period is a

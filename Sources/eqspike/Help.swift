@@ -42,8 +42,12 @@ let commandHelp: [String: String] = [
       waveform and a GTKWave save file beside it. FILE.vcd: plain VCD; FILE.fst: GTKWave's FST (about
       7x smaller; made by GTKWave's vcd2fst from a temporary VCD, package gtkwave); -: VCD on standard
       output (the summary goes to stderr, no save file). Other names are refused. Each image's first
-      and last clock are printed (and given in --json). Signals: patterns such as hidden.u[0:7],*.spike (default: the
-      design's probes); lanes are listed low to high, and a lane a named port lacks is an error.
+      and last clock are printed (and given in --json). The save file opens zoomed to the whole dump,
+      with named markers at each image start (image 0, image 1, ...) and each phase change (nudge),
+      the first 26 of them (GTKWave has markers A-Z); ctrl.phase shows free / nudge / done through a
+      translate-filter file written beside it (FILE.ctrl.phase.filter: keep it with the .gtkw).
+      Signals: patterns such as hidden.u[0:7],*.spike (default: the design's probes); lanes are
+      listed low to high, and a lane a named port lacks is an error.
       --from/--to limit the dump to clocks FROM to TO, both inclusive, counted from 0 across the
       whole run (all N images back to back, not per image); without --to the dump runs to the end.
       A window after the run's last clock is an error (no VCD is written). --image K dumps image K

@@ -52,6 +52,9 @@ enum SimulateCommand {
             target.abandon()
             throw error
         }
+        // Markers in the save file: every image start (below) and every change of the phase
+        // controller's phase (named free / nudge / done), whether ctrl.phase is dumped or not.
+        writer.markChanges(of: IntegerSignal(chip.phase.phase))
         if from != nil || to != nil { writer.window = (from ?? 0)...(to ?? Int.max) }
         // Image K's first clock is known when image K starts: nothing is dumped before it.
         if onlyImage != nil { writer.window = Int.max...Int.max }
@@ -66,6 +69,7 @@ enum SimulateCommand {
                 writer.window = startClock...Int.max
                 writer.windowNote = "image \(k) only: from clock \(startClock) to the image's last clock"
             }
+            writer.mark(clock: startClock, name: "image \(i)")
             let r = data.test.withImage(i) { chip.present(pixels: $0, label: Int(data.test.labels[i]), train: learn) }
             if r.correct { correct += 1 }
             results.append(["image": i, "label": r.label, "prediction": r.prediction, "counts": r.counts,

@@ -80,6 +80,9 @@ final class GTKWaveSaveFileTests: XCTestCase {
         XCTAssertEqual(GTKWaveSaveFile.zoom(forTicks: 80, options: o), -4.276, accuracy: 0.01)
         XCTAssertEqual(GTKWaveSaveFile.zoom(forTicks: 160, options: o) - GTKWaveSaveFile.zoom(forTicks: 80, options: o), -1, accuracy: 1e-9)
         XCTAssertEqual(save().zoom, GTKWaveSaveFile.zoom(forTicks: 1000, options: .init()), "100 dumped clocks of 10 ticks")
+        let long = try! GTKWaveSaveFile(dumpFile: "/w/d.vcd", saveFile: "/w/d.gtkw", variables: Self.variables,
+                                        timescale: try! VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 100, lastClock: 5099)
+        XCTAssertEqual(long.zoom, GTKWaveSaveFile.zoom(forTicks: 50_000, options: .init()), "the whole dump, however long")
         o.visibleClocks = 20
         XCTAssertEqual(save(o).zoom, GTKWaveSaveFile.zoom(forTicks: 200, options: o))
         XCTAssertEqual(GTKWaveSaveFile.fixed6(-4.2763474), "-4.276347")
@@ -124,5 +127,51 @@ final class GTKWaveSaveFileTests: XCTestCase {
             XCTAssertEqual(Double(times.last ?? 0), 400, accuracy: 100, "about the 40 dumped clocks are visible: \(window)")
             XCTAssertFalse(result.output.lowercased().contains("warning"), result.output)
         }
+    }
+
+    /// Value names become a translate-filter file beside the save file, referenced by a `^N file`
+    /// line just before the trace (after its flags, with TR_FTRANSLATED 0x2000, and colour).
+    func testValueNamesGoThroughAFilterFile() throws {
+        var phase = Self.variable("phase", .fixed(QFormat(signed: false, intBits: 2, fracBits: 0)), scope: ["ctrl"])
+        phase.valueNames = [2: "done", 0: "free", 1: "nudge"]
+        var signed = Self.variable("dir", .fixed(QFormat(signed: true, intBits: 2, fracBits: 0)), scope: ["ctrl"])
+        signed.valueNames = [-1: "down", 1: "up"]
+        let dir = try TestFiles.scratch()
+        let s = try GTKWaveSaveFile(dumpFile: dir.path + "/d.vcd", saveFile: dir.path + "/d.gtkw", variables: Self.variables + [phase, signed],
+                                    timescale: VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 0, lastClock: 9)
+        XCTAssertEqual(s.filterFiles.map(\.path), [dir.path + "/d.ctrl.phase.filter", dir.path + "/d.ctrl.dir.filter"])
+        let text = s.render()
+        XCTAssertTrue(text.contains("@2024\n[color] 0\n^1 \(dir.path)/d.ctrl.phase.filter\nctrl.phase[1:0]\n"), text)
+        XCTAssertTrue(text.contains("@2424\n[color] 0\n^2 \(dir.path)/d.ctrl.dir.filter\nctrl.dir[1:0]\n"), text)
+        XCTAssertEqual(text.components(separatedBy: "\n^").count - 1, 2, "only the named traces are translated")
+        try s.write(to: dir.path + "/d.gtkw")
+        XCTAssertEqual(try String(contentsOfFile: dir.path + "/d.ctrl.phase.filter", encoding: .utf8), "0 free\n1 nudge\n2 done\n")
+        XCTAssertEqual(try String(contentsOfFile: dir.path + "/d.ctrl.dir.filter", encoding: .utf8), "-1 down\n1 up\n")
+    }
+
+    /// Marks become GTKWave's named markers A-Z on the `*` line (times in dump units, -1 unset)
+    /// with `[markername]` lines; marks outside the dump are dropped, one per clock; with more
+    /// than 26 the first 26 are kept and a comment line says so.
+    func testMarksBecomeNamedMarkers() throws {
+        func star(_ s: GTKWaveSaveFile) -> [String] {
+            s.render().split(separator: "\n").first { $0.hasPrefix("*") }!.split(separator: " ").map(String.init)
+        }
+        let marks = [GTKWaveSaveFile.Mark(clock: 50, name: "image 1"), .init(clock: 0, name: "image 0"), .init(clock: 30, name: "nudge"),
+                     .init(clock: 50, name: "free"), .init(clock: 120, name: "image 2")]
+        let s = try GTKWaveSaveFile(dumpFile: "/w/d.vcd", saveFile: "/w/d.gtkw", variables: Self.variables,
+                                    timescale: VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 0, lastClock: 99, marks: marks)
+        XCTAssertEqual(s.marks.map(\.name), ["image 0", "nudge", "image 1"])
+        let fields = star(s)
+        XCTAssertEqual(fields.count, 28)
+        XCTAssertEqual(Array(fields[1...5]), ["-1", "0", "300", "500", "-1"])
+        XCTAssertTrue(s.render().contains("[markername] Aimage 0\n[markername] Bnudge\n[markername] Cimage 1\n[treeopen]"))
+        XCTAssertFalse(s.render().contains(" marks; "))
+        let many = (0..<30).map { GTKWaveSaveFile.Mark(clock: 3 * $0, name: "m\($0)") }
+        let t = try GTKWaveSaveFile(dumpFile: "/w/d.vcd", saveFile: "/w/d.gtkw", variables: Self.variables,
+                                    timescale: VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 0, lastClock: 99, marks: many)
+        XCTAssertEqual(star(t).last, "750")
+        XCTAssertTrue(t.render().contains("[*] 30 marks; GTKWave has 26 named markers (A-Z): the first 26 are set (up to clock 75), the other 4 left out\n"))
+        XCTAssertTrue(t.render().contains("[markername] Zm25\n"))
+        XCTAssertFalse(t.render().contains("m26"))
     }
 }
