@@ -31,7 +31,7 @@ run: ## the main job: data (or the shipped subset), release build, brief trainin
 	@python3 scripts/fetch_mnist.py --out $(DATA) || echo "make run: could not fetch MNIST; eqspike falls back to the shipped subset Tests/Data/mnist-subset"
 	$(MAKE) --no-print-directory build
 	$(RELEASE) check $(CONFIG)
-	$(RELEASE) train $(CONFIG) --epochs 1 --train-limit $(RUN_IMAGES) --test-limit $(TEST_IMAGES) --out $(RUN)
+	$(RELEASE) train $(CONFIG) --epochs 1 --train-limit $(RUN_IMAGES) --test-limit $(TEST_IMAGES) --out $(RUN) --force
 	$(RELEASE) eval $(CONFIG) --weights $(RUN)/checkpoint.bin --test-limit $(TEST_IMAGES) --json > $(RUN)/eval.json
 	$(RELEASE) eval $(CONFIG) --weights $(RUN)/checkpoint.bin --test-limit $(TEST_IMAGES)
 	$(RELEASE) simulate $(CONFIG) --weights $(RUN)/checkpoint.bin --images 2 --learn --vcd $(WAVE)
