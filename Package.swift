@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction (ARCHITECTURE.md): FixedPoint <- HDL <- {Waveform, CircuitIR <- Netlist, Blocks} <- EqSpike
+// Dependency direction (ARCHITECTURE.md): FixedPoint <- HDL <- {CircuitIR <- {Netlist, Waveform}, Blocks} <- EqSpike
 // (the learning system) <- Analysis (report, figures) <- Tooling (bench, sweep, compare) <- eqspike.
 // GoldenModel depends only on Datasets (and FixedPoint's LFSR32), so it stays an independent float reference.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
@@ -14,7 +14,7 @@ let package = Package(
     targets: [
         .target(name: "FixedPoint", swiftSettings: optimise),
         .target(name: "HDL", dependencies: ["FixedPoint"], swiftSettings: optimise),
-        .target(name: "Waveform", dependencies: ["HDL"], swiftSettings: optimise),
+        .target(name: "Waveform", dependencies: ["HDL", "CircuitIR"], swiftSettings: optimise),
         .target(name: "CircuitIR", dependencies: ["HDL"], swiftSettings: optimise),
         .target(name: "Netlist", dependencies: ["CircuitIR", "HDL"], swiftSettings: optimise),
         .target(name: "Blocks", dependencies: ["HDL"], swiftSettings: optimise),

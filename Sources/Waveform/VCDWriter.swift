@@ -1,6 +1,7 @@
 import Foundation
 import FixedPoint
 import HDL
+import CircuitIR
 
 /// Writes a Value Change Dump (IEEE 1364-2005 section 18, four-state values not used) of
 /// selected signals while a `Simulator` runs, plus a GTKWave save file (`.gtkw`) beside it.
@@ -456,7 +457,7 @@ public final class VCDWriter: ClockObserver {
 
         out.put("$date\n\t\(date)\n$end\n")
         out.put("$version\n\t\(version)\n$end\n")
-        var comment = "clock period \(VCDWriter.seconds(clockPeriodSeconds)) = \(timescale.ticksPerClock) x \(timescale.unit)"
+        var comment = "clock period \(Clock.engineering(clockPeriodSeconds, "s")) = \(timescale.ticksPerClock) x \(timescale.unit)"
         if !timescale.isExact { comment += " (rounded)" }
         comment += "; values sampled on the settled state just before each clock edge"
         if let note = windowNote { comment += "; " + note } else if let w = window { comment += "; " + VCDWriter.describe(window: w) }
@@ -520,14 +521,6 @@ public final class VCDWriter: ClockObserver {
         return try GTKWaveSaveFile(dumpFile: VCDWriter.absolute(dumpFileForSaveFile ?? path), saveFile: VCDWriter.absolute(saveFilePath),
                                variables: variables, timescale: timescale,
                                firstClock: first, lastClock: last, comment: "\(version), \(date)", marks: marks, options: options)
-    }
-
-    /// A duration as an engineer writes it: 10 us, not 9.999999999999999e-06 s (the period is a
-    /// Double computed from a frequency or a division, so it rarely prints exactly).
-    static func seconds(_ t: Double) -> String {
-        let units: [(Double, String)] = [(1, "s"), (1e-3, "ms"), (1e-6, "us"), (1e-9, "ns"), (1e-12, "ps"), (1e-15, "fs")]
-        let (scale, unit) = units.first { abs(t) >= $0.0 * 0.9999999 } ?? units.last!
-        return String(format: "%.9g %@", t / scale, unit)
     }
 
     /// A dump window in words; an open end (`Int.max`, "no --to") is "to the end of the run", never
