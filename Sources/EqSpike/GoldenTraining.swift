@@ -43,7 +43,7 @@ public final class GoldenTrainer {
         let net = try GoldenNetwork(config: config)
         if writes {
             try FileManager.default.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
-            try (EpochMetrics.csvHeader + "\n").write(toFile: metricsPath, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data((EpochMetrics.csvHeader + "\n").utf8), to: metricsPath)
             try writeRunRecord(config: config, epochs: epochs)
         }
         for w in design.warnings { log("warning: \(w)") }

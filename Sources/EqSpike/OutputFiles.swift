@@ -50,16 +50,15 @@ public enum OutputFiles {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// Writes `data` to `path` (atomically: a temporary file renamed over it).
+    /// Writes `data` to `path` durably and atomically (`AtomicFile`: a kill leaves the old file or
+    /// the new one, never a half-written one).
     public static func write(_ data: Data, to path: String) throws {
         guard !path.isEmpty else { throw OutputError(path, "an empty file name") }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw OutputError(path, "a directory of that name exists")
         }
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw OutputError(path, FileErrors.reason(error))
-        }
+        try AtomicFile.write(data, to: path)
     }
 
     public static func write(_ text: String, to path: String) throws {

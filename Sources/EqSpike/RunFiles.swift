@@ -92,50 +92,6 @@ enum RunFiles {
 
     /// Appends one line (and makes it durable before the checkpoint that follows it).
     static func appendLine(_ line: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_APPEND)
-        guard fd >= 0 else { throw TrainError.files("cannot append to \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let bytes = Array((line + "\n").utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes[done...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw TrainError.files("cannot append to \(path): \(String(cString: strerror(errno)))") }
-            done += n
-        }
-        fsync(fd)
-    }
-}
-
-/// Replacing a file so that a kill at any moment leaves either the old or the new file whole:
-/// write a temporary file beside it, flush it to disk, rename it over the old one (rename replaces
-/// atomically), flush the directory. The old file is never removed first.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
-        let tmp = path + ".partial"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw TrainError.files("cannot write \(tmp): \(String(cString: strerror(errno)))") }
-        var failure: String? = nil
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n <= 0 { failure = String(cString: strerror(errno)); return }
-                done += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if let f = failure {
-            unlink(tmp)
-            throw TrainError.files("cannot write \(path): \(f)")
-        }
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw TrainError.files("cannot replace \(path): \(reason)")
-        }
-        let dir = OutputFiles.parent(of: path)
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        try AtomicFile.append(Data((line + "\n").utf8), to: path)
     }
 }
