@@ -106,6 +106,8 @@ public final class Comparison {
     // MARK: Waveform
 
     private var vcd: VCDWriter?
+    /// Where the dump goes, and whether it has a save file (not on standard output).
+    private var dumpTarget: DumpTarget?
     private var mirrors: [(probe: MirrorSource, buffer: UnsafeMutablePointer<Double>, lanes: Int)] = []
     /// Float spikes are 0 or 1: dumped as 1-bit signals like the chip's, not as reals drawn as
     /// boxes reading "0".
@@ -126,6 +128,7 @@ public final class Comparison {
         let writer = try VCDWriter(path: target.vcdPath, clockPeriodSeconds: chip.design.clock.periodSeconds, version: version)
         target.configure(writer)
         writer.saveFileOptions = nil   // the comparison writes its own save file (fixed above float)
+        dumpTarget = target
         try writer.addSignals(from: chip.simulator, patterns: patterns, scope: "fixed")
         // Twins: the golden quantity behind each fixed port.
         var twins: [ObjectIdentifier: (MirrorSource, Int)] = [:]
@@ -195,19 +198,15 @@ public final class Comparison {
         }
     }
 
-    /// Closes the VCD and writes the `.gtkw` beside it (fixed trace, then its float twin).
-    public func finishWaveform() throws -> (vcd: String, gtkw: String, variables: Int)? {
-        guard let writer = vcd else { return nil }
+    /// Closes the dump and writes the `.gtkw` beside it (fixed trace, then its float twin); a dump
+    /// on standard output has no save file (`gtkw` nil).
+    public func finishWaveform() throws -> (dump: String, gtkw: String?, variables: Int)? {
+        guard let writer = vcd, let target = dumpTarget else { return nil }
         chip.simulator.detach(writer)
-        try writer.finish()
-        let gtkw = writer.saveFilePath
-        if let dump = writer.dumpFileForSaveFile ?? (writer.path == "-" ? nil : writer.path) {
-            try OutputFiles.write(CompareWaveform.saveFile(for: writer), to: gtkw)
-            vcd = nil
-            return (dump, gtkw, writer.variables.count)
-        }
         vcd = nil
-        return ("standard output", "", writer.variables.count)
+        try writer.finish()
+        if let gtkw = target.saveFilePath { try OutputFiles.write(CompareWaveform.saveFile(for: writer), to: gtkw) }
+        return (target.path, target.saveFilePath, writer.variables.count)
     }
 
     // MARK: Running

@@ -46,7 +46,7 @@ enum CompareCommand {
         for i in 0..<min(images, set.count) where used < clockBudget {
             used += set.withImage(i) { comparison.run(pixels: $0, label: Int(set.labels[i]), learn: learn, clockBudget: clockBudget - used) }
         }
-        let wave: (vcd: String, gtkw: String, variables: Int)?
+        let wave: (dump: String, gtkw: String?, variables: Int)?
         do {
             wave = try comparison.finishWaveform()
             try dumpTarget?.complete()
@@ -62,8 +62,8 @@ enum CompareCommand {
             print(report.json)
         } else {
             print(report.text, terminator: "")
-            if let w = wave, !w.gtkw.isEmpty {
-                print("\nwaveform: \(w.variables) variables in \(w.vcd); open with: gtkwave \(w.vcd) \(w.gtkw)")
+            if let w = wave, let gtkw = w.gtkw {
+                print("\nwaveform: \(w.variables) variables in \(w.dump); open with: gtkwave \(w.dump) \(gtkw)")
             }
         }
     }

@@ -191,7 +191,7 @@ final class CompareTests: XCTestCase {
         try c.attachWaveform(to: DumpTarget(dir + "/c.vcd"), patterns: ["h.u[0:1]", "h.spike[0:1]", "li_h.v[0]", "ctrl.phase"], version: "test")
         test.withImage(0) { _ = c.run(pixels: $0, label: Int(test.labels[0]), learn: false) }
         let files = try XCTUnwrap(try c.finishWaveform())
-        let vcd = try String(contentsOfFile: files.vcd, encoding: .utf8)
+        let vcd = try String(contentsOfFile: files.dump, encoding: .utf8)
         XCTAssertTrue(vcd.contains("$scope module fixed $end"))
         XCTAssertTrue(vcd.contains("$scope module float $end"))
         XCTAssertTrue(vcd.contains("$var real 64"))
@@ -199,7 +199,7 @@ final class CompareTests: XCTestCase {
         // Float spikes are bits, like the chip's: not reals drawn as boxes reading "0".
         XCTAssertTrue(vcd.components(separatedBy: "$scope module float $end")[1].contains("$var reg 1 "), "float spikes as 1-bit signals")
         XCTAssertFalse(vcd.contains(" spike(0) $end"))
-        let lines = try String(contentsOfFile: files.gtkw, encoding: .utf8).split(separator: "\n").map(String.init)
+        let lines = try String(contentsOfFile: XCTUnwrap(files.gtkw), encoding: .utf8).split(separator: "\n").map(String.init)
         for (fixed, float) in [("fixed.h.u[1][15:0]", "float.h.u(1)"), ("fixed.h.spike[0]", "float.h.spike[0]"),
                                ("fixed.li_h.v[0][15:0]", "float.li_h.v(0)")] {
             let i = try XCTUnwrap(lines.firstIndex(of: fixed), fixed)
