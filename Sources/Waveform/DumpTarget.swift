@@ -85,7 +85,9 @@ public struct DumpTarget: Sendable {
         if format == .fst { unlink(vcdPath) }
     }
 
-    static func findOnPath(_ tool: String) -> String? {
+    /// An installed program's path (searched on PATH), or nil: how the tool and its tests find
+    /// GTKWave's converters.
+    public static func findOnPath(_ tool: String) -> String? {
         let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return dirs.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }

@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Waveform
 
 /// `--vcd FILE.fst` writes a real FST: GTKWave's fst2vcd turns it back into the values of the VCD
 /// of the same run, value for value; names the tool does not write are refused.
@@ -79,10 +80,7 @@ final class FSTTests: XCTestCase {
 
 /// External waveform tools (GTKWave's), found on PATH.
 enum DumpTools {
-    static func find(_ tool: String) -> String? {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map { "\($0)/\(tool)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func find(_ tool: String) -> String? { DumpTarget.findOnPath(tool) }
 
     static func run(_ tool: String, _ args: [String]) throws -> (status: Int32, output: String) {
         let (status, data) = try Tool.capture(tool, args)

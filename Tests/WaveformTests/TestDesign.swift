@@ -131,13 +131,7 @@ enum TestFiles {
     static func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 
     /// Path of an installed tool, or nil.
-    static func tool(_ name: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let p = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
+    static func tool(_ name: String) -> String? { DumpTarget.findOnPath(name) }
 
     /// Runs a tool; returns exit status and combined stdout + stderr.
     static func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> (status: Int32, output: String) {
