@@ -59,6 +59,7 @@ final class RunReliabilityTests: XCTestCase {
         XCTAssertFalse(copies.contains { $0 === chip })
         _ = Evaluator.evaluate(chips: copies, images: test, count: 10)
         let after = chip.persistentState()
+        XCTAssertEqual(before.count, after.count)
         XCTAssertTrue(zip(before, after).allSatisfy { $0.name == $1.name && $0.values == $1.values })
         XCTAssertNotEqual(copies[0].nudge.signState, chip.nudge.signState, "the copies did run (their sign LFSR moved)")
     }

@@ -90,6 +90,7 @@ final class CircuitTests: XCTestCase {
         let circuit = try Netlist.loadCircuit(path: "\(hwConfigs)/eqspike-tiny.net", registry: standardBlocks)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(DesignBudget(circuit).json.utf8)) as? [String: Any])
         let blocks = try XCTUnwrap(json["blocks"] as? [[String: Any]])
+        XCTAssertFalse(blocks.isEmpty)
         XCTAssertTrue(blocks.allSatisfy { $0["lanes"] is Int }, "\(blocks.map { $0["lanes"] ?? "-" })")
         let w1 = try XCTUnwrap(blocks.first { $0["name"] as? String == "w1" })
         XCTAssertEqual(w1["rows"] as? Int, 16)

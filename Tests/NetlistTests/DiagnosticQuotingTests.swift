@@ -33,6 +33,7 @@ final class DiagnosticQuotingTests: XCTestCase {
         XCTAssertTrue(set.allSatisfy { $0.count < 300 }, "\(set.map(\.count))")
         let name = String(repeating: "n", count: 100_000)
         let unknown = errors("H = \(name)\n")
+        XCTAssertFalse(unknown.isEmpty)
         XCTAssertTrue(unknown.allSatisfy { $0.count < 300 && $0.contains("(100000 characters)") }, "\(unknown.map { $0.prefix(200) })")
         XCTAssertEqual(Quoting.clean("short 'name' stays"), "short 'name' stays")
     }
