@@ -32,7 +32,8 @@ final class DiagnosticQuotingTests: XCTestCase {
         XCTAssertFalse(set.isEmpty)
         XCTAssertTrue(set.allSatisfy { $0.count < 300 }, "\(set.map(\.count))")
         let name = String(repeating: "n", count: 100_000)
-        let unknown = errors("H = \(name)\n")
+        // The name must be used: an unused parameter is never evaluated, so it raises nothing.
+        let unknown = errors("H = \(name)\nblock src: source(lanes = H, format = s3.12)\n")
         XCTAssertFalse(unknown.isEmpty)
         XCTAssertTrue(unknown.allSatisfy { $0.count < 300 && $0.contains("(100000 characters)") }, "\(unknown.map { $0.prefix(200) })")
         XCTAssertEqual(Quoting.clean("short 'name' stays"), "short 'name' stays")
