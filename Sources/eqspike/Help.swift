@@ -39,8 +39,8 @@ let commandHelp: [String: String] = [
     eqspike simulate <netlist> [--data DIR] [--weights CKPT] --images N --vcd FILE [--signals P,...]
                      [--from CLOCK] [--to CLOCK | --image K] [--learn] [--json] [--set k=v]
       Runs N test images (inference, or the full learning procedure with --learn) and writes a
-      waveform and a GTKWave save file beside it. FILE.vcd: plain VCD; FILE.fst: GTKWave's FST (about
-      7x smaller; made by GTKWave's vcd2fst from a temporary VCD, package gtkwave); -: VCD on standard
+      waveform and a GTKWave save file beside it. FILE.vcd: plain VCD; FILE.fst: GTKWave's FST (5-7x
+      smaller; made by GTKWave's vcd2fst from a temporary VCD, package gtkwave); -: VCD on standard
       output (the summary goes to stderr, no save file). Other names are refused. Each image's first
       and last clock are printed (and given in --json). The save file opens zoomed to the whole dump,
       with named markers at each image start (image 0, image 1, ...) and each phase change (nudge),
