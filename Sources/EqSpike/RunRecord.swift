@@ -22,9 +22,20 @@ public enum RunRecord {
     public static func invocation(version: String) -> [String: Any] {
         [
             "version": version,
-            "command": CommandLine.arguments.joined(separator: " "),
+            "command": commandLine(),
             "started": ISO8601DateFormatter().string(from: Date()),
         ]
+    }
+
+    /// This invocation as a shell takes it back (arguments with spaces or quotes quoted), so a
+    /// recorded command can be pasted to replay it. `program` replaces argv[0] when given.
+    public static func commandLine(program: String? = nil) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
+        var args = CommandLine.arguments
+        if let p = program, !args.isEmpty { args[0] = p }
+        return args.map { a in
+            !a.isEmpty && a.allSatisfy({ safe.contains($0) }) ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
     }
 
     /// The record in `directory`, or an empty one when there is none or it is not a JSON object.

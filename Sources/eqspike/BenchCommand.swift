@@ -39,7 +39,7 @@ enum BenchCommand {
             reports.append(r)
         }
         let record: [String: Any] = [
-            "command": (["eqspike"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            "command": RunRecord.commandLine(program: "eqspike"),
             "version": version,
             "date": ISO8601DateFormatter().string(from: Date()),
             "data": data.source,

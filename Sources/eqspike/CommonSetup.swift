@@ -72,12 +72,4 @@ enum Setup {
     }
 
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
-
-    /// This invocation as a shell would take it back (for `$version` lines and run records).
-    static var commandLine: String {
-        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
-        return CommandLine.arguments.map { a in
-            !a.isEmpty && a.allSatisfy({ safe.contains($0) }) ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }.joined(separator: " ")
-    }
 }

@@ -40,7 +40,7 @@ enum CompareCommand {
             let target = try DumpTarget(vcd)
             dumpTarget = target
             try OutputFiles.parentDirectory(of: vcd)
-            try comparison.attachWaveform(to: target, patterns: patterns, version: "eqspike \(version): \(Setup.commandLine)")
+            try comparison.attachWaveform(to: target, patterns: patterns, version: "eqspike \(version): \(RunRecord.commandLine())")
         }
         var used = 0
         for i in 0..<min(images, set.count) where used < clockBudget {

@@ -36,7 +36,7 @@ enum ReportCommand {
         var report = try ReportAnalysis.run(runs: runs, netlistOverride: o.string("netlist"), options: opts,
                                             train: data?.train.0, test: data?.train.1,
                                             makeChip: { try Setup.chip($0, overrides: $1) }, log: log)
-        report.command = (["eqspike"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        report.command = RunRecord.commandLine(program: "eqspike")
         report.dataSource = data?.source ?? ""
         let files = try ReportHTML.write(report, to: out)
         print("paper vs this model:")

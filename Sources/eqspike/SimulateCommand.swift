@@ -37,7 +37,7 @@ enum SimulateCommand {
         if let k = onlyImage, k >= images { throw CLIError.usage("--image \(k) is not among the \(images) image(s) run (--images \(images); images count from 0)") }
         try OutputFiles.parentDirectory(of: vcd)
         let writer = try VCDWriter(path: target.vcdPath, clockPeriodSeconds: chip.design.clock.periodSeconds,
-                                   version: "eqspike \(version): \(Setup.commandLine)")
+                                   version: "eqspike \(version): \(RunRecord.commandLine())")
         target.configure(writer)
         // `--vcd -` puts the VCD on stdout: the run summary then goes to stderr.
         let toStdout = target.format == .standardOutput
