@@ -190,15 +190,15 @@ public final class TraceRecorder: ClockObserver {
         if cycle == 0 {
             input = []; hidden = []; output = []; outputMembrane = []; hiddenMembrane = []; nudgeStart = nil
         }
-        func spikes(_ l: LIFCore, into a: inout [SpikeEvent]) {
+        func spikes(_ l: any NeuronLayer, into a: inout [SpikeEvent]) {
             let p = l.spike.pointer
             for k in 0 ..< l.lanes where p[k] != 0 { a.append(SpikeEvent(clock: cycle, lane: k)) }
         }
         spikes(chip.inputLayer, into: &input)
         spikes(chip.hiddenLayer, into: &hidden)
         spikes(chip.outputLayer, into: &output)
-        outputMembrane.append((0 ..< chip.outputs).map { chip.outputLayer.u.real($0) })
-        hiddenMembrane.append((0 ..< hiddenShown).map { chip.hiddenLayer.u.real($0) })
+        outputMembrane.append((0 ..< chip.outputs).map { chip.outputLayer.membrane.real($0) })
+        hiddenMembrane.append((0 ..< hiddenShown).map { chip.hiddenLayer.membrane.real($0) })
         if nudgeStart == nil && chip.phase.phase.pointer[0] == PhaseController.Phase.nudge.rawValue { nudgeStart = cycle }
     }
 

@@ -202,6 +202,8 @@ public enum ReportAnalysis {
         m.firstSpikeDeadlineClock = data.deadline
         let pj = options.picojoulesPerSynop ?? chip.settings.synopEnergyPicojoules
         let seed = first.seed ?? chip.settings.seed
+        // What the Circuit says of the weight arrays (any SynapseArray type; `?` if it has no `update`).
+        let updates = (w1: chip.parameter("update", of: chip.w1) ?? "?", w2: chip.parameter("update", of: chip.w2) ?? "?")
         data.design = [
             ("netlist", netlist + (first.overrides.isEmpty ? "" : "  --set " + first.overrides.joined(separator: " --set "))),
             ("network", "\(chip.inputs)-\(chip.hiddenLayer.lanes)-\(chip.outputs)"),
@@ -209,8 +211,7 @@ public enum ReportAnalysis {
             ("f_max", "\(SVG.tickLabel(chip.nudge.fMax)) spike/clock (t x f_max = clocks x \(SVG.tickLabel(chip.nudge.fMax)))"),
             ("first-spike deadline", "clock \(data.deadline) (t x f_max = \(SVG.tickLabel(Double(data.deadline) * chip.nudge.fMax)))"),
             ("nudge", "beta \(SVG.tickLabel(chip.nudge.beta)) (\(chip.nudge.sign == .random ? "random sign per image, eta with it" : "positive sign")), skip threshold \(SVG.tickLabel(chip.nudge.threshold))"),
-            ("weight updates", chip.w1.updateMode == chip.w2.updateMode ? chip.w1.updateMode.rawValue
-                : "w1 \(chip.w1.updateMode.rawValue), w2 \(chip.w2.updateMode.rawValue)"),
+            ("weight updates", updates.w1 == updates.w2 ? updates.w1 : "w1 \(updates.w1), w2 \(updates.w2)"),
             ("energy", "\(SVG.tickLabel(pj)) pJ per SynOp"),
             ("seed", "\(seed)"),
         ]

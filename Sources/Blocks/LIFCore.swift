@@ -84,6 +84,12 @@ public final class LIFCore: Block {
     /// `stage32` captured this clock's input; `commit` applies it once.
     @exclusivity(unchecked) private var staged = false
 
+    /// A threshold or lower clip as the bank realises it: rounded to nearest into the membrane
+    /// format (what `threshold` and `uMin` return), nil outside the format.
+    public static func realised(_ value: Double, membrane: QFormat) -> Double? {
+        (try? NeuronPathChecks.quantize(value, into: membrane, parameter: "")).map { membrane.toDouble($0) }
+    }
+
     public var threshold: Double { membraneFormat.toDouble(thresholdRaw) }
     public var uMin: Double { membraneFormat.toDouble(uMinRaw) }
 

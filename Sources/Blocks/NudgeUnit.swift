@@ -125,7 +125,7 @@ public final class NudgeUnit: Block {
         signLFSR = ports.optional("sign_lfsr")
         super.init(name: name, ports: ports)
         if sign == .random {
-            setSignState(LFSR32(seed: MemCtl.streamSeed(seed, 0)).state)
+            setSignState(NudgeUnit.initialSignState(seed: seed))
         }
         inputsBound()
     }
@@ -228,6 +228,9 @@ public final class NudgeUnit: Block {
     }
 
     public var targets: [Int32] { target.values }
+
+    /// The sign register's state after elaboration with `seed` (before any image).
+    public static func initialSignState(seed: UInt32) -> UInt32 { LFSR32(seed: MemCtl.streamSeed(seed, 0)).state }
 
     /// The sign register's state (random sign only; nil for positive).
     public var signState: UInt32? { sign == .random ? UInt32(bitPattern: signLFSR.storage.base[0]) : nil }

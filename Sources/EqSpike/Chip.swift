@@ -16,19 +16,21 @@ public final class Chip {
     public var simulator: Simulator { design.simulator }
 
     public let encoder: PixelEncoder
-    public let inputLayer: LIFCore
-    public let hiddenLayer: LIFCore
-    public let outputLayer: LIFCore
-    public let w1: Crossbar
-    public let w2: Crossbar
+    /// Neuron layers and weight arrays are reached through their role protocols, so any block
+    /// type that conforms fills the role (Blocks/Roles.swift).
+    public let inputLayer: any NeuronLayer
+    public let hiddenLayer: any NeuronLayer
+    public let outputLayer: any NeuronLayer
+    public let w1: any SynapseArray
+    public let w2: any SynapseArray
     public let biases: [Bias]
     public let nudge: NudgeUnit
     public let phase: PhaseController
     public let readout: SpikeCounter
     /// Learning-rate multipliers (`scale` blocks) that the epoch schedule rescales.
     public let learningRates: [(block: Scaler, base: Double)]
-    /// Every crossbar, for SynOp and SRAM counters.
-    public let crossbars: [Crossbar]
+    /// Every weight array, for SynOp and SRAM counters.
+    public let crossbars: [any SynapseArray]
 
     /// Loads and elaborates a netlist, then binds the roles the learning system needs.
     public convenience init(path: String, overrides: [String] = []) throws(NetlistErrors) {
@@ -39,11 +41,11 @@ public final class Chip {
         self.design = design
         var r = design.experimentReader()
         let encoder = r.role("encoder", type: "pixel_encoder") as? PixelEncoder
-        let input = r.role("input", type: "lif") as? LIFCore
-        let hidden = r.role("hidden", type: "lif") as? LIFCore
-        let output = r.role("output", type: "lif") as? LIFCore
-        let w1 = r.role("w1", type: "crossbar") as? Crossbar
-        let w2 = r.role("w2", type: "crossbar") as? Crossbar
+        let input = r.role("input", as: (any NeuronLayer).self, described: Chip.neuronLayer)
+        let hidden = r.role("hidden", as: (any NeuronLayer).self, described: Chip.neuronLayer)
+        let output = r.role("output", as: (any NeuronLayer).self, described: Chip.neuronLayer)
+        let w1 = r.role("w1", as: (any SynapseArray).self, described: Chip.synapseArray)
+        let w2 = r.role("w2", as: (any SynapseArray).self, described: Chip.synapseArray)
         let nudge = r.role("nudge", type: "nudge") as? NudgeUnit
         let phase = r.role("phase", type: "phase_controller") as? PhaseController
         let readout = r.role("readout", type: "spike_counter") as? SpikeCounter
@@ -70,9 +72,12 @@ public final class Chip {
         self.readout = readout!
         self.biases = biases
         self.learningRates = rates
-        crossbars = design.blocks.compactMap { $0 as? Crossbar }
+        crossbars = design.blocks.compactMap { $0 as? any SynapseArray }
         try checkShapes()
     }
+
+    static let neuronLayer = "a neuron layer (a block type conforming to NeuronLayer: lif)"
+    static let synapseArray = "a weight array (a block type conforming to SynapseArray: crossbar)"
 
     /// The roles must fit together: an image fills the encoder, labels index the outputs.
     private func checkShapes() throws(NetlistErrors) {
@@ -85,6 +90,21 @@ public final class Chip {
         guard !problems.isEmpty else { return }
         let at = design.experiment.location
         throw NetlistErrors(problems.map { Diagnostic(at, "roles do not fit together: \($0)") })
+    }
+
+    /// What the Circuit says a block is: one of its instance's parameters (after defaults and
+    /// overrides) as written, or nil when its type has no such parameter. Tools ask this instead of
+    /// down-casting to a block class.
+    public func parameter(_ name: String, of block: Block) -> String? {
+        design.circuit.instance(named: block.name)?.parameters.values[name]?.description
+    }
+
+    /// A port of an instance, by name (for tools that found the instance in the Circuit).
+    public func port(_ instance: String, _ port: String) throws(GoldenDesignError) -> HDL.Port {
+        guard let p = simulator.block(named: instance)?.port(named: port) else {
+            throw GoldenDesignError("the design has no port \(instance).\(port)")
+        }
+        return p
     }
 
     public var inputs: Int { inputLayer.lanes }
@@ -104,7 +124,7 @@ public final class Chip {
                 let x = Double(rng.next() >> 11) * 0x1p-53
                 values[k] = (2 * x - 1) * a
             }
-            _ = try w.load(weights: values, rounding: .nearest)
+            _ = try w.load(weights: values, rounding: .nearest, seed: 1)
         }
         for b in biases { try b.load(values: [Int32](repeating: 0, count: b.lanes) as [Int32]) }
     }

@@ -2,15 +2,18 @@ import Foundation
 import FixedPoint
 import HDL
 import Blocks
+import Netlist
 import GoldenModel
 
 /// The float golden model configured like a chip: every parameter of `GoldenConfig` read from the
-/// chip's blocks (found through its roles and its wiring) and its experiment settings, so that
-/// `eqspike train --model float` and `eqspike compare` run the algorithm the design implements.
+/// design's `Circuit` (instances found through its roles and its wires, their parameters as the
+/// netlist resolved them) and its experiment settings, so that `eqspike train --model float` and
+/// `eqspike compare` run the algorithm the design implements. Nothing is read from live blocks
+/// but the nudge sign register's state, when built from a chip.
 ///
 /// Where a value comes from:
 ///
-/// | GoldenConfig | chip |
+/// | GoldenConfig | circuit instance (role) and parameter |
 /// |---|---|
 /// | inputs, hidden, outputs | lanes of the `input`, `hidden`, `output` LIF banks |
 /// | tFree, tNudge, readoutFrom, readoutTo | the `phase` controller |
@@ -32,125 +35,168 @@ public struct GoldenDesign {
     /// different tau); empty for the shipped designs.
     public let warnings: [String]
 
-    /// The estimator chain of one layer: LIF spike -> li -> delay -> adder (+-) -> fir.
-    public struct Estimator {
-        public let li: LeakyIntegrator
-        public let delay: DelayLine
-        public let difference: Adder?
-        public let fir: FIRAverager
+    /// The estimator chain of one layer, by instance name: LIF spike -> li -> delay -> adder (+-) -> fir.
+    public struct Estimator: Sendable, Equatable {
+        public let li: String
+        public let delay: String
+        public let difference: String?
+        public let fir: String
     }
 
     public let hiddenEstimator: Estimator
     public let outputEstimator: Estimator
 
+    /// Configured like `chip`, with the nudge sign register's present state.
     public init(chip: Chip) throws {
+        try self.init(circuit: chip.design.circuit, settings: chip.settings, nudgeSignState: chip.nudge.signState)
+    }
+
+    /// Configured from a circuit alone: nothing is allocated, every value is an instance's
+    /// parameter or the wiring. `nudgeSignState` nil: the sign register's state after elaboration.
+    public init(circuit: Circuit, settings: ExperimentSettings, nudgeSignState: UInt32? = nil) throws {
         var warnings: [String] = []
-        let sim = chip.simulator
-        func readers(of port: HDL.Port) -> [Block] {
-            sim.connections.filter { $0.source === port }.map { $0.destination.owner }
+        func role(_ name: String, _ type: String) throws -> Circuit.Instance {
+            guard let binding = circuit.roles.first(where: { $0.role == name }), let i = circuit.instance(named: binding.instance) else {
+                throw GoldenDesignError("the design has no role '\(name)'")
+            }
+            guard i.typeName == type else {
+                throw GoldenDesignError("the golden model mirrors a \(type) block as '\(name)', but \(i.name) is a \(i.typeName)")
+            }
+            return i
         }
-        func driver(of port: HDL.Port) -> Block? {
-            sim.connections.first { $0.destination === port }?.source.owner
+        func readers(of instance: String, _ port: String) -> [Circuit.Instance] {
+            circuit.wires.filter { $0.source.instance == instance && $0.source.port == port }
+                .compactMap { circuit.instance(named: $0.destination.instance) }
         }
-        func estimator(of lif: LIFCore) throws -> Estimator {
-            guard let li = readers(of: lif.spike).compactMap({ $0 as? LeakyIntegrator }).first else {
+        func driver(of instance: String, _ port: String) -> Circuit.Wire? {
+            circuit.wires.first { $0.destination.instance == instance && $0.destination.port == port }
+        }
+        func estimator(of lif: Circuit.Instance) throws -> Estimator {
+            guard let li = readers(of: lif.name, "spike").first(where: { $0.typeName == "li" }) else {
                 throw GoldenDesignError("no leaky integrator (li) reads \(lif.name).spike")
             }
-            let afterLI = readers(of: li.v)
-            guard let delay = afterLI.compactMap({ $0 as? DelayLine }).first else {
+            let afterLI = readers(of: li.name, "v")
+            guard let delay = afterLI.first(where: { $0.typeName == "delay" }) else {
                 throw GoldenDesignError("no delay line reads \(li.name).v")
             }
-            let adder = afterLI.compactMap { $0 as? Adder }.first
-            let firSource = adder.map { readers(of: $0.port(named: "sum")!) } ?? afterLI
-            guard let fir = firSource.compactMap({ $0 as? FIRAverager }).first else {
+            let adder = afterLI.first { $0.typeName == "adder" }
+            let firSource = adder.map { readers(of: $0.name, "sum") } ?? afterLI
+            guard let fir = firSource.first(where: { $0.typeName == "fir" }) else {
                 throw GoldenDesignError("no FIR averager follows \(li.name)")
             }
-            return Estimator(li: li, delay: delay, difference: adder, fir: fir)
+            return Estimator(li: li.name, delay: delay.name, difference: adder?.name, fir: fir.name)
         }
-        hiddenEstimator = try estimator(of: chip.hiddenLayer)
-        outputEstimator = try estimator(of: chip.outputLayer)
+        let input = try role("input", "lif"), hidden = try role("hidden", "lif"), output = try role("output", "lif")
+        let phase = try role("phase", "phase_controller").parameters
+        let nudge = try role("nudge", "nudge").parameters
+        let encoder = try role("encoder", "pixel_encoder").parameters
+        let w1 = try role("w1", "crossbar"), w2 = try role("w2", "crossbar")
+        hiddenEstimator = try estimator(of: hidden)
+        outputEstimator = try estimator(of: output)
+        func parameters(_ name: String) -> BlockParameters { circuit.instance(named: name)!.parameters }
 
         var c = GoldenConfig()
-        c.inputs = chip.inputLayer.lanes
-        c.hidden = chip.hiddenLayer.lanes
-        c.outputs = chip.outputLayer.lanes
-        c.tFree = chip.phase.tFree
-        c.tNudge = chip.phase.tNudge
-        c.readoutFrom = chip.phase.readoutFrom
-        c.readoutTo = chip.phase.readoutTo
+        c.inputs = input.parameters.int("lanes")
+        c.hidden = hidden.parameters.int("lanes")
+        c.outputs = output.parameters.int("lanes")
+        c.tFree = phase.int("t_free")
+        c.tNudge = phase.int("t_nudge")
+        c.readoutFrom = phase.int("readout_from")
+        c.readoutTo = phase.int("readout_to")
 
-        let h = chip.hiddenLayer
+        // The neuron constants, as the hidden bank realises its threshold and clip.
+        struct Neuron: Equatable {
+            let threshold: Double, uMin: Double, leak: Double, refractory: Int, reset: String, integrateRefractory: Bool
+            init(_ p: BlockParameters) {
+                let u = p.format("u")
+                threshold = LIFCore.realised(p.real("threshold"), membrane: u) ?? p.real("threshold")
+                uMin = LIFCore.realised(p.real("u_min"), membrane: u) ?? p.real("u_min")
+                leak = p.real("leak"); refractory = p.int("refractory"); reset = p.word("reset")
+                integrateRefractory = p.bool("integrate_refractory")
+            }
+        }
+        let h = Neuron(hidden.parameters)
         c.threshold = h.threshold
         c.uMin = h.uMin
-        c.gammaLIF = h.leakConstant.nominal
-        c.tRefract = h.refractoryPeriod
-        c.reset = h.resetMode == .subtract ? .subtract : .zero
-        c.integrateDuringRefractory = h.integratesWhileRefractory
-        for other in [chip.inputLayer, chip.outputLayer] where other.threshold != h.threshold || other.uMin != h.uMin
-            || other.leakConstant.nominal != h.leakConstant.nominal || other.refractoryPeriod != h.refractoryPeriod
-            || other.resetMode != h.resetMode || other.integratesWhileRefractory != h.integratesWhileRefractory {
-            warnings.append("LIF bank \(other.name) differs from \(h.name); the golden model uses \(h.name)'s constants for every layer")
+        c.gammaLIF = h.leak
+        c.tRefract = h.refractory
+        c.reset = h.reset == LIFCore.Reset.subtract.rawValue ? .subtract : .zero
+        c.integrateDuringRefractory = h.integrateRefractory
+        for other in [input, output] where Neuron(other.parameters) != h {
+            warnings.append("LIF bank \(other.name) differs from \(hidden.name); the golden model uses \(hidden.name)'s constants for every layer")
         }
 
-        c.fMax = chip.nudge.fMax
-        c.beta = chip.nudge.beta
-        c.skipThreshold = chip.nudge.threshold
-        if chip.nudge.window != chip.phase.readoutTo - chip.phase.readoutFrom {
-            warnings.append("nudge window \(chip.nudge.window) differs from the readout window \(chip.phase.readoutTo - chip.phase.readoutFrom)")
+        c.fMax = nudge.real("f_max")
+        c.beta = nudge.real("beta")
+        c.skipThreshold = nudge.real("threshold")
+        let window = nudge.int("window")
+        if window != c.readoutTo - c.readoutFrom {
+            warnings.append("nudge window \(window) differs from the readout window \(c.readoutTo - c.readoutFrom)")
         }
-        if chip.nudge.gammaLI != hiddenEstimator.li.gammaConstant.nominal {
-            warnings.append("nudge gamma_li \(chip.nudge.gammaLI) differs from the LI's gamma \(hiddenEstimator.li.gammaConstant.nominal)")
+        let li = parameters(hiddenEstimator.li)
+        let gammaLI = nudge.real("gamma_li")
+        if gammaLI != li.real("gamma") {
+            warnings.append("nudge gamma_li \(gammaLI) differs from the LI's gamma \(li.real("gamma"))")
         }
 
-        c.gammaLI = hiddenEstimator.li.gammaConstant.nominal
-        c.tau = hiddenEstimator.delay.depth
-        c.nFilt = hiddenEstimator.fir.taps
-        let o = outputEstimator
-        if o.li.gammaConstant.nominal != c.gammaLI || o.delay.depth != c.tau || o.fir.taps != c.nFilt {
-            warnings.append("output estimator (gamma \(o.li.gammaConstant.nominal), tau \(o.delay.depth), N_filt \(o.fir.taps)) differs from the hidden one; the golden model uses the hidden one's")
+        c.gammaLI = li.real("gamma")
+        c.tau = parameters(hiddenEstimator.delay).int("depth")
+        c.nFilt = parameters(hiddenEstimator.fir).int("taps")
+        let (oGamma, oTau, oTaps) = (parameters(outputEstimator.li).real("gamma"), parameters(outputEstimator.delay).int("depth"),
+                                     parameters(outputEstimator.fir).int("taps"))
+        if oGamma != c.gammaLI || oTau != c.tau || oTaps != c.nFilt {
+            warnings.append("output estimator (gamma \(oGamma), tau \(oTau), N_filt \(oTaps)) differs from the hidden one; the golden model uses the hidden one's")
         }
-        c.gIn = chip.encoder.gain
+        c.gIn = encoder.real("gain")
 
         // Learning rates: the scale blocks driving the update ports.
-        func factor(into port: HDL.Port?) -> Double? {
-            guard let p = port, let s = driver(of: p) as? Scaler else { return nil }
-            return s.factorConstant.nominal
+        func factor(into instance: String, _ port: String) -> Double? {
+            guard let wire = driver(of: instance, port), let s = circuit.instance(named: wire.source.instance), s.typeName == "scale" else { return nil }
+            return s.parameters.real("factor")
         }
-        let eta1 = factor(into: chip.w1.rowDelta)
-        let eta2 = factor(into: chip.w2.rowDelta) ?? factor(into: chip.w2.colDelta)
-        let biasH = chip.bias(feeding: chip.hiddenLayer)
-        let etaBF = factor(into: biasH?.delta) ?? chip.biases.lazy.compactMap { factor(into: $0.delta) }.first
+        let biases = circuit.roles.filter { $0.role.hasPrefix("bias") }.map(\.instance)
+        // The bias whose value reaches the hidden bank's current, directly or through the adder driving it.
+        let hiddenSum = driver(of: hidden.name, "current")?.source.instance
+        let biasH = biases.first { b in
+            circuit.wires.contains { $0.source.instance == b && $0.source.port == "value"
+                && ($0.destination.instance == hiddenSum || ($0.destination.instance == hidden.name && $0.destination.port == "current")) }
+        }
+        let eta1 = factor(into: w1.name, "row_delta")
+        let eta2 = factor(into: w2.name, "row_delta") ?? factor(into: w2.name, "col_delta")
+        let etaBF = biasH.flatMap { factor(into: $0, "delta") } ?? biases.lazy.compactMap { factor(into: $0, "delta") }.first
         c.eta1 = eta1 ?? 0
         c.eta2 = eta2 ?? 0
         c.etaB = (etaBF ?? 0) / c.fMax
-        if eta1 == nil { warnings.append("no scale block drives \(chip.w1.name).row_delta: eta1 = 0") }
-        if eta2 == nil { warnings.append("no scale block drives \(chip.w2.name)'s update ports: eta2 = 0") }
-        if let f2c = factor(into: chip.w2.colDelta), let e2 = eta2, f2c != e2 {
+        if eta1 == nil { warnings.append("no scale block drives \(w1.name).row_delta: eta1 = 0") }
+        if eta2 == nil { warnings.append("no scale block drives \(w2.name)'s update ports: eta2 = 0") }
+        if let f2c = factor(into: w2.name, "col_delta"), let e2 = eta2, f2c != e2 {
             warnings.append("w2 row and column updates use different rates (\(e2), \(f2c)); the golden model uses \(e2)")
         }
 
-        c.nudgeSignState = chip.nudge.signState ?? 0
-        if chip.nudge.sign == .random {
+        let randomSign = nudge.word("sign") == NudgeUnit.Sign.random.rawValue
+        c.nudgeSignState = randomSign ? nudgeSignState ?? NudgeUnit.initialSignState(seed: UInt32(nudge.int("seed"))) : 0
+        if randomSign {
             // Every learning rate must follow the nudge sign, as the golden model's do.
-            for (scale, _) in chip.learningRates {
-                let wire = sim.connections.first { $0.destination === scale.negate }
-                if wire?.source !== chip.nudge.negative {
-                    warnings.append("\(chip.nudge.name) draws a random sign but \(scale.name).negate is not driven by \(chip.nudge.name).negative; the golden model negates every learning rate with the sign")
+            let nudgeName = circuit.roles.first { $0.role == "nudge" }!.instance
+            for rate in circuit.roles where rate.role.hasPrefix("eta") {
+                let wire = driver(of: rate.instance, "negate")
+                if wire?.source.instance != nudgeName || wire?.source.port != "negative" {
+                    warnings.append("\(nudgeName) draws a random sign but \(rate.instance).negate is not driven by \(nudgeName).negative; the golden model negates every learning rate with the sign")
                 }
             }
         }
 
-        let s = chip.settings
-        c.etaSchedule = s.learningRateSchedule
-        c.etaStepsPerEpoch = s.learningRateStepsPerEpoch
-        c.initScale = s.initScale
-        c.seed = s.seed
-        c.firstSpikeDeadline = s.firstSpikeDeadline
-        c.updateMode = GoldenConfig.UpdateMode(chip.w1.updateMode)
+        c.etaSchedule = settings.learningRateSchedule
+        c.etaStepsPerEpoch = settings.learningRateStepsPerEpoch
+        c.initScale = settings.initScale
+        c.seed = settings.seed
+        c.firstSpikeDeadline = settings.firstSpikeDeadline
+        let w1Mode = w1.parameters.word("update"), w2Mode = w2.parameters.word("update")
+        c.updateMode = GoldenConfig.UpdateMode(rawValue: w1Mode) ?? .deferred
         // The golden model's rank-1 mode keeps W2 deferred (W2 has column updates, which rank-1 cannot factor).
-        let w2Expected: Crossbar.UpdateMode = chip.w1.updateMode == .rank1 ? .deferred : chip.w1.updateMode
-        if chip.w2.updateMode != w2Expected {
-            warnings.append("w1 is \(chip.w1.updateMode.rawValue) but w2 is \(chip.w2.updateMode.rawValue); the golden model uses \(w2Expected.rawValue) for w2")
+        let w2Expected = w1Mode == Crossbar.UpdateMode.rank1.rawValue ? Crossbar.UpdateMode.deferred.rawValue : w1Mode
+        if w2Mode != w2Expected {
+            warnings.append("w1 is \(w1Mode) but w2 is \(w2Mode); the golden model uses \(w2Expected) for w2")
         }
         let errors = c.validationErrors()
         guard errors.isEmpty else { throw GoldenDesignError("the design maps to an invalid golden config: " + errors.joined(separator: "; ")) }
@@ -164,17 +210,6 @@ public struct GoldenDesign {
         var c = config
         if let s = seed { c.seed = s }
         return try GoldenNetwork(config: c)
-    }
-}
-
-extension GoldenConfig.UpdateMode {
-    /// The golden model's mode for a design whose W1 crossbar updates in `mode`.
-    public init(_ mode: Crossbar.UpdateMode) {
-        switch mode {
-        case .immediate: self = .immediate
-        case .deferred: self = .deferred
-        case .rank1: self = .rank1
-        }
     }
 }
 
@@ -202,7 +237,7 @@ extension GoldenNetwork {
 extension Chip {
     /// The bias memory whose value reaches `lif`'s current input (directly or through the adder
     /// that drives it).
-    public func bias(feeding lif: LIFCore) -> Bias? {
+    public func bias(feeding lif: any NeuronLayer) -> Bias? {
         let wires = simulator.connections
         guard let sumBlock = wires.first(where: { $0.destination === lif.current })?.source.owner else { return nil }
         return biases.first { b in

@@ -173,6 +173,18 @@ public struct ExperimentReader {
         return block
     }
 
+    /// The block bound to a role, which must conform to `kind` (a role protocol such as
+    /// `NeuronLayer`): any block type that does fills the role. `described` names the kind in the
+    /// error, e.g. "a neuron layer (lif)".
+    public mutating func role<Kind>(_ name: String, as kind: Kind.Type, described: String) -> Kind? {
+        guard let block = role(name) else { return nil }
+        if let filled = block as? Kind { return filled }
+        let at = table.roles.first { $0.role == name }?.location ?? table.location
+        let typeName = design.instance(named: block.name)?.typeName ?? block.typeName
+        diagnostics.append(Diagnostic(at, "role '\(name)' must be \(described), but '\(block.name)' is a \(typeName)"))
+        return nil
+    }
+
     /// Throws every problem found so far; unless `allowUnread`, a key that is neither read nor
     /// used by the netlist's own expressions, and a role never read, are errors too (a misspelt
     /// key would otherwise be silently ignored).

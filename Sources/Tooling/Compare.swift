@@ -74,7 +74,7 @@ public final class Comparison {
     }
 
     let probes: [StateProbe]
-    let lifs: [(layer: GoldenLayer, lif: LIFCore)]
+    let lifs: [(layer: GoldenLayer, lif: any NeuronLayer)]
     private var spikeStats: [SpikeStats]
     private var rates: [Correlation]
 
@@ -86,13 +86,13 @@ public final class Comparison {
         golden = try design.network()
         try golden.loadMemories(from: chip)
         var p: [StateProbe] = []
-        let layers: [(GoldenLayer, LIFCore)] = [(.input, chip.inputLayer), (.hidden, chip.hiddenLayer), (.output, chip.outputLayer)]
+        let layers: [(GoldenLayer, any NeuronLayer)] = [(.input, chip.inputLayer), (.hidden, chip.hiddenLayer), (.output, chip.outputLayer)]
         for (layer, lif) in layers {
-            p.append(StateProbe(name: "\(layer.rawValue).u", port: lif.u, layer: layer, quantity: .u))
+            p.append(StateProbe(name: "\(layer.rawValue).u", port: lif.membrane, layer: layer, quantity: .u))
         }
         for (layer, est) in [(GoldenLayer.hidden, design.hiddenEstimator), (.output, design.outputEstimator)] {
-            p.append(StateProbe(name: "\(layer.rawValue).V", port: est.li.v, layer: layer, quantity: .V))
-            p.append(StateProbe(name: "\(layer.rawValue).F", port: est.fir.mean, layer: layer, quantity: .F))
+            p.append(StateProbe(name: "\(layer.rawValue).V", port: try chip.port(est.li, "v"), layer: layer, quantity: .V))
+            p.append(StateProbe(name: "\(layer.rawValue).F", port: try chip.port(est.fir, "mean"), layer: layer, quantity: .F))
         }
         for (layer, lif) in layers {
             p.append(StateProbe(name: "\(layer.rawValue).I", port: lif.current, layer: layer, quantity: .I))
@@ -133,15 +133,16 @@ public final class Comparison {
         // Twins: the golden quantity behind each fixed port.
         var twins: [ObjectIdentifier: (MirrorSource, Int)] = [:]
         for (layer, lif) in lifs {
-            twins[ObjectIdentifier(lif.u)] = (.u(layer), lif.lanes)
+            twins[ObjectIdentifier(lif.membrane)] = (.u(layer), lif.lanes)
             twins[ObjectIdentifier(lif.spike)] = (.s(layer), lif.lanes)
             if let drv = chip.simulator.connections.first(where: { $0.destination === lif.current })?.source {
                 twins[ObjectIdentifier(drv)] = (.I(layer), lif.lanes)
             }
         }
         for (layer, est) in [(GoldenLayer.hidden, design.hiddenEstimator), (.output, design.outputEstimator)] {
-            twins[ObjectIdentifier(est.li.v)] = (.V(layer), est.li.lanes)
-            twins[ObjectIdentifier(est.fir.mean)] = (.F(layer), est.fir.lanes)
+            let v = try chip.port(est.li, "v"), mean = try chip.port(est.fir, "mean")
+            twins[ObjectIdentifier(v)] = (.V(layer), v.lanes)
+            twins[ObjectIdentifier(mean)] = (.F(layer), mean.lanes)
         }
         // The lanes of each twin port that the patterns select (as the writer selected them).
         let parsed = try SignalPattern.parse(patterns)

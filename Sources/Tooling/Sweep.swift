@@ -296,7 +296,7 @@ public final class SweepRunner {
             for b in chip.design.blocks where b.saturations > 0 { r.saturationsByBlock[b.name] = b.saturations }
             r.weightFormat = chip.w1.weightFormat.description
             r.weightBits = chip.w1.weightFormat.width
-            r.weightRounding = chip.w1.rounding.rawValue
+            r.weightRounding = chip.parameter("rounding", of: chip.w1) ?? "?"
             let budget = DesignBudget(chip.design)
             r.sramBits = budget.sramBits
             r.stateBits = budget.totalBits

@@ -219,7 +219,7 @@ final class CompareTests: XCTestCase {
         let phases = ["T_free=100", "readout_from=50", "readout_to=100"]
         let chip = try Chip(path: Repo.design100, overrides: ["H=8"] + phases)
         try chip.initialiseMemories(seed: 1)
-        try chip.w2.load(weights: [Double](repeating: 0, count: 8 * 10))
+        try chip.w2.load(weights: [Double](repeating: 0, count: 8 * 10), rounding: .nearest, seed: 1)
         let label = 3
         let bo = try XCTUnwrap(chip.bias(feeding: chip.outputLayer))
         try bo.load(values: (0..<10).map { $0 == label ? 1.0 : -1.0 })
@@ -236,7 +236,7 @@ final class CompareTests: XCTestCase {
         // The same circuit with the registered counter shows the one-clock lag.
         let lagging = try Chip(path: Repo.design100, overrides: ["H=8", "count.bypass=false"] + phases)
         try lagging.initialiseMemories(seed: 1)
-        try lagging.w2.load(weights: [Double](repeating: 0, count: 8 * 10))
+        try lagging.w2.load(weights: [Double](repeating: 0, count: 8 * 10), rounding: .nearest, seed: 1)
         try XCTUnwrap(lagging.bias(feeding: lagging.outputLayer)).load(values: (0..<10).map { $0 == label ? 1.0 : -1.0 })
         let l = try Comparison(chip: lagging)
         train.withImage(0) { _ = l.run(pixels: $0, label: label, learn: true) }

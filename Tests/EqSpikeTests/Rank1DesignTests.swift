@@ -30,8 +30,8 @@ final class Rank1DesignTests: XCTestCase {
             XCTAssertEqual((e as? NetlistErrors)?.diagnostics.count, 1, "\(e)")
         }
         let chip = try Chip(path: Self.tiny, overrides: Self.rank1)
-        XCTAssertEqual(chip.w1.updateMode, .rank1)
-        XCTAssertEqual(chip.w2.updateMode, .deferred, "only w1 changes")
+        XCTAssertEqual((chip.w1 as? Crossbar)?.updateMode, .rank1)
+        XCTAssertEqual((chip.w2 as? Crossbar)?.updateMode, .deferred, "only w1 changes")
         XCTAssertEqual(chip.biases.map(\.updateMode), [.deferred, .deferred])
     }
 

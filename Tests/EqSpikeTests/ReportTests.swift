@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Datasets
 import HDL
+import Blocks
 @testable import Analysis
 @testable import EqSpike
 
@@ -136,7 +137,7 @@ final class ReportTests: XCTestCase {
     /// deferred crossbar's shadow array before the commit.
     func testLearningRecorderSeesTheShadowIncrements() throws {
         let chip = try Chip(path: Repo.design100, overrides: Self.tiny)
-        XCTAssertEqual(chip.w1.updateMode, .deferred)
+        XCTAssertEqual((chip.w1 as? Crossbar)?.updateMode, .deferred)
         try chip.initialiseMemories(seed: 1)
         let (train, _) = try Repo.subsetData()
         let recorder = LearningRecorder(chip: chip)
@@ -150,7 +151,7 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(snapshot.contains { $0 != 0 })
         // The recorder's real-valued events give the same sums (apply clock excluded).
         let image = try XCTUnwrap(recorder.lastImage)
-        let H = chip.hiddenLayer.lanes, scale = chip.w1.deltaFormat.toDouble(1)
+        let H = chip.hiddenLayer.lanes, scale = (chip.w1 as! Crossbar).deltaFormat.toDouble(1)
         var sums = [Double](repeating: 0, count: chip.inputs * H)
         for u in image.updates where u.clock < check.applyClock {
             for i in 0 ..< chip.inputs where image.pre[i].contains(u.clock) {
@@ -178,7 +179,7 @@ final class ShadowCheck: ClockObserver {
         expected = [Int32](repeating: 0, count: chip.w1.rows * chip.w1.cols)
     }
     func sample(cycle: Int) {
-        let w1 = chip.w1
+        let w1 = chip.w1 as! Crossbar
         guard shadowAtApply == nil, w1.learn.pointer[0] != 0 else { return }
         if w1.apply.pointer[0] != 0 {
             shadowAtApply = w1.shadowValues
