@@ -16,7 +16,8 @@ public struct EpochTally: Codable, Equatable, Sendable {
     /// confusion[label * classes + prediction]
     public var confusion: [Int]
     public let classes: Int
-    /// First-spike readout deadline (clocks): an output spike later than this counts as none.
+    /// First-spike readout deadline (clocks): an output spike shown after clock `deadline` counts
+    /// as none (`<=`: the golden model's `GoldenImageResult.firstSpikeCorrect` reads the same clocks).
     public let firstSpikeDeadline: Int
 
     public init(classes: Int, firstSpikeDeadline: Int) {

@@ -24,11 +24,13 @@ public struct GoldenImageResult: Sendable, Equatable {
     public var synOpsEarly: Int
 
     public var correct: Bool { prediction == label }
-    /// First-spike readout with the deadline: correct if the first output spike came before it and
-    /// names the label.
+    /// First-spike readout with the deadline: correct if the first output spike came by it (clock
+    /// `deadline` included) and names the label. The same rule as the chip's `EpochTally`, which
+    /// counts a spike register shown during clock `deadline`; `firstSpikeTime` is that clock's
+    /// index (the step whose counters see s(t)), so both models read the same clocks.
     public func firstSpikeCorrect(deadline: Int) -> Bool {
         guard let t = firstSpikeTime, let c = firstSpikeClass else { return false }
-        return t < deadline && c == label
+        return t <= deadline && c == label
     }
 }
 
