@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Re-checks every committed result: each results/*/ directory with a checkpoint.bin is evaluated
+with `eqspike eval` (the netlist and --set overrides its run.json records) and the accuracies must
+equal the last row of its metrics.csv exactly (test accuracy and first-spike accuracy, in images).
+
+Usage: python3 scripts/verify_results.py [--eqspike PATH] [--data DIR] [RESULT_DIR ...]
+Exit status 1 when any run disagrees or cannot be evaluated; directories without a checkpoint
+are listed as not checkable (say, float-model runs, which keep no chip weights).
+"""
+import argparse, csv, json, os, subprocess, sys
+
+def last_row(path):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise ValueError(f"{path}: no epochs")
+    return rows[-1]
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eqspike", default=".build/release/eqspike")
+    ap.add_argument("--data", default="data/mnist")
+    ap.add_argument("dirs", nargs="*")
+    a = ap.parse_args()
+    if not os.access(a.eqspike, os.X_OK):
+        sys.exit(f"verify_results: {a.eqspike} not found: run 'make build' first")
+    if not os.path.exists(os.path.join(a.data, "t10k-images-idx3-ubyte")):
+        sys.exit(f"verify_results: MNIST not under {a.data}: run 'make data' first")
+    dirs = a.dirs or sorted(os.path.join("results", d) for d in os.listdir("results")
+                            if os.path.isfile(os.path.join("results", d, "metrics.csv")))
+    bad = 0
+    for d in dirs:
+        ckpt, run = os.path.join(d, "checkpoint.bin"), os.path.join(d, "run.json")
+        if not os.path.isfile(ckpt):
+            print(f"{d}: not checkable (no checkpoint.bin)")
+            continue
+        try:
+            record = json.load(open(run))
+            row = last_row(os.path.join(d, "metrics.csv"))
+            images = int(row["test_images"])
+            cmd = [a.eqspike, "eval", record["netlist"], "--weights", ckpt, "--data", a.data,
+                   "--test-limit", str(images), "--json"]
+            for o in record.get("overrides", []):
+                cmd += ["--set", o]
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            if out.returncode != 0:
+                raise RuntimeError(out.stderr.strip() or f"exit {out.returncode}")
+            got = json.loads(out.stdout)
+        except Exception as e:  # a result that cannot be re-checked is a failure, with its reason
+            print(f"{d}: FAILED: {e}")
+            bad += 1
+            continue
+        want = (round(float(row["test_accuracy"]) * images), round(float(row["test_first_spike_accuracy"]) * images))
+        have = (round(got["accuracy"] * got["images"]), round(got["first_spike_accuracy"] * got["images"]))
+        ok = want == have and got["images"] == images
+        bad += not ok
+        print(f"{d}: {'ok' if ok else 'MISMATCH'}: test {have[0]}/{images} (metrics.csv {want[0]}), "
+              f"first spike {have[1]} (metrics.csv {want[1]}), epoch {row['epoch']}")
+    sys.exit(1 if bad else 0)
+
+if __name__ == "__main__":
+    main()
