@@ -5,7 +5,7 @@ extension EpochMetrics {
     /// numbers as numbers, and null where the CSV has an empty field (no test set, no output spike).
     public var jsonObject: [String: Any] {
         func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
-        return [
+        var object: [String: Any] = [
             "epoch": epoch, "train_images": train.images, "train_accuracy": train.accuracy,
             "test_images": test?.images ?? 0, "test_accuracy": test.map { $0.accuracy } ?? NSNull(),
             "test_first_spike_accuracy": test.map { $0.firstSpikeAccuracy } ?? NSNull(),
@@ -15,5 +15,11 @@ extension EpochMetrics {
             "test_synops_per_inference": test.map { $0.synopsFreePerImage } ?? NSNull(),
             "train_saturations": train.saturations, "lr_multiplier": learningRateMultiplier, "wall_seconds": wallSeconds,
         ]
+        if let v = validation {
+            object["validation_images"] = v.images
+            object["validation_accuracy"] = v.accuracy
+            object["validation_first_spike_accuracy"] = v.firstSpikeAccuracy
+        }
+        return object
     }
 }

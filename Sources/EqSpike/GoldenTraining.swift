@@ -36,14 +36,14 @@ public final class GoldenTrainer {
         let writes = !options.outDirectory.isEmpty
         let seed = options.seed ?? design.config.seed
         let epochs = options.epochs ?? defaultEpochs
-        let trainSet = options.trainLimit.map { train.prefix(min($0, train.count)) } ?? train
+        let (trainSet, validationSet) = try options.split(train)
         let testCount = min(options.testLimit ?? test.count, test.count)
         var config = design.config
         config.seed = seed
         let net = try GoldenNetwork(config: config)
         if writes {
             try FileManager.default.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
-            try AtomicFile.write(Data((EpochMetrics.csvHeader + "\n").utf8), to: metricsPath)
+            try AtomicFile.write(Data((EpochMetrics.csvHeader(validation: validationSet != nil) + "\n").utf8), to: metricsPath)
             try writeRunRecord(config: config, epochs: epochs)
         }
         for w in design.warnings { log("warning: \(w)") }
@@ -66,8 +66,10 @@ public final class GoldenTrainer {
             let signState = net.signLFSR?.state
             let testTally: EpochTally? = testCount > 0 ? GoldenTrainer.evaluate(net, images: test, count: testCount) : nil
             if let s = signState { net.loadSignState(s) }
+            let validationTally = validationSet.map { GoldenTrainer.evaluate(net, images: $0, count: $0.count) }
+            if let s = signState { net.loadSignState(s) }
             let m = EpochMetrics(epoch: epoch + 1, train: tally, test: testTally, learningRateMultiplier: net.etaScale,
-                                 wallSeconds: Date().timeIntervalSince(started), neurons: neurons)
+                                 wallSeconds: Date().timeIntervalSince(started), neurons: neurons, validation: validationTally)
             all.append(m)
             if writes { try RunFiles.appendLine(m.csvLine, to: metricsPath) }
             log(String(format: "float epoch %d: train %.2f%%  test %@  nudged %.1f%%  %.1f s", epoch + 1, 100 * tally.accuracy,

@@ -72,7 +72,8 @@ enum RunFiles {
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
         // A last line without its newline is a write cut short by a kill: it is not a row.
         if data.last != UInt8(ascii: "\n") && !lines.isEmpty { lines.removeLast() }
-        guard let header = lines.first, header == EpochMetrics.csvHeader else {
+        guard let header = lines.first,
+              header == EpochMetrics.csvHeader(validation: false) || header == EpochMetrics.csvHeader(validation: true) else {
             throw TrainError.resume("cannot resume: \(path) does not start with the metrics header")
         }
         var kept = [String(header)]

@@ -8,7 +8,7 @@ public enum RunRecord {
     /// The fields every new run records: what was trained (netlist, overrides, seed, epochs,
     /// limits) and how it was started.
     public static func common(_ options: TrainOptions, seed: UInt64, epochs: Int) -> [String: Any] {
-        [
+        var record: [String: Any] = [
             "netlist": options.netlist,
             "overrides": options.overrides,
             "seed": seed,
@@ -16,6 +16,9 @@ public enum RunRecord {
             "train_limit": options.trainLimit as Any? ?? NSNull(),
             "test_limit": options.testLimit as Any? ?? NSNull(),
         ].merging(invocation(version: options.version)) { $1 }
+        // Only runs that hold images out say so: the records of other runs stay as they were.
+        if let n = options.validation { record["validation"] = n }
+        return record
     }
 
     /// Who started it and when: in a run's record and in each of its resume records.

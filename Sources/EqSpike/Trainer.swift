@@ -8,6 +8,8 @@ public struct TrainOptions: Sendable {
     public var epochs: Int? = nil
     public var trainLimit: Int? = nil
     public var testLimit: Int? = nil
+    /// `--validation N`: the last N training images are held out and evaluated every epoch.
+    public var validation: Int? = nil
     public var seed: UInt64? = nil
     public var outDirectory: String
     public var resume = false
@@ -29,10 +31,17 @@ public struct EpochMetrics: Sendable {
     public var learningRateMultiplier: Double
     public var wallSeconds: Double
     public var neurons: Int
+    /// The held-out training images of `--validation N`, evaluated like the test set.
+    public var validation: EpochTally? = nil
 
     public static let csvHeader = "epoch,train_images,train_accuracy,test_images,test_accuracy,test_first_spike_accuracy,"
         + "test_mean_first_spike_clock,nudged_fraction,spikes_per_neuron_per_image,synops_free_per_image,"
         + "synops_nudge_per_image,test_synops_per_inference,train_saturations,lr_multiplier,wall_seconds"
+    /// Appended to the header, and each row, by runs made with `--validation` (other runs keep the
+    /// columns they always had, so their files stay byte for byte what they were).
+    public static let validationColumns = ",validation_images,validation_accuracy,validation_first_spike_accuracy"
+
+    public static func csvHeader(validation: Bool) -> String { csvHeader + (validation ? validationColumns : "") }
 
     public var csvLine: String {
         func f(_ x: Double, _ digits: Int = 6) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "" }
@@ -42,6 +51,23 @@ public struct EpochMetrics: Sendable {
                 f(train.spikesPerNeuronPerImage(neurons: neurons), 3), f(train.synopsFreePerImage, 1),
                 f(train.synopsNudgePerImage, 1), test.map { f($0.synopsFreePerImage, 1) } ?? "",
                 String(train.saturations), f(learningRateMultiplier), f(wallSeconds, 2)].joined(separator: ",")
+            + (validation.map { ",\($0.images),\(f($0.accuracy)),\(f($0.firstSpikeAccuracy))" } ?? "")
+    }
+}
+
+extension TrainOptions {
+    /// The images trained on (after `--validation`, then `--train-limit`) and the held-out ones.
+    /// The validation images are the training file's last ones whatever the limit, so a short run
+    /// and a full one are judged on the same images.
+    public func split(_ train: LabeledImages) throws -> (training: LabeledImages, validation: LabeledImages?) {
+        var rest = train, held: LabeledImages? = nil
+        if let n = validation {
+            do {
+                let s = try ValidationSplit(train, heldOut: n)
+                rest = s.training; held = s.validation
+            } catch { throw TrainError.data(error.description) }
+        }
+        return (trainLimit.map { rest.prefix(min($0, rest.count)) } ?? rest, held)
     }
 }
 
@@ -95,7 +121,7 @@ public final class Trainer {
     public func run(train: LabeledImages, test: LabeledImages) throws -> [EpochMetrics] {
         let seed = options.seed ?? chip.settings.seed
         let epochs = options.epochs ?? chip.settings.epochs
-        let trainSet = options.trainLimit.map { train.prefix(min($0, train.count)) } ?? train
+        let (trainSet, validationSet) = try options.split(train)
         let testCount = min(options.testLimit ?? test.count, test.count)
         // Every data set is checked against the design before any work, so nothing fails later.
         try chip.checkFits(trainSet, as: "training set")
@@ -103,6 +129,7 @@ public final class Trainer {
             guard !test.isEmpty else { throw TrainError.data("the test set is empty: give a test set, or --test-limit 0 to train without evaluation") }
             try chip.checkFits(test, as: "test set")
         }
+        if let v = validationSet { try chip.checkFits(v, as: "validation set") }
         let identity = RunIdentity(training: trainSet)
         let neurons = chip.inputLayer.lanes + chip.hiddenLayer.lanes + chip.outputLayer.lanes
         try RunFiles.prepare(options.outDirectory)
@@ -132,10 +159,10 @@ public final class Trainer {
             }
             try chip.initialiseMemories(seed: seed)
             try writeRunRecord(seed: seed, epochs: epochs, identity: identity)
-            try AtomicFile.write(Data((EpochMetrics.csvHeader + "\n").utf8), to: metricsPath)
+            try AtomicFile.write(Data((EpochMetrics.csvHeader(validation: validationSet != nil) + "\n").utf8), to: metricsPath)
             try checkpoint(seed: seed, epoch: 0, imageInEpoch: 0, partial: nil, identity: identity)
         }
-        let evalChips = testCount > 0
+        let evalChips = testCount > 0 || validationSet != nil
             ? try Evaluator.replicas(of: chip, jobs: options.jobs) : []
         var all: [EpochMetrics] = []
         var lastCheckpoint = Date()
@@ -178,13 +205,25 @@ public final class Trainer {
                 }
                 testTally = e.tally
             }
+            var validationTally: EpochTally? = nil
+            if let v = validationSet {
+                try Evaluator.sync(evalChips, from: chip)
+                let e = Evaluator.evaluate(chips: evalChips, images: v, count: v.count,
+                                           progress: Progress(total: v.count, label: "  validation"), stopOnInterrupt: true)
+                if e.interrupted {
+                    try checkpoint(seed: seed, epoch: epoch, imageInEpoch: trainSet.count, partial: tally, identity: identity)
+                    throw TrainError.interrupted(checkpoint: checkpointPath)
+                }
+                validationTally = e.tally
+            }
             let m = EpochMetrics(epoch: epoch + 1, train: tally, test: testTally, learningRateMultiplier: multiplier,
-                                 wallSeconds: Date().timeIntervalSince(started), neurons: neurons)
+                                 wallSeconds: Date().timeIntervalSince(started), neurons: neurons, validation: validationTally)
             all.append(m)
             try RunFiles.appendLine(m.csvLine, to: metricsPath)
             try checkpoint(seed: seed, epoch: epoch + 1, imageInEpoch: 0, partial: nil, identity: identity)
             lastCheckpoint = Date()
-            log(String(format: "epoch %d: train %.2f%%  test %@  nudged %.1f%%  %.1f s", epoch + 1, 100 * tally.accuracy,
+            log(String(format: "epoch %d: train %.2f%%  %@test %@  nudged %.1f%%  %.1f s", epoch + 1, 100 * tally.accuracy,
+                       validationTally.map { String(format: "validation %.2f%%  ", 100 * $0.accuracy) } ?? "",
                        testTally.map { String(format: "%.2f%%", 100 * $0.accuracy) } ?? "-", 100 * tally.nudgedFraction, m.wallSeconds))
             if Interrupt.requested { throw TrainError.interrupted(checkpoint: checkpointPath) }
         }

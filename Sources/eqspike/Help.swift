@@ -12,6 +12,10 @@ let commandHelp: [String: String] = [
       --epochs N          epochs (default: the design's `epochs`)
       --train-limit N     use the first N training images
       --test-limit N      evaluate on the first N test images after each epoch
+      --validation N      hold out the training file's last N images: never trained on, evaluated
+                          after each epoch (metrics.csv gains validation_images, _accuracy and
+                          _first_spike_accuracy), so settings can be chosen without the test set;
+                          --train-limit then counts the images before them (fixed and float models)
       --seed N            host PRNG seed (default: the design's `seed`)
       --out DIR           run directory: metrics.csv, checkpoint.bin, run.json (default runs/<design>)
       --resume            continue from DIR/checkpoint.bin (same design, formats, seed and training

@@ -5,7 +5,7 @@ import GoldenModel
 /// `eqspike train`: on-chip learning of the fixed-point chip.
 enum TrainCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let o = try Options(args, valued: ["data", "epochs", "train-limit", "test-limit", "seed", "out", "jobs", "set", "model"],
+        let o = try Options(args, valued: ["data", "epochs", "train-limit", "test-limit", "validation", "seed", "out", "jobs", "set", "model"],
                             booleans: ["resume", "force", "json"])
         let path = try o.positional("netlist file")
         let model = o.string("model") ?? "fixed"
@@ -18,6 +18,7 @@ enum TrainCommand {
         opts.epochs = try o.int("epochs", range: 1...100_000)
         opts.trainLimit = try o.int("train-limit", range: 1...Int.max)
         opts.testLimit = try o.int("test-limit", range: 0...Int.max)
+        opts.validation = try o.int("validation", range: 1...Int.max)
         opts.seed = try o.int("seed", range: 0...Int(Int32.max)).map(UInt64.init)
         opts.resume = o.flag("resume")
         opts.force = o.flag("force")
@@ -28,14 +29,14 @@ enum TrainCommand {
         if model == "float" {
             // The golden model configured like the design (GoldenDesign), same data, init and shuffle.
             let golden = try GoldenTrainer(chip: chip, options: opts)
-            FileHandle.standardError.write(Data("training the float golden model of \(path) on \(data.source): \(opts.trainLimit.map { min($0, data.train.count) } ?? data.train.count) images per epoch, writing \(opts.outDirectory)\n".utf8))
+            FileHandle.standardError.write(Data("training the float golden model of \(path) on \(data.source): \(imagesPerEpoch(opts, data.train.count)), writing \(opts.outDirectory)\n".utf8))
             let metrics = try golden.run(train: data.train, test: data.test).metrics
             if o.flag("json") { try printJSON(path: path, out: opts.outDirectory, model: model, metrics: metrics, checkpoint: nil); return }
             print("metrics:    \(golden.metricsPath)")
             return
         }
         let trainer = Trainer(chip: chip, options: opts)
-        FileHandle.standardError.write(Data("training \(path) on \(data.source): \(opts.trainLimit.map { min($0, data.train.count) } ?? data.train.count) images per epoch, writing \(opts.outDirectory)\n".utf8))
+        FileHandle.standardError.write(Data("training \(path) on \(data.source): \(imagesPerEpoch(opts, data.train.count)), writing \(opts.outDirectory)\n".utf8))
         let metrics = try trainer.run(train: data.train, test: data.test)
         if o.flag("json") {
             try printJSON(path: path, out: opts.outDirectory, model: model, metrics: metrics, checkpoint: trainer.checkpointPath)
@@ -56,6 +57,14 @@ enum TrainCommand {
         print(String(decoding: d, as: UTF8.self))
     }
 
+    /// "N images per epoch", and what --validation holds out.
+    static func imagesPerEpoch(_ o: TrainOptions, _ count: Int) -> String {
+        let held = o.validation.map { min($0, count) } ?? 0
+        if held >= count { return "no images left to train on" }
+        let n = o.trainLimit.map { min($0, count - held) } ?? count - held
+        return "\(n) images per epoch" + (held > 0 ? " (the last \(held) held out for validation)" : "")
+    }
+
     static func defaultRunDirectory(_ netlist: String) -> String {
         let base = URL(fileURLWithPath: netlist).deletingPathExtension().lastPathComponent
         return "runs/\(base)"
@@ -71,6 +80,7 @@ extension TrainCommand {
     /// other `--set` entries go to the netlist (e.g. H=300, seed=2, init_scale=0.5).
     static func trainRate(_ o: Options, netlist path: String) throws {
         guard !o.flag("resume") else { throw CLIError.usage("--resume is for the chip model; a C-EP run is short enough to rerun") }
+        guard o.string("validation") == nil else { throw CLIError.usage("--validation is for --model fixed and --model float; the C-EP reference evaluates the test set only") }
         let sets = o.all("set")
         let cepSets = sets.filter { $0.hasPrefix("cep.") }
         let netSets = sets.filter { !$0.hasPrefix("cep.") }
