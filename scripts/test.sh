@@ -21,6 +21,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# pywellen (the parser of the Surfer viewer) for VCDLaneNamingTests: installed with pip when
+# missing and pip can reach PyPI; otherwise that test skips and says why.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import pywellen' >/dev/null 2>&1; then
+  if python3 -m pip install --quiet pywellen >/dev/null 2>&1; then
+    echo "test.sh: installed pywellen (pip) for VCDLaneNamingTests"
+  else
+    echo "test.sh: could not pip-install pywellen; VCDLaneNamingTests/testWellenShowsOneSignalPerLane will be skipped"
+  fi
+fi
+
 # The command-line tests run the eqspike executable built beside the test bundle.
 swift build
 set +e

@@ -38,7 +38,7 @@ import FixedPoint
 /// has 26), so the first 26 marks are set and a comment line says how many were left out.
 ///
 /// GTKWave addresses a variable by its full dotted name plus, for vectors, the packed range
-/// (`fixed.hidden.u[3][15:0]`), the same for VCD and FST input, so one save file serves the VCD
+/// (`fixed.hidden.u_3[15:0]`), the same for VCD and FST input, so one save file serves the VCD
 /// and its `vcd2fst` conversion. `[dumpfile]` and `[savefile]` are absolute: when both files were
 /// moved together, GTKWave finds the dump relative to the save file.
 public struct GTKWaveSaveFile {
@@ -107,7 +107,7 @@ public struct GTKWaveSaveFile {
 
     /// One trace line of the save file.
     public struct Trace: Equatable, Sendable {
-        /// GTKWave's name of the variable (`fixed.hidden.u[3][15:0]`).
+        /// GTKWave's name of the variable (`fixed.hidden.u_3[15:0]`).
         public let name: String
         public let flags: Flags
         /// `[fpshift_count]` (fraction bits) when `flags` has `fixedPointShift`.
@@ -208,7 +208,7 @@ public struct GTKWaveSaveFile {
     /// GTKWave's zoom value for showing `ticks` time units across the wave pane. GTKWave keeps
     /// the zoom as a base-2 logarithm; measured with 3.3.118 (`setZoomRangeTimes`, then writing
     /// the save file back) it is -log2(200 * ticks / pane width in pixels).
-    static func zoom(forTicks ticks: Int, options: Options) -> Double {
+    public static func zoom(forTicks ticks: Int, options: Options) -> Double {
         let pane = max(100, options.windowWidth - options.sstWidth - options.signalsWidth - 40)
         return -log2(200 * Double(max(ticks, 1)) / Double(pane))
     }
@@ -326,7 +326,7 @@ public struct GTKWaveSaveFile {
     }
 
     /// `%.6f` without Foundation formatting.
-    static func fixed6(_ x: Double) -> String {
+    public static func fixed6(_ x: Double) -> String {
         let negative = x < 0
         let scaled = Int((abs(x) * 1_000_000).rounded())
         let frac = String(scaled % 1_000_000)
