@@ -15,11 +15,14 @@ public struct IntegerSignal {
     public let isRegister: Bool
     /// Only selected when a pattern names it exactly (unconnected optional inputs).
     public let isQuiet: Bool
+    /// A block's input (what its driver shows again): listed after registers and outputs in a
+    /// save file's group (`GTKWaveSaveFile.Options.registersFirst`).
+    public let isInput: Bool
     /// Names a viewer shows for particular raw values (`PortDeclaration.valueNames`).
     public let valueNames: [Int32: String]
 
     public init(instance: String, name: String, format: QFormat, lanes: Int, pointer: UnsafeMutablePointer<Int32>,
-                isRegister: Bool = false, isQuiet: Bool = false, valueNames: [Int32: String] = [:]) {
+                isRegister: Bool = false, isQuiet: Bool = false, isInput: Bool = false, valueNames: [Int32: String] = [:]) {
         precondition(lanes >= 1, "signal \(instance).\(name) needs at least one lane")
         self.instance = instance
         self.name = name
@@ -28,6 +31,7 @@ public struct IntegerSignal {
         self.pointer = pointer
         self.isRegister = isRegister
         self.isQuiet = isQuiet
+        self.isInput = isInput
         self.valueNames = valueNames
     }
 
@@ -37,7 +41,7 @@ public struct IntegerSignal {
         self.init(instance: port.owner.name, name: port.name, format: port.format, lanes: port.lanes,
                   pointer: port.pointer,
                   isRegister: port.kind == .register || (port.kind == .output && port.timing == .registered),
-                  isQuiet: port.kind == .input && !port.isConnected, valueNames: port.valueNames)
+                  isQuiet: port.kind == .input && !port.isConnected, isInput: port.kind == .input, valueNames: port.valueNames)
     }
 
     /// Every signal of the blocks, in block order and, per block, inputs, outputs, registers.
@@ -94,6 +98,8 @@ public struct VCDVariable: Sendable, Equatable {
     public let kind: Kind
     /// `wire`, `reg` or `real`.
     public let varType: String
+    /// A block's input, not its own output or register (the save file may list it last).
+    public internal(set) var isInput = false
     /// The identifier code in the value changes (shared by aliases of the same storage).
     public internal(set) var identifier: String
     /// Names of particular raw values (an enumeration): the save file shows them through a

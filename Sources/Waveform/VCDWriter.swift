@@ -163,9 +163,10 @@ public final class VCDWriter: ClockObserver {
         var added = 0
         for (s, chosen) in zip(signals, lanes) {
             for lane in chosen {
-                let v = VCDVariable(scope: VCDWriter.scopePath(scope, s.instance), port: s.name,
+                var v = VCDVariable(scope: VCDWriter.scopePath(scope, s.instance), port: s.name,
                                     lane: s.lanes > 1 ? lane : nil, kind: .fixed(s.format),
                                     varType: s.isRegister ? "reg" : "wire", identifier: "", valueNames: s.valueNames)
+                v.isInput = s.isInput
                 try declare(v, .int(s.pointer + lane, width: s.format.width))
                 added += 1
             }

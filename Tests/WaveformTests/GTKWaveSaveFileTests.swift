@@ -49,6 +49,33 @@ final class GTKWaveSaveFileTests: XCTestCase {
         XCTAssertEqual(text.components(separatedBy: "[fpshift_count]").count - 1, 3)
     }
 
+    /// The view options behind `DefaultView`: groups in a given order (the rest after, in file
+    /// order), large groups closed, registers before outputs before inputs within a group.
+    func testGroupOrderClosingAndRegistersFirst() {
+        var reg = Self.variable("acc", .fixed(QFormat(signed: true, intBits: 4, fracBits: 4)), lane: 0)
+        reg = VCDVariable(scope: reg.scope, port: reg.port, lane: 0, kind: reg.kind, varType: "reg", identifier: "!")
+        var input = Self.variable("in", .fixed(.bit), lane: 0)
+        input.isInput = true
+        let ctrl = Self.variable("phase", .fixed(QFormat(signed: false, intBits: 2, fracBits: 0)), scope: ["ctrl"])
+        let vars = [input] + Self.variables + [reg, ctrl]
+        var o = GTKWaveSaveFile.Options()
+        o.groupOrder = ["ctrl", "nothing.here", "float.hidden"]
+        o.closeGroupsAbove = 3
+        o.registersFirst = true
+        let s = try! GTKWaveSaveFile(dumpFile: "/w/d.vcd", saveFile: "/w/d.gtkw", variables: vars,
+                                     timescale: try! VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 0, lastClock: 9, options: o)
+        XCTAssertEqual(s.groups.map(\.name), ["ctrl", "float.hidden", "top.hidden"])
+        XCTAssertEqual(s.groups.map(\.closed), [false, false, true])
+        let hidden = s.groups[2].traces.map(\.name)
+        XCTAssertEqual(hidden.first, "top.hidden.acc_0[7:0]", "the register first")
+        XCTAssertEqual(hidden.last, "top.hidden.in_0", "the input last")
+        XCTAssertEqual(Array(hidden.dropFirst().dropLast()), Self.variables.filter { $0.scope == ["top", "hidden"] }.map(\.gtkwaveName),
+                       "the others keep file order")
+        let text = s.render()
+        XCTAssertTrue(text.contains("@800200\n-ctrl\n") && text.contains("@c00200\n-top.hidden\n") && text.contains("@1401200\n-top.hidden\n"))
+        XCTAssertLessThan(text.range(of: "-ctrl")!.lowerBound, text.range(of: "-top.hidden")!.lowerBound)
+    }
+
     func testOptions() {
         var o = GTKWaveSaveFile.Options()
         o.analog = .multiBit
