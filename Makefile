@@ -8,7 +8,7 @@ RUN_IMAGES ?= 10000
 TEST_IMAGES ?= 2000
 WAVE       ?= waveforms/eqspike-784-100-10.vcd
 
-.PHONY: help build debug test bench clean data run waves
+.PHONY: help build debug test bench clean data run waves slurm-demo
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -46,6 +46,9 @@ waves: ## a waveform of the tiny design learning one image (waveforms/eqspike-ti
 
 bench: build ## simulator speed on 784-100-10 and 784-300-10 -> results/bench.json (results/BENCH.md)
 	$(RELEASE) bench hw-configs/eqspike-784-100-10.net hw-configs/eqspike-784-300-10.net --repeat 5 --out results/bench.json
+
+slurm-demo: build ## the Slurm sweep recipe end to end on a single-node Slurm started on localhost (root; installs slurm-wlm, munge)
+	bash scripts/slurm-localhost.sh
 
 data: ## MNIST in IDX format under data/mnist, checksums verified
 	python3 scripts/fetch_mnist.py --out $(DATA)
