@@ -47,20 +47,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# munge: its own socket, key (copied from the package's, or made), pid and log.
-mkdir -p "$scratch/munge"
-chown munge:munge "$scratch/munge" 2>/dev/null || true
-chmod 700 "$scratch/munge"
+# munge: its own socket directory (world-searchable, as munged requires), key (copied from the
+# package's, or made; in a private directory), pid and log.
+mkdir -p "$scratch/munge" "$scratch/munge-key"
+chown munge:munge "$scratch/munge" "$scratch/munge-key"
+chmod 755 "$scratch/munge"
+chmod 700 "$scratch/munge-key"
+key="$scratch/munge-key/munge.key"
 if [ -r /etc/munge/munge.key ]; then
-  cp /etc/munge/munge.key "$scratch/munge/munge.key"
+  cp /etc/munge/munge.key "$key"
 else
-  dd if=/dev/urandom of="$scratch/munge/munge.key" bs=128 count=1 status=none
+  dd if=/dev/urandom of="$key" bs=128 count=1 status=none
 fi
-chown munge:munge "$scratch/munge/munge.key" 2>/dev/null || true
-chmod 400 "$scratch/munge/munge.key"
+chown munge:munge "$key"
+chmod 400 "$key"
 socket="$scratch/munge/munge.socket"
-runuser -u munge -- munged --socket="$socket" --key-file="$scratch/munge/munge.key" \
-  --pid-file="$scratch/munge/munged.pid" --log-file="$scratch/munge/munged.log" --seed-file="$scratch/munge/munged.seed" \
+runuser -u munge -- munged --socket="$socket" --key-file="$key" \
+  --pid-file="$scratch/munge/munged.pid" --log-file="$scratch/munge/munged.log" --seed-file="$scratch/munge-key/munged.seed" \
   || fail "munged did not start ($scratch/munge/munged.log)"
 cp "$scratch/munge/munged.pid" "$scratch/munged.pid"
 
@@ -113,20 +116,30 @@ echo "slurm-localhost: Slurm $(sinfo -V | awk '{print $2}') up on $host ($cpus C
 # The recipe, as the README gives it, on a small grid.
 rm -rf "$RUN"
 export RUN SHARDS=2 TRAIN=20 TEST=20 WEIGHTS=s1.7,s1.11 SBATCH_EXTRA="--cpus-per-task=1 --mem=1G --time=00:30:00"
-submitted=$(bash hw-configs/sweeps/slurm-weights.sh)
-echo "slurm-localhost: $submitted"
-array=$(echo "$submitted" | sed -E 's/^array job ([0-9]+).*/\1/')
-merge=$(echo "$submitted" | sed -E 's/.*merge job ([0-9]+).*/\1/')
 state() { scontrol show job "$1" 2>/dev/null | grep -oE 'JobState=[A-Z_]+' | head -1 | cut -d= -f2; }
-for _ in $(seq 1200); do
-  s=$(state "$merge")
-  case "$s" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
-  sleep 1
-done
-echo "slurm-localhost: array job $array: $(scontrol show job "$array" | grep -oE 'JobState=[A-Z_]+' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')"
-echo "slurm-localhost: merge job $merge: $s"
-[ "$s" = COMPLETED ] || fail "merge job $merge ended $s (logs: $RUN/logs; daemons: KEEP=1)"
-[ -s "$RUN/results.csv" ] || fail "no $RUN/results.csv"
+# Submits the recipe (arguments go to slurm-weights.sh) and waits for its merge job to end.
+submit_and_wait() {
+  local submitted array merge s=""
+  submitted=$(bash hw-configs/sweeps/slurm-weights.sh "$@")
+  echo "slurm-localhost: $submitted"
+  array=$(echo "$submitted" | sed -E 's/^array job ([0-9]+).*/\1/')
+  merge=$(echo "$submitted" | sed -E 's/.*merge job ([0-9]+).*/\1/')
+  for _ in $(seq 1200); do
+    s=$(state "$merge")
+    case "$s" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
+    sleep 1
+  done
+  echo "slurm-localhost: array job $array: $(scontrol show job "$array" | grep -oE 'JobState=[A-Z_]+' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')"
+  echo "slurm-localhost: merge job $merge: $s"
+  [ "$s" = COMPLETED ] || fail "merge job $merge ended $s (logs: $RUN/logs; daemons: KEEP=1)"
+  [ -s "$RUN/results.csv" ] || fail "no $RUN/results.csv"
+}
+submit_and_wait
+# Resubmitting one task (the script header's --array=K) redoes that shard only, as shard K of 2.
+rm -rf "$RUN/shard-1" "$RUN/results.csv"
+submit_and_wait --array=1
+grep -q "shard 1/2" "$RUN"/logs/task-*_1.out || fail "the resubmitted task did not run shard 1/2"
+[ -s "$RUN/shard-1/results.csv" ] || fail "the resubmitted task did not rebuild $RUN/shard-1"
 
 # The same grid unsplit, compared without wall_seconds (the last column).
 OUT="$RUN/unsplit" sh hw-configs/sweeps/weights.sh --jobs "$cpus" >"$RUN/logs/unsplit.out" 2>&1 || fail "unsplit sweep failed ($RUN/logs/unsplit.out)"
