@@ -309,6 +309,23 @@ final class VCDWriterTests: XCTestCase {
         XCTAssertEqual(vcd.bytesWritten, text.utf8.count)
     }
 
+    /// Lane 1 of `u` is named `u_1`: a signal really named `u_1` in the same scope would share the
+    /// name, and one of the two would vanish from the viewer. That is an error naming both.
+    func testLaneNameCollisionIsAnError() throws {
+        let dir = try TestFiles.scratch()
+        let vcd = try VCDWriter(path: dir.appendingPathComponent("c.vcd").path, clockPeriodSeconds: 1e-6, date: "x")
+        let storage = UnsafeMutablePointer<Int32>.allocate(capacity: 3)
+        storage.initialize(repeating: 0, count: 3)
+        defer { storage.deallocate() }
+        let u = IntegerSignal(instance: "n", name: "u", format: .bit, lanes: 2, pointer: storage)
+        let clash = IntegerSignal(instance: "n", name: "u_1", format: .bit, lanes: 1, pointer: storage + 2)
+        XCTAssertNoThrow(try vcd.addSignals([u, u]), "the same lanes twice are one declaration")
+        XCTAssertThrowsError(try vcd.addSignals([clash])) { error in
+            XCTAssertTrue("\(error)".contains("n.u_1"), "\(error)")
+        }
+        vcd.abandon()
+    }
+
     func testSignalsAfterTheHeaderAreRejected() throws {
         let dir = try TestFiles.scratch()
         let design = try TestDesign()
