@@ -8,7 +8,7 @@ RUN_IMAGES ?= 10000
 TEST_IMAGES ?= 2000
 WAVE       ?= waveforms/eqspike-784-100-10.vcd
 
-.PHONY: help build debug test bench clean data run waves verify-results
+.PHONY: help build debug test bench clean data run waves verify-results slurm-demo
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -49,6 +49,9 @@ bench: build ## simulator speed on 784-100-10 and 784-300-10 -> results/bench.js
 
 verify-results: build ## re-evaluate every committed checkpoint (results/*/) against its metrics.csv, image for image
 	python3 scripts/verify_results.py --eqspike $(RELEASE) --data $(DATA)
+
+slurm-demo: build ## the Slurm sweep recipe end to end on a single-node Slurm started on localhost (root; installs slurm-wlm, munge)
+	bash scripts/slurm-localhost.sh
 
 data: ## MNIST in IDX format under data/mnist, checksums verified
 	python3 scripts/fetch_mnist.py --out $(DATA)

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# package providing each external tool the tests use
-declare -A package=([vcd2fst]=gtkwave [fst2vcd]=gtkwave [gtkwave]=gtkwave [xvfb-run]=xvfb)
+# package providing each external tool the tests use (parallel: ParallelRecipeTests)
+declare -A package=([vcd2fst]=gtkwave [fst2vcd]=gtkwave [gtkwave]=gtkwave [xvfb-run]=xvfb [parallel]=parallel)
 missing=()
 for tool in "${!package[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]}")
@@ -13,11 +13,21 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing ${missing[*]} (Debian packages the waveform tests use)"
+    echo "test.sh: installing ${missing[*]} (Debian packages the waveform and recipe tests use)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: not installed: ${missing[*]}; the tests that read VCD/FST files with GTKWave's tools or open GTKWave under Xvfb will be skipped (install with: sudo apt-get install ${missing[*]})"
+    echo "test.sh: not installed: ${missing[*]}; the tests that read VCD/FST files with GTKWave's tools, open GTKWave under Xvfb or run the GNU-parallel recipe will be skipped (install with: sudo apt-get install ${missing[*]})"
+  fi
+fi
+
+# pywellen (the parser of the Surfer viewer) for VCDLaneNamingTests: installed with pip when
+# missing and pip can reach PyPI; otherwise that test skips and says why.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import pywellen' >/dev/null 2>&1; then
+  if python3 -m pip install --quiet pywellen >/dev/null 2>&1; then
+    echo "test.sh: installed pywellen (pip) for VCDLaneNamingTests"
+  else
+    echo "test.sh: could not pip-install pywellen; VCDLaneNamingTests/testWellenShowsOneSignalPerLane will be skipped"
   fi
 fi
 

@@ -38,7 +38,7 @@ import FixedPoint
 /// has 26), so the first 26 marks are set and a comment line says how many were left out.
 ///
 /// GTKWave addresses a variable by its full dotted name plus, for vectors, the packed range
-/// (`fixed.hidden.u[3][15:0]`), the same for VCD and FST input, so one save file serves the VCD
+/// (`fixed.hidden.u_3[15:0]`), the same for VCD and FST input, so one save file serves the VCD
 /// and its `vcd2fst` conversion. `[dumpfile]` and `[savefile]` are absolute: when both files were
 /// moved together, GTKWave finds the dump relative to the save file.
 public struct GTKWaveSaveFile {
@@ -66,6 +66,15 @@ public struct GTKWaveSaveFile {
         public var visibleClocks: Int? = nil
         /// Start with the groups closed (only the group names visible).
         public var closedGroups = false
+        /// Groups (scope names, `GTKWaveSaveFile.Group.name`) to list first, in this order; the
+        /// others follow in file order. A name no group has is ignored.
+        public var groupOrder: [String] = []
+        /// Groups with more traces than this start closed (nil: none), so a 784-lane port does not
+        /// push everything else below the screen.
+        public var closeGroupsAbove: Int? = nil
+        /// Within a group, registers (and registered outputs) first, then combinational outputs,
+        /// then inputs (which repeat their driver's value); otherwise file order.
+        public var registersFirst = false
         /// GTKWave colour indices (0 normal green, 1 red, 2 orange, 3 yellow, 4 green, 5 blue,
         /// 6 indigo, 7 violet) for bits, for analog traces and for other vectors.
         public var bitColor = 3
@@ -107,7 +116,7 @@ public struct GTKWaveSaveFile {
 
     /// One trace line of the save file.
     public struct Trace: Equatable, Sendable {
-        /// GTKWave's name of the variable (`fixed.hidden.u[3][15:0]`).
+        /// GTKWave's name of the variable (`fixed.hidden.u_3[15:0]`).
         public let name: String
         public let flags: Flags
         /// `[fpshift_count]` (fraction bits) when `flags` has `fixedPointShift`.
@@ -144,6 +153,8 @@ public struct GTKWaveSaveFile {
     public struct Group: Equatable, Sendable {
         public let name: String
         public var traces: [Trace]
+        /// Starts closed (only its name shows until opened).
+        public var closed = false
     }
 
     public let dumpFile: String
@@ -175,6 +186,11 @@ public struct GTKWaveSaveFile {
         if let show = options.show {
             shown = GTKWaveSaveFile.filter(variables, try SignalPattern.parse(show))
         }
+        if options.registersFirst {
+            // Stable: file order within each rank.
+            func rank(_ v: VCDVariable) -> Int { v.isInput ? 2 : (v.varType == "reg" ? 0 : 1) }
+            shown = shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        }
         var filterOf: [[Int32: String]: Int] = [:]
         let base = saveFile.hasSuffix(".gtkw") ? String(saveFile.dropLast(5)) : saveFile
         for v in shown {
@@ -195,6 +211,14 @@ public struct GTKWaveSaveFile {
                 groups.append(Group(name: v.scopeName, traces: [trace]))
             }
         }
+        if !options.groupOrder.isEmpty {
+            let position = Dictionary(options.groupOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            groups = groups.enumerated().sorted {
+                (position[$0.element.name] ?? Int.max, $0.offset) < (position[$1.element.name] ?? Int.max, $1.offset)
+            }.map(\.element)
+        }
+        let closeAbove = options.closeGroupsAbove ?? Int.max
+        for g in groups.indices where options.closedGroups || groups[g].traces.count > closeAbove { groups[g].closed = true }
         startTime = firstClock * timescale.ticksPerClock
         ticksPerClock = timescale.ticksPerClock
         var seen = Set<Int>()
@@ -208,7 +232,7 @@ public struct GTKWaveSaveFile {
     /// GTKWave's zoom value for showing `ticks` time units across the wave pane. GTKWave keeps
     /// the zoom as a base-2 logarithm; measured with 3.3.118 (`setZoomRangeTimes`, then writing
     /// the save file back) it is -log2(200 * ticks / pane width in pixels).
-    static func zoom(forTicks ticks: Int, options: Options) -> Double {
+    public static func zoom(forTicks ticks: Int, options: Options) -> Double {
         let pane = max(100, options.windowWidth - options.sstWidth - options.signalsWidth - 40)
         return -log2(200 * Double(max(ticks, 1)) / Double(pane))
     }
@@ -293,9 +317,9 @@ public struct GTKWaveSaveFile {
         s += "[signals_width] \(options.signalsWidth)\n"
         s += "[sst_expanded] 1\n"
         s += "[sst_vpaned_height] 260\n"
-        let begin: Flags = options.closedGroups ? [.groupBegin, .blank, .closed] : [.groupBegin, .blank]
-        let end: Flags = options.closedGroups ? [.groupEnd, .blank, .closed, .collapsed] : [.groupEnd, .blank]
         for g in groups {
+            let begin: Flags = g.closed ? [.groupBegin, .blank, .closed] : [.groupBegin, .blank]
+            let end: Flags = g.closed ? [.groupEnd, .blank, .closed, .collapsed] : [.groupEnd, .blank]
             s += "@\(begin.hexString)\n-\(g.name)\n"
             for t in g.traces {
                 s += "@\(t.flags.hexString)\n"
@@ -326,7 +350,7 @@ public struct GTKWaveSaveFile {
     }
 
     /// `%.6f` without Foundation formatting.
-    static func fixed6(_ x: Double) -> String {
+    public static func fixed6(_ x: Double) -> String {
         let negative = x < 0
         let scaled = Int((abs(x) * 1_000_000).rounded())
         let frac = String(scaled % 1_000_000)

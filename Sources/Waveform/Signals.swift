@@ -15,11 +15,14 @@ public struct IntegerSignal {
     public let isRegister: Bool
     /// Only selected when a pattern names it exactly (unconnected optional inputs).
     public let isQuiet: Bool
+    /// A block's input (what its driver shows again): listed after registers and outputs in a
+    /// save file's group (`GTKWaveSaveFile.Options.registersFirst`).
+    public let isInput: Bool
     /// Names a viewer shows for particular raw values (`PortDeclaration.valueNames`).
     public let valueNames: [Int32: String]
 
     public init(instance: String, name: String, format: QFormat, lanes: Int, pointer: UnsafeMutablePointer<Int32>,
-                isRegister: Bool = false, isQuiet: Bool = false, valueNames: [Int32: String] = [:]) {
+                isRegister: Bool = false, isQuiet: Bool = false, isInput: Bool = false, valueNames: [Int32: String] = [:]) {
         precondition(lanes >= 1, "signal \(instance).\(name) needs at least one lane")
         self.instance = instance
         self.name = name
@@ -28,6 +31,7 @@ public struct IntegerSignal {
         self.pointer = pointer
         self.isRegister = isRegister
         self.isQuiet = isQuiet
+        self.isInput = isInput
         self.valueNames = valueNames
     }
 
@@ -37,7 +41,7 @@ public struct IntegerSignal {
         self.init(instance: port.owner.name, name: port.name, format: port.format, lanes: port.lanes,
                   pointer: port.pointer,
                   isRegister: port.kind == .register || (port.kind == .output && port.timing == .registered),
-                  isQuiet: port.kind == .input && !port.isConnected, valueNames: port.valueNames)
+                  isQuiet: port.kind == .input && !port.isConnected, isInput: port.kind == .input, valueNames: port.valueNames)
     }
 
     /// Every signal of the blocks, in block order and, per block, inputs, outputs, registers.
@@ -71,14 +75,16 @@ public struct RealSignal {
 
 /// One VCD variable as declared in the header: one lane of one signal.
 ///
-/// Naming (checked with GTKWave 3.3.118's VCD and FST loaders and vcd2fst, which all agree on it):
+/// Naming: one spelling that GTKWave 3.3.118 (VCD and FST loaders, vcd2fst/fst2vcd) and wellen
+/// (the parser of the Surfer viewer, pywellen 0.25) both present as one signal per lane
+/// (`VCDLaneNamingTests` reads a dump with both):
 /// - a single-lane signal is its port name: `$var wire 1 ! spike $end`, `$var reg 16 " u [15:0] $end`;
-/// - lane `i` of a multi-lane integer signal is `name[i]`, followed by the packed range when
-///   wider than a bit: `$var wire 1 # spike[3] $end`, `$var reg 16 $ u[3] [15:0] $end` (the form
-///   commercial simulators use for unpacked arrays; GTKWave shows `u[3][15:0]`);
-/// - lane `i` of a multi-lane real signal is `name(i)`: `$var real 64 % u(3) $end`. GTKWave's VCD
-///   loader drops a `[i]` suffix from real variables (all lanes would collapse into one name)
-///   while its FST loader keeps it, so brackets cannot be used for reals.
+/// - lane `i` of a multi-lane signal is `name_i`, integer or real: `$var wire 1 # spike_3 $end`,
+///   `$var reg 16 $ u_3 [15:0] $end` (GTKWave shows `u_3[15:0]`), `$var real 64 % u_3 $end`.
+/// Why not brackets: wellen folds 1-bit `spike[0]`, `spike[1]` ... into one vector `spike` (300
+/// bits for 300 neurons) and turns `u[3] [15:0]` into a sub-scope `u` holding a variable `[3]`;
+/// GTKWave's VCD loader drops a `[i]` suffix from `real` variables (all lanes collapse into one
+/// name) while its FST loader keeps it. `_i` means nothing special to any of them.
 public struct VCDVariable: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case fixed(QFormat)
@@ -92,6 +98,8 @@ public struct VCDVariable: Sendable, Equatable {
     public let kind: Kind
     /// `wire`, `reg` or `real`.
     public let varType: String
+    /// A block's input, not its own output or register (the save file may list it last).
+    public internal(set) var isInput = false
     /// The identifier code in the value changes (shared by aliases of the same storage).
     public internal(set) var identifier: String
     /// Names of particular raw values (an enumeration): the save file shows them through a
@@ -107,19 +115,19 @@ public struct VCDVariable: Sendable, Equatable {
 
     public var isReal: Bool { kind == .real }
 
-    /// The variable's name inside its scope: `u`, `u[3]`, `u(3)`.
+    /// The variable's name inside its scope: `u`, `u_3` (see the type's comment for why `_`).
     public var name: String {
         guard let lane else { return port }
-        return isReal ? "\(port)(\(lane))" : "\(port)[\(lane)]"
+        return "\(port)_\(lane)"
     }
 
     /// The reference as written in `$var`: name, then ` [W-1:0]` for a vector.
     public var reference: String { width > 1 && !isReal ? "\(name) [\(width - 1):0]" : name }
 
-    /// Dotted name without the packed range: `fixed.hidden.u[3]`.
+    /// Dotted name without the packed range: `fixed.hidden.u_3`.
     public var fullName: String { (scope + [name]).joined(separator: ".") }
 
-    /// The name GTKWave gives the variable (used in `.gtkw` trace lines): `fixed.hidden.u[3][15:0]`.
+    /// The name GTKWave gives the variable (used in `.gtkw` trace lines): `fixed.hidden.u_3[15:0]`.
     public var gtkwaveName: String { width > 1 && !isReal ? "\(fullName)[\(width - 1):0]" : fullName }
 
     /// The scope path as one dotted string (the GTKWave group of the variable).

@@ -86,7 +86,7 @@ public final class VCDWriter: ClockObserver {
 
     // Declared before the header: variable description + storage + alias key.
     private var pending: [(variable: VCDVariable, source: Source)] = []
-    private var declaredNames = Set<String>()
+    private var declaredNames: [String: Source] = [:]
     private enum Source: Hashable {
         case int(UnsafeMutablePointer<Int32>, width: Int)
         case real(UnsafeMutablePointer<Double>)
@@ -163,10 +163,11 @@ public final class VCDWriter: ClockObserver {
         var added = 0
         for (s, chosen) in zip(signals, lanes) {
             for lane in chosen {
-                let v = VCDVariable(scope: VCDWriter.scopePath(scope, s.instance), port: s.name,
+                var v = VCDVariable(scope: VCDWriter.scopePath(scope, s.instance), port: s.name,
                                     lane: s.lanes > 1 ? lane : nil, kind: .fixed(s.format),
                                     varType: s.isRegister ? "reg" : "wire", identifier: "", valueNames: s.valueNames)
-                declare(v, .int(s.pointer + lane, width: s.format.width))
+                v.isInput = s.isInput
+                try declare(v, .int(s.pointer + lane, width: s.format.width))
                 added += 1
             }
         }
@@ -184,7 +185,7 @@ public final class VCDWriter: ClockObserver {
             for lane in chosen {
                 let v = VCDVariable(scope: VCDWriter.scopePath(scope, s.instance), port: s.name,
                                     lane: s.lanes > 1 ? lane : nil, kind: .real, varType: "real", identifier: "")
-                declare(v, .real(s.pointer + lane))
+                try declare(v, .real(s.pointer + lane))
                 added += 1
             }
         }
@@ -229,9 +230,17 @@ public final class VCDWriter: ClockObserver {
         if headerWritten || finished { throw .state("signals must be added before the first sample (the VCD header is written then)") }
     }
 
-    private func declare(_ v: VCDVariable, _ source: Source) {
+    private func declare(_ v: VCDVariable, _ source: Source) throws(WaveformError) {
         // The same lane selected twice (two patterns, two calls) is declared once.
-        guard declaredNames.insert(v.fullName).inserted else { return }
+        if let known = declaredNames[v.fullName] {
+            guard known == source else {
+                // Lane 3 of `u` is spelt `u_3`: a port really named `u_3` beside it would get the
+                // same name, and a viewer would show one of the two under it without a word.
+                throw .state("two different signals would both be named \(v.fullName) in the VCD (lane \(v.lane.map(String.init) ?? "-") of \(v.port), and a signal of that name); rename one")
+            }
+            return
+        }
+        declaredNames[v.fullName] = source
         pending.append((v, source))
     }
 

@@ -39,6 +39,8 @@ enum SimulateCommand {
         let writer = try VCDWriter(path: target.vcdPath, clockPeriodSeconds: chip.design.clock.periodSeconds,
                                    version: "eqspike \(version): \(RunRecord.commandLine())")
         target.configure(writer)
+        // What the save file shows first: controller, output, nudge, hidden, input (DefaultView).
+        writer.saveFileOptions = writer.saveFileOptions.map { DefaultView.options(for: chip, base: $0) }
         // `--vcd -` puts the VCD on stdout: the run summary then goes to stderr.
         let toStdout = target.format == .standardOutput
         let json = o.flag("json")

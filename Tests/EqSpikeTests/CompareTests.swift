@@ -182,7 +182,7 @@ final class CompareTests: XCTestCase {
 
     /// One VCD with a fixed and a float scope; the save file shows each fixed trace above its twin.
     func testWaveformHasFixedAndFloatScopes() throws {
-        let chip = try Chip(path: Repo.design100, overrides: ["H=8", "T_free=30", "readout_from=10", "readout_to=30"])
+        let chip = try Chip(path: Repo.design100, overrides: ["H=8", "T_free=240", "readout_from=10", "readout_to=30"])
         try chip.initialiseMemories(seed: 1)
         let (_, test) = try Repo.subsetData()
         let c = try Comparison(chip: chip)
@@ -195,19 +195,32 @@ final class CompareTests: XCTestCase {
         XCTAssertTrue(vcd.contains("$scope module fixed $end"))
         XCTAssertTrue(vcd.contains("$scope module float $end"))
         XCTAssertTrue(vcd.contains("$var real 64"))
-        XCTAssertTrue(vcd.contains(" u(1) $end"))
+        XCTAssertTrue(vcd.contains("$var real 64 ") && vcd.contains(" u_1 $end"), "float lanes spelt like the fixed ones")
         // Float spikes are bits, like the chip's: not reals drawn as boxes reading "0".
         XCTAssertTrue(vcd.components(separatedBy: "$scope module float $end")[1].contains("$var reg 1 "), "float spikes as 1-bit signals")
         XCTAssertFalse(vcd.contains(" spike(0) $end"))
         let lines = try String(contentsOfFile: XCTUnwrap(files.gtkw), encoding: .utf8).split(separator: "\n").map(String.init)
-        for (fixed, float) in [("fixed.h.u[1][15:0]", "float.h.u(1)"), ("fixed.h.spike[0]", "float.h.spike[0]"),
-                               ("fixed.li_h.v[0][15:0]", "float.li_h.v(0)")] {
+        // Each trace carries an alias that names its side: fixed and float differ by name.
+        for (fixed, float) in [("+{h.u_1 fixed} fixed.h.u_1[15:0]", "+{h.u_1 float} float.h.u_1"),
+                               ("+{h.spike_0 fixed} fixed.h.spike_0", "+{h.spike_0 float} float.h.spike_0"),
+                               ("+{li_h.v_0 fixed} fixed.li_h.v_0[15:0]", "+{li_h.v_0 float} float.li_h.v_0")] {
             let i = try XCTUnwrap(lines.firstIndex(of: fixed), fixed)
             let j = try XCTUnwrap(lines.firstIndex(of: float), float)
             XCTAssertLessThan(i, j)
-            XCTAssertFalse(lines[i + 1..<j].contains { $0.hasPrefix("fixed.") || $0.hasPrefix("float.") }, "\(fixed) / \(float) not adjacent")
+            XCTAssertFalse(lines[i + 1..<j].contains { $0.hasPrefix("+{") }, "\(fixed) / \(float) not adjacent")
         }
-        XCTAssertTrue(lines.contains("fixed.ctrl.phase[1:0]"))
+        let traces = lines.filter { $0.hasPrefix("+{") }
+        XCTAssertEqual(Set(traces.map { $0.split(separator: "}")[0] }).count, traces.count, "every shown name is distinct")
+        // Opens on the whole dump (not the first 200 clocks): zoom as for its clocks + the closing step.
+        let star = try XCTUnwrap(lines.first { $0.hasPrefix("*") })
+        let zoom = try XCTUnwrap(Double(star.dropFirst().split(separator: " ")[0]))
+        let times = vcd.split(separator: "\n").filter { $0.hasPrefix("#") }.compactMap { Int($0.dropFirst()) }
+        let ticks = try XCTUnwrap(times.last) - XCTUnwrap(times.first)   // the last time is the closing step
+        XCTAssertGreaterThan(ticks, 200 * 10, "an image longer than the 200 clocks the save file used to show")
+        var o = GTKWaveSaveFile.Options()
+        o.signalsWidth = 300
+        XCTAssertEqual(zoom, GTKWaveSaveFile.zoom(forTicks: ticks, options: o), accuracy: 1e-5, "\(star): \(ticks) ticks")
+        XCTAssertTrue(lines.contains("+{ctrl.phase fixed} fixed.ctrl.phase[1:0]"))
     }
 
     /// The skip test sees the whole readout window (docs/algorithm.md). An output driven by a bias

@@ -30,23 +30,50 @@ final class GTKWaveSaveFileTests: XCTestCase {
         let s = save()
         XCTAssertEqual(s.groups.map(\.name), ["top.hidden", "float.hidden"])
         let traces = s.groups.flatMap(\.traces)
-        XCTAssertEqual(traces.map(\.name), ["top.hidden.spike[0]", "top.hidden.spike[1]", "top.hidden.count[3:0]", "top.hidden.idx[3:0]",
-                                            "top.hidden.w[3][7:0]", "top.hidden.p[7:0]", "top.hidden.u[2][11:0]",
-                                            "float.hidden.v(1)", "float.hidden.x"])
+        XCTAssertEqual(traces.map(\.name), ["top.hidden.spike_0", "top.hidden.spike_1", "top.hidden.count[3:0]", "top.hidden.idx[3:0]",
+                                            "top.hidden.w_3[7:0]", "top.hidden.p[7:0]", "top.hidden.u_2[11:0]",
+                                            "float.hidden.v_1", "float.hidden.x"])
         XCTAssertEqual(traces.map(\.flags.hexString), ["28", "28", "24", "424", "40000424", "40000024", "40008424", "8420", "420"])
         XCTAssertEqual(traces.map(\.shift), [0, 0, 0, 0, 7, 8, 10, 0, 0])
         XCTAssertEqual(traces.map(\.extraRows), [0, 0, 0, 0, 0, 0, 3, 3, 0])
         XCTAssertEqual(traces.map(\.color), [3, 3, 0, 0, 0, 0, 2, 2, 0])
 
         let text = s.render()
-        XCTAssertTrue(text.contains("@800200\n-top.hidden\n@28\n[color] 3\ntop.hidden.spike[0]\n"))
-        XCTAssertTrue(text.contains("@40000424\n[fpshift_count] 7\n[color] 0\ntop.hidden.w[3][7:0]\n"))
+        XCTAssertTrue(text.contains("@800200\n-top.hidden\n@28\n[color] 3\ntop.hidden.spike_0\n"))
+        XCTAssertTrue(text.contains("@40000424\n[fpshift_count] 7\n[color] 0\ntop.hidden.w_3[7:0]\n"))
         XCTAssertTrue(text.contains("@40000024\n[fpshift_count] 8\n[color] 0\ntop.hidden.p[7:0]\n"))
-        XCTAssertTrue(text.contains("@40008424\n[fpshift_count] 10\n[color] 2\ntop.hidden.u[2][11:0]\n@20000\n-\n-\n-\n@1000200\n-top.hidden\n"))
-        XCTAssertTrue(text.contains("@8420\n[color] 2\nfloat.hidden.v(1)\n@20000\n-\n-\n-\n@420\n"))
+        XCTAssertTrue(text.contains("@40008424\n[fpshift_count] 10\n[color] 2\ntop.hidden.u_2[11:0]\n@20000\n-\n-\n-\n@1000200\n-top.hidden\n"))
+        XCTAssertTrue(text.contains("@8420\n[color] 2\nfloat.hidden.v_1\n@20000\n-\n-\n-\n@420\n"))
         XCTAssertTrue(text.contains("[dumpfile] \"/w/d.vcd\"\n[savefile] \"/w/d.gtkw\"\n[timestart] 0\n"))
         XCTAssertTrue(text.contains("[treeopen] top.\n[treeopen] float.\n"))
         XCTAssertEqual(text.components(separatedBy: "[fpshift_count]").count - 1, 3)
+    }
+
+    /// The view options behind `DefaultView`: groups in a given order (the rest after, in file
+    /// order), large groups closed, registers before outputs before inputs within a group.
+    func testGroupOrderClosingAndRegistersFirst() {
+        var reg = Self.variable("acc", .fixed(QFormat(signed: true, intBits: 4, fracBits: 4)), lane: 0)
+        reg = VCDVariable(scope: reg.scope, port: reg.port, lane: 0, kind: reg.kind, varType: "reg", identifier: "!")
+        var input = Self.variable("in", .fixed(.bit), lane: 0)
+        input.isInput = true
+        let ctrl = Self.variable("phase", .fixed(QFormat(signed: false, intBits: 2, fracBits: 0)), scope: ["ctrl"])
+        let vars = [input] + Self.variables + [reg, ctrl]
+        var o = GTKWaveSaveFile.Options()
+        o.groupOrder = ["ctrl", "nothing.here", "float.hidden"]
+        o.closeGroupsAbove = 3
+        o.registersFirst = true
+        let s = try! GTKWaveSaveFile(dumpFile: "/w/d.vcd", saveFile: "/w/d.gtkw", variables: vars,
+                                     timescale: try! VCDTimescale(clockPeriodSeconds: 1e-5), firstClock: 0, lastClock: 9, options: o)
+        XCTAssertEqual(s.groups.map(\.name), ["ctrl", "float.hidden", "top.hidden"])
+        XCTAssertEqual(s.groups.map(\.closed), [false, false, true])
+        let hidden = s.groups[2].traces.map(\.name)
+        XCTAssertEqual(hidden.first, "top.hidden.acc_0[7:0]", "the register first")
+        XCTAssertEqual(hidden.last, "top.hidden.in_0", "the input last")
+        XCTAssertEqual(Array(hidden.dropFirst().dropLast()), Self.variables.filter { $0.scope == ["top", "hidden"] }.map(\.gtkwaveName),
+                       "the others keep file order")
+        let text = s.render()
+        XCTAssertTrue(text.contains("@800200\n-ctrl\n") && text.contains("@c00200\n-top.hidden\n") && text.contains("@1401200\n-top.hidden\n"))
+        XCTAssertLessThan(text.range(of: "-ctrl")!.lowerBound, text.range(of: "-top.hidden")!.lowerBound)
     }
 
     func testOptions() {
@@ -59,7 +86,7 @@ final class GTKWaveSaveFileTests: XCTestCase {
         o.show = ["top.hidden.{w,u,count}", "float.*.x", "!top.hidden.w[3]"]
         let s = save(o)
         let traces = s.groups.flatMap(\.traces)
-        XCTAssertEqual(traces.map(\.name), ["top.hidden.count[3:0]", "top.hidden.u[2][11:0]", "float.hidden.x"])
+        XCTAssertEqual(traces.map(\.name), ["top.hidden.count[3:0]", "top.hidden.u_2[11:0]", "float.hidden.x"])
         XCTAssertEqual(traces.map(\.flags.hexString), ["90024", "40090424", "90420"])
         XCTAssertEqual(traces.map(\.extraRows), [1, 1, 1])
         let text = s.render()

@@ -137,13 +137,13 @@ final class LIFDemoTests: XCTestCase {
         XCTAssertEqual(parsed.variables.count, 4 * 4 + 2)
         XCTAssertEqual(parsed.times.last, 1600)
         // lane 3 gets 0.25 per clock until clock 100: a spike every 4 clocks
-        let spikes = (0..<100).filter { parsed.value("fixed.hidden.spike[3]", at: $0 * 10) == .bits("1") }
+        let spikes = (0..<100).filter { parsed.value("fixed.hidden.spike_3", at: $0 * 10) == .bits("1") }
         XCTAssertEqual(spikes.count, 24)
         let gtkw = try TestFiles.text(URL(fileURLWithPath: vcd.saveFilePath))
-        XCTAssertTrue(gtkw.contains("@40008424\n[fpshift_count] 10\n[color] 2\nfixed.hidden.u[0][11:0]\n"))
-        XCTAssertTrue(gtkw.contains("@40000424\n[fpshift_count] 10\n[color] 0\nfixed.stim.current[3][11:0]\n"))
-        XCTAssertTrue(gtkw.contains("@40008024\n[fpshift_count] 8\n[color] 2\nfixed.rate.mean[3][10:0]\n"), "unsigned analog")
-        XCTAssertTrue(gtkw.contains("@8420\n[color] 2\nfloat.hidden.u(1)\n"))
+        XCTAssertTrue(gtkw.contains("@40008424\n[fpshift_count] 10\n[color] 2\nfixed.hidden.u_0[11:0]\n"))
+        XCTAssertTrue(gtkw.contains("@40000424\n[fpshift_count] 10\n[color] 0\nfixed.stim.current_3[11:0]\n"))
+        XCTAssertTrue(gtkw.contains("@40008024\n[fpshift_count] 8\n[color] 2\nfixed.rate.mean_3[10:0]\n"), "unsigned analog")
+        XCTAssertTrue(gtkw.contains("@8420\n[color] 2\nfloat.hidden.u_1\n"))
     }
 }
 

@@ -10,7 +10,7 @@ struct MiniVCD {
         let type: String
         let size: Int
         let id: String
-        let name: String          // reference without the packed range: `u[3]`, `u(3)`, `spike`
+        let name: String          // reference without the packed range: `u_3`, `spike`
         let range: String?        // `[7:0]`
         let scope: [String]
         var fullName: String { (scope + [name]).joined(separator: ".") }

@@ -112,7 +112,7 @@ final class Recorder: ClockObserver {
     func sample(cycle: Int) {
         cycles.append(cycle)
         for p in ports {
-            for l in 0..<p.lanes { values["\(p.fullName)[\(l)]", default: [:]][cycle] = p.pointer[l] }
+            for l in 0..<p.lanes { values["\(p.fullName)_\(l)", default: [:]][cycle] = p.pointer[l] }
         }
     }
 }

@@ -40,14 +40,14 @@ final class VCDWriterTests: XCTestCase {
         XCTAssertEqual(parsed.dumpvarsTime, 0)
         XCTAssertEqual(parsed.times.last, 120, "closing timestamp at the end of the last clock")
         XCTAssertEqual(parsed.variables.count, 18)
-        XCTAssertEqual(parsed.variable("fixed.acc.acc[1]")?.type, "reg")
-        XCTAssertEqual(parsed.variable("fixed.acc.sum[1]")?.type, "wire")
-        XCTAssertEqual(parsed.variable("fixed.reg.q[0]")?.type, "reg", "registered output")
-        XCTAssertEqual(parsed.variable("fixed.reg.q[0]")?.range, "[7:0]")
-        XCTAssertEqual(parsed.variable("fixed.ctr.odd[1]")?.size, 1)
-        XCTAssertNil(parsed.variable("fixed.ctr.odd[1]")?.range)
-        XCTAssertEqual(parsed.variable("float.acc.acc(1)")?.type, "real")
-        XCTAssertEqual(parsed.variable("fixed.acc.in[0]")?.id, parsed.variable("fixed.ctr.count[0]")?.id,
+        XCTAssertEqual(parsed.variable("fixed.acc.acc_1")?.type, "reg")
+        XCTAssertEqual(parsed.variable("fixed.acc.sum_1")?.type, "wire")
+        XCTAssertEqual(parsed.variable("fixed.reg.q_0")?.type, "reg", "registered output")
+        XCTAssertEqual(parsed.variable("fixed.reg.q_0")?.range, "[7:0]")
+        XCTAssertEqual(parsed.variable("fixed.ctr.odd_1")?.size, 1)
+        XCTAssertNil(parsed.variable("fixed.ctr.odd_1")?.range)
+        XCTAssertEqual(parsed.variable("float.acc.acc_1")?.type, "real")
+        XCTAssertEqual(parsed.variable("fixed.acc.in_0")?.id, parsed.variable("fixed.ctr.count_0")?.id,
                        "an input wired straight to an output shares its identifier")
         XCTAssertEqual(recorder.cycles, Array(0..<12))
         try assertValues(parsed, recorder, design, clocks: 0..<12, ticks: 10)
@@ -62,7 +62,7 @@ final class VCDWriterTests: XCTestCase {
             for c in 1..<12 where Self.masked(series[c]!, v.size) != Self.masked(series[c - 1]!, v.size) { expected += 1 }
         }
         for l in 0..<2 {
-            for c in 1..<12 where recorder.values["acc.acc[\(l)]"]![c] != recorder.values["acc.acc[\(l)]"]![c - 1] { expected += 1 }
+            for c in 1..<12 where recorder.values["acc.acc_\(l)"]![c] != recorder.values["acc.acc_\(l)"]![c - 1] { expected += 1 }
         }
         XCTAssertEqual(parsed.changeCount, expected)
         XCTAssertEqual(vcd.changesWritten, expected + 14, "changes plus the 14 distinct values in $dumpvars")
@@ -74,18 +74,18 @@ final class VCDWriterTests: XCTestCase {
                       top: String = "fixed.", file: StaticString = #filePath, line: UInt = #line) throws {
         for p in design.simulator.blocks.flatMap(\.signals) {
             for l in 0..<p.lanes {
-                let name = "\(top)\(p.fullName)[\(l)]"
+                let name = "\(top)\(p.fullName)_\(l)"
                 guard let v = parsed.variable(name) else { XCTFail("missing \(name)", file: file, line: line); continue }
                 for c in clocks {
                     let got = parsed.value(name, at: c * ticks)?.integer(size: v.size, signed: p.format.isSigned)
-                    XCTAssertEqual(got, Int64(recorder.values["\(p.fullName)[\(l)]"]![c]!), "\(name) at clock \(c)", file: file, line: line)
+                    XCTAssertEqual(got, Int64(recorder.values["\(p.fullName)_\(l)"]![c]!), "\(name) at clock \(c)", file: file, line: line)
                 }
             }
         }
-        for l in 0..<2 where parsed.variable("float.acc.acc(\(l))") != nil {
+        for l in 0..<2 where parsed.variable("float.acc.acc_\(l)") != nil {
             for c in clocks {
-                let expected = TestAccumulator.format.toDouble(Int64(recorder.values["acc.acc[\(l)]"]![c]!))
-                XCTAssertEqual(parsed.value("float.acc.acc(\(l))", at: c * ticks), .real(expected), "acc(\(l)) at \(c)", file: file, line: line)
+                let expected = TestAccumulator.format.toDouble(Int64(recorder.values["acc.acc_\(l)"]![c]!))
+                XCTAssertEqual(parsed.value("float.acc.acc_\(l)", at: c * ticks), .real(expected), "acc(\(l)) at \(c)", file: file, line: line)
             }
         }
     }
@@ -119,16 +119,16 @@ final class VCDWriterTests: XCTestCase {
             try vcd.finish()
             return vcd.variables.map(\.fullName)
         }
-        XCTAssertEqual(try names(["acc.sum[1]"]), ["acc.sum[1]"])
-        XCTAssertEqual(try names(["*.neg"]), ["reg.neg[0]", "reg.neg[1]"])
-        XCTAssertEqual(try names(["ctr"]), ["ctr.count[0]", "ctr.count[1]", "ctr.odd[0]", "ctr.odd[1]"])
+        XCTAssertEqual(try names(["acc.sum[1]"]), ["acc.sum_1"])
+        XCTAssertEqual(try names(["*.neg"]), ["reg.neg_0", "reg.neg_1"])
+        XCTAssertEqual(try names(["ctr"]), ["ctr.count_0", "ctr.count_1", "ctr.odd_0", "ctr.odd_1"])
         XCTAssertEqual(try names(["ctr.*"]), try names(["ctr"]))
-        XCTAssertEqual(try names(["reg.q[0:0]", "reg.q[1]"]), ["reg.q[0]", "reg.q[1]"])
-        XCTAssertEqual(try names(["*.{q,count}[0]"]), ["ctr.count[0]", "reg.q[0]"], "alternatives; netlist order")
-        XCTAssertEqual(try names(["*.?um[0:7]"]), ["acc.sum[0]", "acc.sum[1]"], "lanes beyond the port are ignored")
-        XCTAssertEqual(try names(["*", "!*.in", "!reg.*[1]", "!ctr", "!acc.acc"]), ["acc.sum[0]", "acc.sum[1]", "reg.d[0]", "reg.q[0]", "reg.neg[0]"])
-        XCTAssertEqual(try names(["reg.q", "*.q"]), ["reg.q[0]", "reg.q[1]"], "selected twice, declared once")
-        XCTAssertEqual(try names(["reg.q[0]"], scope: "chip.fixed"), ["chip.fixed.reg.q[0]"], "nested top scope")
+        XCTAssertEqual(try names(["reg.q[0:0]", "reg.q[1]"]), ["reg.q_0", "reg.q_1"])
+        XCTAssertEqual(try names(["*.{q,count}[0]"]), ["ctr.count_0", "reg.q_0"], "alternatives; netlist order")
+        XCTAssertEqual(try names(["*.?um[0:7]"]), ["acc.sum_0", "acc.sum_1"], "lanes beyond the port are ignored")
+        XCTAssertEqual(try names(["*", "!*.in", "!reg.*[1]", "!ctr", "!acc.acc"]), ["acc.sum_0", "acc.sum_1", "reg.d_0", "reg.q_0", "reg.neg_0"])
+        XCTAssertEqual(try names(["reg.q", "*.q"]), ["reg.q_0", "reg.q_1"], "selected twice, declared once")
+        XCTAssertEqual(try names(["reg.q[0]"], scope: "chip.fixed"), ["chip.fixed.reg.q_0"], "nested top scope")
         XCTAssertThrowsError(try names(["hiden.q"])) { error in
             XCTAssertEqual(error as? WaveformError, .noMatch("hiden.q", known: ["ctr", "acc", "reg"]))
         }
@@ -161,7 +161,7 @@ final class VCDWriterTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("'reg.q[1:0]'") && "\(error)".contains("reversed"), "\(error)")
         }
         XCTAssertThrowsError(try names(["*", "!reg.q[5]"]), "an exclusion naming a missing lane is a typo too")
-        XCTAssertEqual(try names(["*.?um[0:7]"]), ["acc.sum[0]", "acc.sum[1]"], "a glob still takes what each port has")
+        XCTAssertEqual(try names(["*.?um[0:7]"]), ["acc.sum_0", "acc.sum_1"], "a glob still takes what each port has")
     }
 
     /// `--from` after the run's last clock: no header-only VCD (GTKWave refuses those) but an error
@@ -249,8 +249,8 @@ final class VCDWriterTests: XCTestCase {
         let parsed = try MiniVCD(text: TestFiles.text(URL(fileURLWithPath: vcd.path)))
         XCTAssertEqual(parsed.timescale, "1 ns")
         XCTAssertEqual(parsed.times, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20])
-        XCTAssertEqual(parsed.value("ctr.count[0]", at: 10), .bits("0"), "after the reset, at clock 5")
-        XCTAssertEqual(parsed.value("ctr.count[1]", at: 18), .bits("1000"))
+        XCTAssertEqual(parsed.value("ctr.count_0", at: 10), .bits("0"), "after the reset, at clock 5")
+        XCTAssertEqual(parsed.value("ctr.count_1", at: 18), .bits("1000"))
     }
 
     /// Widest formats, negative values, odd reals, several top scopes, tiny chunks.
@@ -302,11 +302,28 @@ final class VCDWriterTests: XCTestCase {
             XCTAssertEqual(parsed.value("a.s", at: c)?.integer(size: 1, signed: true), Int64(row.0[2]))
             XCTAssertEqual(parsed.value("a.u", at: c)?.integer(size: 31, signed: false), Int64(row.0[3]))
             for k in 0..<3 {
-                guard case .real(let d)? = parsed.value("g.x(\(k))", at: c) else { XCTFail("g.x(\(k))"); continue }
+                guard case .real(let d)? = parsed.value("g.x_\(k)", at: c) else { XCTFail("g.x_\(k)"); continue }
                 XCTAssertEqual(d.bitPattern, row.1[k].bitPattern, "exact round trip of \(row.1[k])")
             }
         }
         XCTAssertEqual(vcd.bytesWritten, text.utf8.count)
+    }
+
+    /// Lane 1 of `u` is named `u_1`: a signal really named `u_1` in the same scope would share the
+    /// name, and one of the two would vanish from the viewer. That is an error naming both.
+    func testLaneNameCollisionIsAnError() throws {
+        let dir = try TestFiles.scratch()
+        let vcd = try VCDWriter(path: dir.appendingPathComponent("c.vcd").path, clockPeriodSeconds: 1e-6, date: "x")
+        let storage = UnsafeMutablePointer<Int32>.allocate(capacity: 3)
+        storage.initialize(repeating: 0, count: 3)
+        defer { storage.deallocate() }
+        let u = IntegerSignal(instance: "n", name: "u", format: .bit, lanes: 2, pointer: storage)
+        let clash = IntegerSignal(instance: "n", name: "u_1", format: .bit, lanes: 1, pointer: storage + 2)
+        XCTAssertNoThrow(try vcd.addSignals([u, u]), "the same lanes twice are one declaration")
+        XCTAssertThrowsError(try vcd.addSignals([clash])) { error in
+            XCTAssertTrue("\(error)".contains("n.u_1"), "\(error)")
+        }
+        vcd.abandon()
     }
 
     func testSignalsAfterTheHeaderAreRejected() throws {
