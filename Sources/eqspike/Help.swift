@@ -52,6 +52,8 @@ let commandHelp: [String: String] = [
       translate-filter file written beside it (FILE.ctrl.phase.filter: keep it with the .gtkw).
       Signals: patterns such as hidden.u[0:7],*.spike (default: the design's probes); lanes are
       listed low to high, and a lane a named port lacks is an error.
+      Every dump also has tb.image, the test bench's image counter (0, 1, ... from each image's
+      first clock).
       --from/--to limit the dump to clocks FROM to TO, both inclusive, counted from 0 across the
       whole run (all N images back to back, not per image); without --to the dump runs to the end.
       A window after the run's last clock is an error (no VCD is written). --image K dumps image K

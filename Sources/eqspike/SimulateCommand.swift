@@ -2,6 +2,7 @@ import Foundation
 import EqSpike
 import Netlist
 import Waveform
+import FixedPoint
 
 /// `eqspike simulate`: run images through the chip and dump a VCD plus a GTKWave save file.
 enum SimulateCommand {
@@ -40,7 +41,11 @@ enum SimulateCommand {
                                    version: "eqspike \(version): \(RunRecord.commandLine())")
         target.configure(writer)
         // What the save file shows first: controller, output, nudge, hidden, input (DefaultView).
-        writer.saveFileOptions = writer.saveFileOptions.map { DefaultView.options(for: chip, base: $0) }
+        writer.saveFileOptions = writer.saveFileOptions.map {
+            var v = DefaultView.options(for: chip, base: $0)
+            v.groupOrder = ["tb"] + v.groupOrder   // the image counter above the controller
+            return v
+        }
         // `--vcd -` puts the VCD on stdout: the run summary then goes to stderr.
         let toStdout = target.format == .standardOutput
         let json = o.flag("json")
@@ -48,8 +53,18 @@ enum SimulateCommand {
         func say(_ line: String) {
             if toStdout || json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
         }
+        // The test bench's image counter, `tb.image`: which image of the run a clock belongs to
+        // (a host-side register, like the pixels it loads). It is in every dump, whatever
+        // --signals selects: one signal, and the one that says where each image starts.
+        let imageCounter = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        imageCounter.initialize(to: 0)
+        defer { imageCounter.deallocate() }
         let added: Int
-        do { added = try writer.addSignals(from: chip.simulator, patterns: patterns) } catch {
+        do {
+            added = try writer.addSignals(from: chip.simulator, patterns: patterns)
+                + writer.addSignals([IntegerSignal(instance: "tb", name: "image", format: QFormat(signed: false, intBits: 20, fracBits: 0),
+                                                   lanes: 1, pointer: imageCounter, isRegister: true)])
+        } catch {
             writer.abandon()   // no header-only VCD left behind by a bad pattern
             target.abandon()
             throw error
@@ -72,6 +87,7 @@ enum SimulateCommand {
                 writer.windowNote = "image \(k) only: from clock \(startClock) to the image's last clock"
             }
             writer.mark(clock: startClock, name: "image \(i)")
+            imageCounter.pointee = Int32(clamping: i)
             let r = data.test.withImage(i) { chip.present(pixels: $0, label: Int(data.test.labels[i]), train: learn) }
             if r.correct { correct += 1 }
             results.append(["image": i, "label": r.label, "prediction": r.prediction, "counts": r.counts,

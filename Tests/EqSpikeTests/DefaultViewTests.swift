@@ -58,7 +58,7 @@ final class DefaultViewTests: XCTestCase {
         XCTAssertTrue(text.contains("@1401200\n-enc\n"))
     }
 
-    /// `simulate` uses the policy: its save file lists ctrl first.
+    /// `simulate` uses the policy: its save file lists the test bench's image counter, then ctrl.
     func testSimulateSaveFileUsesTheDefaultView() throws {
         let dir = Repo.temporaryDirectory("defaultview-cli")
         let vcd = dir + "/t.vcd"
@@ -69,6 +69,6 @@ final class DefaultViewTests: XCTestCase {
         let groups = gtkw.split(separator: "\n").enumerated().compactMap { i, line -> String? in
             line == "@800200" || line == "@c00200" ? String(gtkw.split(separator: "\n")[i + 1].dropFirst()) : nil
         }
-        XCTAssertEqual(Array(groups.prefix(7)), ["ctrl", "o", "li_o", "count", "nudge", "h", "x"])
+        XCTAssertEqual(Array(groups.prefix(8)), ["tb", "ctrl", "o", "li_o", "count", "nudge", "h", "x"])
     }
 }

@@ -19,7 +19,21 @@ final class SaveFileMarkerTests: XCTestCase {
         // `$comment clock period 10 us = 10 x 1 us; ...`: time units per clock.
         let ticks = try XCTUnwrap(text.range(of: #"= \d+ x"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(2).dropLast(2)) })
 
+        // tb.image, the test bench's image counter, is dumped though --signals does not name it,
+        // and changes to k at image k's first clock.
+        let id = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("$var reg 20 ") && $0.contains(" image ") }?
+            .split(separator: " ")[3])
+        var time = 0, changes: [(Int, Int)] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("#") { time = Int(line.dropFirst()) ?? time }
+            let f = line.split(separator: " ")
+            if f.count == 2 && f[1] == id && f[0].hasPrefix("b") { changes.append((time, Int(f[0].dropFirst(), radix: 2) ?? -1)) }
+        }
+        XCTAssertEqual(changes.map { $0.1 }, [0, 1, 2])
+        XCTAssertEqual(changes.map { $0.0 }, starts.map { $0 * ticks })
+
         let save = try String(contentsOfFile: dir + "/run.gtkw", encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertTrue(save.contains("tb.image[19:0]"), "the image counter is in the save file")
         // ctrl.phase: translated through a filter file beside the save file, named just before it.
         let trace = try XCTUnwrap(save.firstIndex(of: "ctrl.phase[1:0]"))
         XCTAssertEqual(save[trace - 1], "^1 \(dir)/run.ctrl.phase.filter")
