@@ -1,0 +1,420 @@
+import Blocks
+import FixedPoint
+import HDL
+
+/// Modules of the memory and control blocks (docs/blocks-memory-control.md): crossbar, bias,
+/// pixel_encoder, nudge, phase_controller. Memories start from `$readmemh` files (the same words
+/// as `eqspike export`), random sources from the model's current LFSR states, so a co-simulation
+/// can start from any checkpoint.
+///
+/// This is the tick-level RTL: one clock per algorithm tick. The crossbar reads every spiking row
+/// and, at `apply`, sweeps every dirty row within that clock (loops over the array); a design with
+/// an SRAM port of `port_words` words per system cycle is the next step (issue 15, two clocks).
+enum MemoryControlModules {
+    /// Files a module needs beside it (name -> contents).
+    typealias Files = [String: String]
+
+    static func state(_ c: InstanceContext, _ entry: String) -> [Int32]? {
+        c.block.persistentState.first { $0.name == entry }?.values
+    }
+
+    static let blockingWaiver = [
+        "// The memories are updated by one process with blocking assignments, in the model's order",
+        "// (row updates, column updates, then the commit sweep), each step reading the words the",
+        "// previous one wrote; Verilator rejects non-blocking writes to arrays in loops (BLKLOOPINIT).",
+        "/* verilator lint_off BLKSEQ */",
+    ]
+
+    static func crossbar(_ c: InstanceContext, files: inout Files) throws -> ModuleText {
+        let b = c.block as! Crossbar
+        let R = b.rows, C = b.cols, fw = b.weightFormat, fc = b.currentFormat, fd = b.deltaFormat
+        guard b.updateMode != .rank1 else {
+            throw RTLError(instance: c.name, "parameter 'update' = rank1 is not supported by the RTL back end yet (its divider sweep is not written); use deferred or immediate")
+        }
+        guard fc.fracBits >= fw.fracBits else {
+            throw RTLError(instance: c.name, "parameter 'current' (\(fc)) has fewer fraction bits than 'weight' (\(fw)): the RTL back end supports only exact reads (read_rounding unused)")
+        }
+        let deferred = b.updateMode == .deferred
+        let s = fd.fracBits - fw.fracBits
+        let stochastic = b.rounding == .stochastic && s > 0
+        let rowRead = c.isDriven("row_spike"), colRead = c.isDriven("col_spike")
+        let rowUpd = rowRead && c.isDriven("row_delta") && c.isDriven("learn")
+        let colUpd = colRead && c.isDriven("col_delta") && c.isDriven("learn")
+        let apply = deferred && c.isDriven("apply")
+        let readShift = fc.fracBits - fw.fracBits
+        // Initial contents: the model's memories now (export's hex files for the weights).
+        files["\(c.name).hex"] = HexFile.readmemh(name: c.name, format: fw, rows: R, cols: C, words: state(c, "weights") ?? [])
+        if deferred {
+            files["\(c.name).shadow.hex"] = HexFile.readmemh(name: "\(c.name) shadow", format: fd, rows: R, cols: C, words: state(c, "shadow") ?? [])
+        }
+        let dirty = state(c, "dirty") ?? []
+        let bank = state(c, "lfsr") ?? []
+
+        var m = ModuleText(c.instance)
+        m.comment = [
+            "crossbar \(c.name): \(R) x \(C) weights \(fw), currents \(fc), deltas \(fd), update \(b.updateMode), rounding \(b.rounding)",
+            "(docs/blocks-memory-control.md, crossbar). Clock t, combinational, read before write:",
+            "  col_current[j] = SAT(sum_{i: row_spike[i]} W[i][j] << \(readShift))",
+            "  row_current[i] = SAT(sum_{j: col_spike[j]} W[i][j] << \(readShift))",
+            "Edge ending clock t, if learn:",
+        ] + (deferred ? [
+            "  1. spiking rows i:    S[i][j] = SAT_delta(S[i][j] + row_delta[j]), dirty[i] = 1",
+            "  2. spiking columns j: S[i][j] = SAT_delta(S[i][j] + col_delta[i]), every row dirty",
+            "then if apply: dirty rows i in increasing order: W[i][j] = OVF(W[i][j] + rnd(S[i][j])), S[i][j] = 0;",
+            "  dirty = 0.",
+        ] : [
+            "  1. spiking rows i:    W[i][j] = OVF(W[i][j] + rnd(row_delta[j]))",
+            "  2. spiking columns j: W[i][j] = OVF(W[i][j] + rnd(col_delta[i]))",
+        ]) + [
+            "rnd = R(., \(s)) with \(b.rounding)\(stochastic ? ": word m of an update of n words uses stream m mod 16 of the 16-stream LFSR32 bank after step floor(m / 16) + 1 (each update steps all 16 streams ceil(n / 16) times); up when the dropped bits > the draw's low \(s) bits" : "").",
+            "overflow \(b.overflow) into \(fw). Memories keep their contents across rst (the model's reset()).",
+            "Tick-level RTL: every spiking row is read and every dirty row swept within one clock.",
+        ]
+        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images: no update in that clock")
+        if rowRead { m.input("row_spike", width: R) }
+        if colRead { m.input("col_spike", width: C) }
+        if c.isDriven("row_delta") { m.input("row_delta", width: C * fd.width) }
+        if c.isDriven("col_delta") { m.input("col_delta", width: R * fd.width) }
+        if c.isDriven("learn") { m.input("learn", width: 1) }
+        if c.isDriven("apply") { m.input("apply", width: 1, deferred ? "" : "unused in immediate mode") }
+        m.output("col_current", width: C * fc.width, "combinational")
+        m.output("row_current", width: R * fc.width, "combinational")
+        m.line("reg [\(fw.width - 1):0] weights [0:\(R * C - 1)];   // address = row * \(C) + col")
+        m.line("initial $readmemh(\"\(c.name).hex\", weights);")
+        if deferred {
+            m.line("reg [\(fd.width - 1):0] shadow [0:\(R * C - 1)];")
+            m.line("initial $readmemh(\"\(c.name).shadow.hex\", shadow);")
+            let d = (0..<R).map { i in i < dirty.count && dirty[R - 1 - i] != 0 ? "1" : "0" }.joined()
+            m.line("reg [\(R - 1):0] dirty;")
+            m.line("initial dirty = \(R)'b\(d);")
+        }
+        if stochastic {
+            let words = (0..<16).reversed().map { k in String(k < bank.count ? UInt32(bitPattern: bank[k]) : 0, radix: 16).leftPadded(8) }
+            m.line("reg [511:0] bank;   // 16 LFSR32 streams, stream k in bits [32k +: 32]")
+            m.line("initial bank = 512'h\(words.joined(separator: "_"));")
+            m.line(V.xorshiftFunction)
+        }
+        m.lines(NeuronPathModules.wideWaiver)
+        // Reads.
+        m.line("reg [\(C * fc.width - 1):0] col_sum;")
+        m.line("reg [\(R * fc.width - 1):0] row_sum;")
+        m.line("reg signed [63:0] acc, acc_fit;")
+        m.line("integer ri, rj;")
+        m.line("always @* begin")
+        m.line("    col_sum = \(C * fc.width)'d0;")
+        m.line("    row_sum = \(R * fc.width)'d0;")
+        m.line("    acc = 64'sd0; acc_fit = 64'sd0;")
+        if rowRead {
+            m.line("    for (rj = 0; rj < \(C); rj = rj + 1) begin")
+            m.line("        acc = 64'sd0;")
+            m.line("        for (ri = 0; ri < \(R); ri = ri + 1)")
+            m.line("            if (row_spike[ri]) acc = acc + \(V.ext("weights[ri*\(C) + rj]", msb: "weights[ri*\(C) + rj][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned));")
+            m.line("        acc = acc <<< \(readShift);")
+            m.line("        acc_fit = \(V.fit("acc", fc, .saturate));")
+            m.line("        col_sum[rj*\(fc.width) +: \(fc.width)] = acc_fit[\(fc.width - 1):0];")
+            m.line("    end")
+        }
+        if colRead {
+            m.line("    for (ri = 0; ri < \(R); ri = ri + 1) begin")
+            m.line("        acc = 64'sd0;")
+            m.line("        for (rj = 0; rj < \(C); rj = rj + 1)")
+            m.line("            if (col_spike[rj]) acc = acc + \(V.ext("weights[ri*\(C) + rj]", msb: "weights[ri*\(C) + rj][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned));")
+            m.line("        acc = acc <<< \(readShift);")
+            m.line("        acc_fit = \(V.fit("acc", fc, .saturate));")
+            m.line("        row_sum[ri*\(fc.width) +: \(fc.width)] = acc_fit[\(fc.width - 1):0];")
+            m.line("    end")
+        }
+        m.line("end")
+        m.line("assign col_current = col_sum;")
+        m.line("assign row_current = row_sum;")
+        // Updates.
+        if rowUpd || colUpd || apply {
+            m.lines(blockingWaiver)
+            m.line("reg signed [63:0] sum, inc, word;")
+            m.line("reg [31:0] draw;")
+            m.line("integer ui, uj, us;")
+            m.line("always @(posedge clk) begin")
+            m.line("    if (!rst) begin")
+            // A word update: deferred adds the delta to the shadow, immediate rounds it into W.
+            func update(_ addr: String, _ delta: String, _ index: String) {
+                if deferred {
+                    m.line("                sum = \(V.ext("shadow[\(addr)]", msb: "shadow[\(addr)][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned)) + \(delta);")
+                    m.line("                word = \(V.fit("sum", fd, .saturate));")
+                    m.line("                shadow[\(addr)] = word[\(fd.width - 1):0];")
+                } else {
+                    if stochastic {
+                        m.line("                if (\(index) % 16 == 0) for (us = 0; us < 16; us = us + 1) bank[us*32 +: 32] = eqspike_xorshift(bank[us*32 +: 32]);")
+                        m.line("                draw = bank[(\(index) % 16)*32 +: 32];")
+                    }
+                    m.line("                sum = \(delta);")
+                    m.line("                inc = \(V.round("sum", s, b.rounding, draw: "draw"));")
+                    m.line("                sum = \(V.ext("weights[\(addr)]", msb: "weights[\(addr)][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned)) + inc;")
+                    m.line("                word = \(V.fit("sum", fw, b.overflow));")
+                    m.line("                weights[\(addr)] = word[\(fw.width - 1):0];")
+                }
+            }
+            if rowUpd {
+                m.line("        if (learn) for (ui = 0; ui < \(R); ui = ui + 1) if (row_spike[ui]) begin   // 1. row updates")
+                m.line("            for (uj = 0; uj < \(C); uj = uj + 1) begin")
+                update("ui*\(C) + uj", V.extLane("row_delta", "uj", fd), "uj")
+                m.line("            end")
+                if deferred { m.line("            dirty[ui] = 1'b1;") }
+                m.line("        end")
+            }
+            if colUpd {
+                m.line("        if (learn) for (uj = 0; uj < \(C); uj = uj + 1) if (col_spike[uj]) begin   // 2. column updates")
+                m.line("            for (ui = 0; ui < \(R); ui = ui + 1) begin")
+                update("ui*\(C) + uj", V.extLane("col_delta", "ui", fd), "ui")
+                m.line("            end")
+                if deferred { m.line("            dirty = {\(R){1'b1}};") }
+                m.line("        end")
+            }
+            if apply {
+                m.line("        if (apply) begin   // 3. commit sweep of the dirty rows")
+                m.line("            for (ui = 0; ui < \(R); ui = ui + 1) if (dirty[ui]) begin")
+                m.line("                for (uj = 0; uj < \(C); uj = uj + 1) begin")
+                if stochastic {
+                    m.line("                    if (uj % 16 == 0) for (us = 0; us < 16; us = us + 1) bank[us*32 +: 32] = eqspike_xorshift(bank[us*32 +: 32]);")
+                    m.line("                    draw = bank[(uj % 16)*32 +: 32];")
+                }
+                m.line("                    sum = \(V.ext("shadow[ui*\(C) + uj]", msb: "shadow[ui*\(C) + uj][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned));")
+                m.line("                    inc = \(V.round("sum", s, b.rounding, draw: "draw"));")
+                m.line("                    sum = \(V.ext("weights[ui*\(C) + uj]", msb: "weights[ui*\(C) + uj][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned)) + inc;")
+                m.line("                    word = \(V.fit("sum", fw, b.overflow));")
+                m.line("                    weights[ui*\(C) + uj] = word[\(fw.width - 1):0];")
+                m.line("                    shadow[ui*\(C) + uj] = \(fd.width)'d0;")
+                m.line("                end")
+                m.line("            end")
+                m.line("            dirty = \(R)'d0;")
+                m.line("        end")
+            }
+            m.line("    end")
+            m.line("end")
+            m.line("/* verilator lint_on BLKSEQ */")
+        }
+        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        return m
+    }
+
+    static func bias(_ c: InstanceContext, files: inout Files) throws -> ModuleText {
+        let b = c.block as! Bias
+        let L = b.lanes, fw = b.weightFormat, fd = b.deltaFormat
+        let deferred = b.updateMode == .deferred
+        guard b.updateMode != .rank1 else { throw RTLError(instance: c.name, "parameter 'update' = rank1 is not defined for a bias") }
+        let s = fd.fracBits - fw.fracBits
+        let stochastic = b.rounding == .stochastic && s > 0
+        let learn = c.isDriven("delta") && c.isDriven("learn")
+        let apply = deferred && c.isDriven("apply")
+        files["\(c.name).hex"] = HexFile.readmemh(name: c.name, format: fw, rows: 1, cols: L, words: state(c, "values") ?? [])
+        if deferred {
+            files["\(c.name).shadow.hex"] = HexFile.readmemh(name: "\(c.name) shadow", format: fd, rows: 1, cols: L, words: state(c, "shadow") ?? [])
+        }
+        var m = ModuleText(c.instance)
+        m.comment = [
+            "bias \(c.name): \(L) values \(fw), deltas \(fd), update \(b.updateMode), rounding \(b.rounding) (docs/blocks-memory-control.md, bias)",
+            "  value = b (registered). Edge ending clock t:",
+        ] + (deferred ? [
+            "  if learn: S[k] = SAT_delta(S[k] + delta[k]);  then if apply: b[k] = OVF(b[k] + rnd(S[k])), S[k] = 0",
+        ] : [
+            "  if learn: b[k] = OVF(b[k] + rnd(delta[k]))",
+        ]) + [
+            "rnd = R(., \(s)) with \(b.rounding)\(stochastic ? ": one LFSR32 step per written lane, lanes in order, up when the dropped bits > the draw's low \(s) bits" : "").",
+            "Values, shadow and LFSR keep their state across rst.",
+        ]
+        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images: no update in that clock")
+        if c.isDriven("delta") { m.input("delta", width: L * fd.width) }
+        if c.isDriven("learn") { m.input("learn", width: 1) }
+        if c.isDriven("apply") { m.input("apply", width: 1, deferred ? "" : "unused in immediate mode") }
+        m.output("value", width: L * fw.width, "registered")
+        m.line("reg [\(fw.width - 1):0] values [0:\(L - 1)];")
+        m.line("initial $readmemh(\"\(c.name).hex\", values);")
+        if deferred {
+            m.line("reg [\(fd.width - 1):0] shadow [0:\(L - 1)];")
+            m.line("initial $readmemh(\"\(c.name).shadow.hex\", shadow);")
+        }
+        if stochastic {
+            let st = UInt32(bitPattern: state(c, "lfsr")?.first ?? 0)
+            m.line("reg [31:0] lfsr;")
+            m.line("initial lfsr = \(V.hex32(st));")
+            m.line(V.xorshiftFunction)
+        }
+        m.line("genvar g;")
+        m.line("generate for (g = 0; g < \(L); g = g + 1) begin : lane")
+        m.line("    assign \(V.lane("value", "g", fw.width)) = values[g];")
+        m.line("end endgenerate")
+        if learn || apply {
+            m.lines(NeuronPathModules.wideWaiver)
+            m.lines(blockingWaiver)
+            m.line("reg signed [63:0] sum, inc, word;")
+            m.line("integer k;")
+            m.line("always @(posedge clk) begin")
+            m.line("    if (!rst) begin")
+            func roundInto(_ deltaExpr: String, indent: String) {
+                if stochastic { m.line("\(indent)lfsr = eqspike_xorshift(lfsr);") }
+                m.line("\(indent)sum = \(deltaExpr);")
+                m.line("\(indent)inc = \(V.round("sum", s, b.rounding, draw: "lfsr"));")
+                m.line("\(indent)sum = \(V.ext("values[k]", msb: "values[k][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned)) + inc;")
+                m.line("\(indent)word = \(V.fit("sum", fw, b.overflow));")
+                m.line("\(indent)values[k] = word[\(fw.width - 1):0];")
+            }
+            if learn {
+                m.line("        if (learn) for (k = 0; k < \(L); k = k + 1) begin")
+                if deferred {
+                    m.line("            sum = \(V.ext("shadow[k]", msb: "shadow[k][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned)) + \(V.extLane("delta", "k", fd));")
+                    m.line("            word = \(V.fit("sum", fd, .saturate));")
+                    m.line("            shadow[k] = word[\(fd.width - 1):0];")
+                } else {
+                    roundInto(V.extLane("delta", "k", fd), indent: "            ")
+                }
+                m.line("        end")
+            }
+            if apply {
+                m.line("        if (apply) for (k = 0; k < \(L); k = k + 1) begin")
+                roundInto(V.ext("shadow[k]", msb: "shadow[k][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned), indent: "            ")
+                m.line("            shadow[k] = \(fd.width)'d0;")
+                m.line("        end")
+            }
+            m.line("    end")
+            m.line("end")
+            m.line("/* verilator lint_on BLKSEQ */")
+            m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        }
+        return m
+    }
+
+    static func pixelEncoder(_ c: InstanceContext) throws -> ModuleText {
+        let b = c.block as! PixelEncoder
+        let L = b.lanes, fc = b.currentFormat
+        var m = ModuleText(c.instance)
+        m.comment = [
+            "pixel_encoder \(c.name): \(L) lanes, current \(fc), gain \(b.gain) (docs/blocks-memory-control.md, pixel_encoder)",
+            "  current[k] = ROM[pixel[k]],  ROM[p] = sat(floor(gain * p / 255 * 2^\(fc.fracBits) + 1/2)) (computed by the model)",
+            "  pixel: host register, written while load is high (the host's load between images); rst keeps it.",
+        ]
+        m.input("clk", width: 1)
+        m.input("load", width: 1, "host: write pixel_in into the pixel register")
+        m.input("pixel_in", width: L * 8, "host: one u8.0 pixel per lane")
+        m.output("current", width: L * fc.width, "registered (ROM of a register)")
+        m.line("reg [\(L * 8 - 1):0] pixel;   // register pixel")
+        m.line("always @(posedge clk) if (load) pixel <= pixel_in;")
+        m.line("function [\(fc.width - 1):0] rom;")
+        m.line("    input [7:0] p;")
+        m.line("    case (p)")
+        for (p, v) in b.rom.enumerated() { m.line("        8'd\(p): rom = \(V.bits(Int64(v), fc.width));") }
+        m.line("        default: rom = \(fc.width)'d0;")
+        m.line("    endcase")
+        m.line("endfunction")
+        m.line("genvar k;")
+        m.line("generate for (k = 0; k < \(L); k = k + 1) begin : lane")
+        m.line("    assign \(V.lane("current", "k", fc.width)) = rom(pixel[k*8 +: 8]);")
+        m.line("end endgenerate")
+        return m
+    }
+
+    static func nudge(_ c: InstanceContext) throws -> ModuleText {
+        let b = c.block as! NudgeUnit
+        let L = b.lanes, fv = b.vFormat, fc = b.currentFormat, fn = b.countFormat
+        let shift = b.coefFrac + fv.fracBits - fc.fracBits
+        let enable = c.isDriven("enable"), count = c.isDriven("count")
+        let random = b.sign == .random
+        var m = ModuleText(c.instance)
+        m.comment = [
+            "nudge \(c.name): \(L) lanes, v \(fv), current \(fc), count \(fn), sign \(b.sign) (docs/blocks-memory-control.md, nudge)",
+            "  x          = B * y[k] * 2^\(fv.fracBits) - C * v[k]          B = \(b.coefY), C = \(b.coefV)",
+            "  current[k] = enable ? SAT(floor(+-x / 2^\(shift) + 1/2)) : 0   (- while negative); combinational",
+            "  skip       = AND_k |count[k] - y[k] * E| <= T              E = \(b.expectedCount), T = \(b.tolerance); combinational",
+        ] + (random ? [
+            "  negative   = sign_lfsr[31] (registered); sign_lfsr' = enable ? sign_lfsr : xorshift(sign_lfsr)",
+        ] : ["  negative   = 0 (sign = positive)"]) + [
+            "  target: host register (one-hot label), written while load is high; rst keeps it and sign_lfsr.",
+        ]
+        m.input("clk", width: 1)
+        if random { m.input("rst", width: 1, "the model's reset() between images: the sign LFSR holds") }
+        m.input("load", width: 1, "host: write target_in into the target register")
+        m.input("target_in", width: L, "host: the label, one-hot")
+        m.input("v", width: L * fv.width)
+        if enable { m.input("enable", width: 1) }
+        if count { m.input("count", width: L * fn.width) }
+        m.output("current", width: L * fc.width, "combinational")
+        m.output("skip", width: 1, "combinational")
+        m.output("negative", width: 1, "registered")
+        m.line("reg [\(L - 1):0] target;   // register target")
+        m.line("always @(posedge clk) if (load) target <= target_in;")
+        if random {
+            m.line("reg [31:0] sign_lfsr;  // register sign_lfsr")
+            m.line("initial sign_lfsr = \(V.hex32(UInt32(bitPattern: MemoryControlModules.state(c, "sign_lfsr")?.first ?? 0)));")
+            m.line(V.xorshiftFunction)
+            m.line("always @(posedge clk) if (!rst && !\(enable ? "enable" : "1'b0")) sign_lfsr <= eqspike_xorshift(sign_lfsr);")
+            m.line("assign negative = sign_lfsr[31];")
+        } else {
+            m.line("assign negative = 1'b0;")
+        }
+        m.line("wire [\(L - 1):0] lane_ok;")
+        m.lines(NeuronPathModules.wideWaiver)
+        m.line("genvar k;")
+        m.line("generate for (k = 0; k < \(L); k = k + 1) begin : lane")
+        m.line("    wire signed [63:0] x = (target[k] ? \(V.lit(b.coefY << Int64(fv.fracBits))) : 64'sd0) - \(V.lit(b.coefV)) * \(V.extLane("v", "k", fv));")
+        m.line("    wire signed [63:0] x_signed = negative ? -x : x;")
+        m.line("    wire signed [63:0] rounded = \(V.round("x_signed", shift, .nearest));")
+        m.line("    wire signed [63:0] cur = \(V.fit("rounded", fc, .saturate));")
+        m.line("    assign \(V.lane("current", "k", fc.width)) = \(enable ? "enable ? cur[\(fc.width - 1):0] : \(fc.width)'d0" : "\(fc.width)'d0");")
+        m.line("    wire signed [63:0] d = \(count ? V.extLane("count", "k", fn) : "64'sd0") - (target[k] ? \(V.lit(b.expectedCount)) : 64'sd0);")
+        m.line("    assign lane_ok[k] = (d < 64'sd0 ? -d : d) <= \(V.lit(b.tolerance));")
+        m.line("end endgenerate")
+        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        m.line("assign skip = &lane_ok;")
+        return m
+    }
+
+    static func phaseController(_ c: InstanceContext) throws -> ModuleText {
+        let b = c.block as! PhaseController
+        var m = ModuleText(c.instance)
+        let tf = b.tFree, tn = b.tNudge
+        m.comment = [
+            "phase_controller \(c.name): t_free \(tf), t_nudge \(tn), readout [\(b.readoutFrom), \(b.readoutTo)) (docs/blocks-memory-control.md)",
+            "  registers: clock t (u31.0), phase P (0 free, 1 nudge, 2 done); outputs decoded from (P, t):",
+            "  nudge = P == 1; learn = P == 1 && train; count_enable = P == 0 && \(b.readoutFrom) <= t < \(b.readoutTo);",
+            "  apply = P == 1 && t == \(tf + tn - 1); done = P == 2",
+            "  edge: t' = min(t + 1, 2^31 - 1); at t = \(tf - 1) in free: P' = (train && !skip && \(tn) > 0) ? 1 : 2;",
+            "        at t = \(tf + tn - 1) in nudge: P' = 2; else P kept. rst: t = 0, P = 0.",
+            "  train: host register, written while load is high.",
+        ]
+        let skip = c.isDriven("skip")
+        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
+        m.input("load", width: 1, "host: write train_in into the train register")
+        m.input("train_in", width: 1, "host: 1 = training (nudge unless skipped), 0 = inference")
+        if skip { m.input("skip", width: 1) }
+        m.output("phase", width: 2, "registered")
+        m.output("nudge", width: 1, "registered")
+        m.output("learn", width: 1, "registered")
+        m.output("count_enable", width: 1, "registered")
+        m.output("apply", width: 1, "registered")
+        m.output("done", width: 1, "registered")
+        m.line("reg train;")
+        m.line("always @(posedge clk) if (load) train <= train_in;")
+        m.line("reg [30:0] clock;   // register clock")
+        m.line("reg [1:0] p;")
+        m.line("always @(posedge clk) begin")
+        m.line("    if (rst) begin")
+        m.line("        clock <= 31'd0; p <= 2'd0;")
+        m.line("    end else begin")
+        m.line("        clock <= (clock == 31'h7fffffff) ? clock : clock + 31'd1;")
+        m.line("        if (p == 2'd0 && clock == 31'd\(tf - 1)) p <= (train && \(skip ? "!skip" : "1'b1") && \(tn > 0 ? "1'b1" : "1'b0")) ? 2'd1 : 2'd2;")
+        m.line("        else if (p == 2'd1 && clock == 31'd\(tf + tn - 1)) p <= 2'd2;")
+        m.line("    end")
+        m.line("end")
+        m.line("assign phase = p;")
+        m.line("assign nudge = p == 2'd1;")
+        m.line("assign learn = p == 2'd1 && train;")
+        m.line("assign count_enable = p == 2'd0 && clock >= 31'd\(b.readoutFrom) && clock < 31'd\(b.readoutTo);")
+        m.line("assign apply = p == 2'd1 && clock == 31'd\(tf + tn - 1);")
+        m.line("assign done = p == 2'd2;")
+        return m
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int, with c: Character = "0") -> String {
+        count >= n ? self : String(repeating: c, count: n - count) + self
+    }
+}

@@ -1,0 +1,3 @@
+enum CosimCommand {
+    static func run(_ args: ArraySlice<String>) throws { throw CLIError.usage("cosim: not yet") }
+}
