@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # package providing each external tool the tests use
-declare -A package=([vcd2fst]=gtkwave [fst2vcd]=gtkwave [gtkwave]=gtkwave [xvfb-run]=xvfb)
+declare -A package=([vcd2fst]=gtkwave [fst2vcd]=gtkwave [gtkwave]=gtkwave [xvfb-run]=xvfb
+                    [verilator]=verilator [iverilog]=iverilog [vvp]=iverilog [yosys]=yosys [g++]=g++ [make]=make)
 missing=()
 for tool in "${!package[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]}")
@@ -13,11 +14,11 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing ${missing[*]} (Debian packages the waveform tests use)"
+    echo "test.sh: installing ${missing[*]} (Debian packages the waveform and RTL tests use; Verilator's C++ build needs g++ and make)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: not installed: ${missing[*]}; the tests that read VCD/FST files with GTKWave's tools or open GTKWave under Xvfb will be skipped (install with: sudo apt-get install ${missing[*]})"
+    echo "test.sh: not installed: ${missing[*]}; the tests that read VCD/FST files with GTKWave's tools, open GTKWave under Xvfb, or lint, synthesise and co-simulate the RTL (Verilator, Icarus, Yosys) will be skipped (install with: sudo apt-get install ${missing[*]})"
   fi
 fi
 

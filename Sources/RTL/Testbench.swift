@@ -62,7 +62,21 @@ public enum Testbench {
 
         """
         for sig in Observation.signals(circuit) {
-            s += "                $fwrite(f, \" %h\", dut.\(sig.path));\n"
+            s += "                $fwrite(f, \" \");\n"
+            // Verilator limits a $display-like argument to 8192 bits: wide vectors go out in
+            // 4096-bit pieces (whole hex digits), most significant first, with no separator.
+            let w = sig.width
+            if w <= 4096 {
+                s += "                $fwrite(f, \"%h\", dut.\(sig.path));\n"
+            } else {
+                var hi = w - 1
+                var lo = (w - 1) / 4096 * 4096
+                while hi >= 0 {
+                    s += "                $fwrite(f, \"%h\", dut.\(sig.path)[\(hi):\(lo)]);\n"
+                    hi = lo - 1
+                    lo = max(0, lo - 4096)
+                }
+            }
         }
         s += """
                         $fwrite(f, "\\n");
