@@ -34,7 +34,8 @@ public enum HDLSimulator: String, Sendable, CaseIterable {
     }
 
     /// Compiles `sources` (paths relative to `directory`) with `top` as the root. Returns seconds.
-    public func build(in directory: String, sources: [String], top: String) throws -> Double {
+    /// `trace`: the test bench dumps a VCD (Verilator needs `--trace` for `$dumpvars`).
+    public func build(in directory: String, sources: [String], top: String, trace: Bool = false) throws -> Double {
         if let m = missing { throw Failure(description: "\(rawValue): \(m)") }
         let args: [String]
         switch self {
@@ -44,7 +45,7 @@ public enum HDLSimulator: String, Sendable, CaseIterable {
             // --binary: --main --exe --build --timing. The emitted RTL lints clean; the test
             // bench's delays and $fwrite loops draw style warnings, which are not errors here.
             args = ["verilator", "--binary", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", top,
-                    "-Mdir", "obj_dir", "-o", "cosim"] + sources
+                    "-Mdir", "obj_dir", "-o", "cosim"] + (trace ? ["--trace"] : []) + sources
         }
         return try HDLSimulator.execute(args, in: directory, log: "build.log")
     }

@@ -16,7 +16,9 @@ public enum Testbench {
     public static let name = "eqspike_tb"
     public static let traceFile = "rtl_trace.txt"
 
-    public static func text(circuit: Circuit, images: Int, maxTicks: Int) throws -> String {
+    /// `vcd`: a file the test bench dumps the whole RTL hierarchy into (`$dumpvars`), for GTKWave
+    /// beside the model's `eqspike simulate` dump of the same images.
+    public static func text(circuit: Circuit, images: Int, maxTicks: Int, vcd: String? = nil) throws -> String {
         guard let enc = circuit.instances.first(where: { $0.typeName == "pixel_encoder" }),
               let nudge = circuit.instances.first(where: { $0.typeName == "nudge" }),
               let ctrl = circuit.instances.first(where: { $0.typeName == "phase_controller" }) else {
@@ -47,6 +49,7 @@ public enum Testbench {
                 $readmemb("stim_targets.bin", stim_targets);
                 $readmemh("stim_train.hex", stim_train);
                 f = $fopen("\(traceFile)", "w");
+                \(vcd.map { "$dumpfile(\"\($0)\"); $dumpvars(0, dut);" } ?? "// no waveform (cosim --vcd)")
                 for (img = 0; img < \(images); img = img + 1) begin
                     for (k = 0; k < \(n); k = k + 1) \(pix)[k*8 +: 8] = stim_pixels[img*\(n) + k];
                     \(tgt) = stim_targets[img];

@@ -54,7 +54,7 @@ public enum Cosim {
     /// Writes the RTL (then the files of `userRTL` over it), the test bench and the stimulus into
     /// `directory`, runs `simulator`, then the model, and compares.
     public static func run(chip: Chip, images: LabeledImages, count: Int, learn: Bool, simulator: HDLSimulator,
-                           directory: String, userRTL: String?) throws -> Report {
+                           directory: String, userRTL: String?, vcd: String? = nil) throws -> Report {
         let circuit = chip.design.circuit
         var report = Report(simulator: simulator.rawValue)
         report.directory = directory
@@ -77,14 +77,14 @@ public enum Cosim {
             }
         }
         let maxTicks = chip.phase.tFree + chip.phase.tNudge + 4
-        try Data(Testbench.text(circuit: circuit, images: n, maxTicks: maxTicks).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(Testbench.name).v"))
+        try Data(Testbench.text(circuit: circuit, images: n, maxTicks: maxTicks, vcd: vcd).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(Testbench.name).v"))
         var pixels: [[UInt8]] = [], labels: [Int] = []
         for i in 0..<n { pixels.append(Array(images.image(i))); labels.append(Int(images.label(i))) }
         for (name, text) in Testbench.stimulus(pixels: pixels, labels: labels, train: learn, outputs: chip.outputs) {
             try Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name)"))
         }
         // 2. The HDL simulator.
-        report.rtlBuildSeconds = try simulator.build(in: directory, sources: ["\(Testbench.name).v"] + sources, top: Testbench.name)
+        report.rtlBuildSeconds = try simulator.build(in: directory, sources: ["\(Testbench.name).v"] + sources, top: Testbench.name, trace: vcd != nil)
         report.rtlRunSeconds = try simulator.run(in: directory)
         guard let trace = try? String(contentsOfFile: "\(directory)/\(Testbench.traceFile)", encoding: .utf8) else {
             throw Failure(description: "the RTL simulation wrote no \(Testbench.traceFile) in \(directory)")

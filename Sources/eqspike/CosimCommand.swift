@@ -6,7 +6,7 @@ import Tooling
 /// `eqspike cosim`: the design's RTL under Icarus Verilog or Verilator against the model.
 enum CosimCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let o = try Options(args, valued: ["weights", "images", "simulator", "rtl", "out", "data", "set", "seed"], booleans: ["learn", "json"])
+        let o = try Options(args, valued: ["weights", "images", "simulator", "rtl", "out", "data", "set", "seed", "vcd"], booleans: ["learn", "json"])
         let path = try o.positional("netlist file")
         let count = try o.int("images", range: 1...1_000_000) ?? 2
         let simName = o.string("simulator") ?? "icarus"
@@ -28,6 +28,9 @@ enum CosimCommand {
             dir = NSTemporaryDirectory() + "eqspike-cosim-\(ProcessInfo.processInfo.processIdentifier)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
+        // The RTL's waveform, written by the HDL simulator (which runs in `dir`): an absolute path.
+        let vcd = o.string("vcd").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let v = vcd { try OutputFiles.parentDirectory(of: v) }
         let chip = try Setup.chip(path, overrides: o.all("set"))
         try VerilogCommand.loadMemories(chip, weights: o.string("weights"), seed: o.int("seed", range: 0...Int(Int32.max)))
         let data = try Setup.data(o.string("data"), for: chip)
@@ -35,7 +38,7 @@ enum CosimCommand {
         let report: Cosim.Report
         do {
             report = try Cosim.run(chip: chip, images: images, count: count, learn: o.flag("learn"), simulator: sim,
-                                   directory: dir, userRTL: o.string("rtl"))
+                                   directory: dir, userRTL: o.string("rtl"), vcd: vcd)
         } catch let e as RTLError {
             throw CLIError.failed("\(path): \(e)")
         } catch let e as HDLSimulator.Failure {

@@ -47,6 +47,19 @@ final class RTLCosimTests: XCTestCase {
         checkMatch(try cosim(.verilator, images: 2, name: "verilator"), images: 2)
     }
 
+    /// --vcd: the test bench dumps the RTL's hierarchy, netlist names as scopes.
+    func testRTLWaveform() throws {
+        let sim = HDLSimulator.icarus
+        if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
+        let vcd = Self.directory("vcd-file") + "/rtl.vcd"
+        let chip = try RTLTests.chip(RTLTests.tiny)
+        let r = try Cosim.run(chip: chip, images: Self.tinyTrainingImages(), count: 1, learn: false, simulator: sim,
+                              directory: Self.directory("vcd"), userRTL: nil, vcd: vcd)
+        XCTAssertNil(r.mismatch, r.mismatch?.description ?? "")
+        let text = try String(contentsOfFile: vcd, encoding: .utf8)
+        XCTAssertTrue(text.contains("$scope module dut $end") && text.contains("$scope module h $end") && text.contains(" h_spike "), String(text.prefix(2000)))
+    }
+
     /// The difference D = V - V(t - tau) of the hidden estimator made a sum by one changed
     /// operator in adder_d_h.v: cosim must stop at d_h.sum.
     func testPlantedBugIsFoundAtItsBlockAndSignal() throws {
