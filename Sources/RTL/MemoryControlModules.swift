@@ -31,9 +31,6 @@ enum MemoryControlModules {
         guard b.updateMode != .rank1 else {
             throw RTLError(instance: c.name, "parameter 'update' = rank1 is not supported by the RTL back end yet (its divider sweep is not written); use deferred or immediate")
         }
-        guard fc.fracBits >= fw.fracBits else {
-            throw RTLError(instance: c.name, "parameter 'current' (\(fc)) has fewer fraction bits than 'weight' (\(fw)): the RTL back end supports only exact reads (read_rounding unused)")
-        }
         let deferred = b.updateMode == .deferred
         let s = fd.fracBits - fw.fracBits
         let stochastic = b.rounding == .stochastic && s > 0
@@ -41,7 +38,9 @@ enum MemoryControlModules {
         let rowUpd = rowRead && c.isDriven("row_delta") && c.isDriven("learn")
         let colUpd = colRead && c.isDriven("col_delta") && c.isDriven("learn")
         let apply = deferred && c.isDriven("apply")
+        // fitc: an exact left shift when the current has more fraction bits, else read_rounding.
         let readShift = fc.fracBits - fw.fracBits
+        let fitc = readShift >= 0 ? "acc <<< \(readShift)" : V.round("acc", -readShift, b.readRounding)
         // Initial contents: the model's memories now (export's hex files for the weights).
         files["\(c.name).hex"] = HexFile.readmemh(name: c.name, format: fw, rows: R, cols: C, words: state(c, "weights") ?? [])
         if deferred {
@@ -54,8 +53,9 @@ enum MemoryControlModules {
         m.comment = [
             "crossbar \(c.name): \(R) x \(C) weights \(fw), currents \(fc), deltas \(fd), update \(b.updateMode), rounding \(b.rounding)",
             "(docs/blocks-memory-control.md, crossbar). Clock t, combinational, read before write:",
-            "  col_current[j] = SAT(sum_{i: row_spike[i]} W[i][j] << \(readShift))",
-            "  row_current[i] = SAT(sum_{j: col_spike[j]} W[i][j] << \(readShift))",
+            "  col_current[j] = SAT(fitc(sum_{i: row_spike[i]} W[i][j]))",
+            "  row_current[i] = SAT(fitc(sum_{j: col_spike[j]} W[i][j]))",
+            "  fitc = \(readShift >= 0 ? "exact shift left by \(readShift)" : "R(., \(-readShift)) with read_rounding \(b.readRounding)")",
             "Edge ending clock t, if learn:",
         ] + (deferred ? [
             "  1. spiking rows i:    S[i][j] = SAT_delta(S[i][j] + row_delta[j]), dirty[i] = 1",
@@ -109,7 +109,7 @@ enum MemoryControlModules {
             m.line("        acc = 64'sd0;")
             m.line("        for (ri = 0; ri < \(R); ri = ri + 1)")
             m.line("            if (row_spike[ri]) acc = acc + \(V.ext("weights[ri*\(C) + rj]", msb: "weights[ri*\(C) + rj][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned));")
-            m.line("        acc = acc <<< \(readShift);")
+            m.line("        acc = \(fitc);")
             m.line("        acc_fit = \(V.fit("acc", fc, .saturate));")
             m.line("        col_sum[rj*\(fc.width) +: \(fc.width)] = acc_fit[\(fc.width - 1):0];")
             m.line("    end")
@@ -119,7 +119,7 @@ enum MemoryControlModules {
             m.line("        acc = 64'sd0;")
             m.line("        for (rj = 0; rj < \(C); rj = rj + 1)")
             m.line("            if (col_spike[rj]) acc = acc + \(V.ext("weights[ri*\(C) + rj]", msb: "weights[ri*\(C) + rj][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned));")
-            m.line("        acc = acc <<< \(readShift);")
+            m.line("        acc = \(fitc);")
             m.line("        acc_fit = \(V.fit("acc", fc, .saturate));")
             m.line("        row_sum[ri*\(fc.width) +: \(fc.width)] = acc_fit[\(fc.width - 1):0];")
             m.line("    end")

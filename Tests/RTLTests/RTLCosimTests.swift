@@ -47,6 +47,39 @@ final class RTLCosimTests: XCTestCase {
         checkMatch(try cosim(.verilator, images: 2, name: "verilator"), images: 2)
     }
 
+    /// Bit-exact beyond the shipped settings: every rounding and overflow mode, immediate and
+    /// deferred updates, leaks, both resets, frozen refractory, shift-mode LI, power-of-two FIR,
+    /// random nudge sign, narrow weights that saturate, rounded crossbar reads, no nudge phase,
+    /// one-tap delays; one learning image each under Icarus.
+    func testParameterVariantsAreBitExact() throws {
+        let sim = HDLSimulator.icarus
+        if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
+        let variants: [[String]] = [
+            ["w1.update=immediate", "w2.update=immediate", "b_h.update=immediate", "b_o.update=immediate"],
+            ["h.rounding=nearestEven", "o.rounding=truncate", "x.rounding=nearestEven"],
+            ["h.leak=0.05", "o.leak=0.1", "h.reset=zero"],
+            ["h.integrate_refractory=false", "o.refractory=3"],
+            ["li_h.leak_mode=shift", "li_h.gamma=0.125", "li_o.rounding=truncate"],
+            ["f_h.taps=16", "f_o.rounding=nearestEven", "f_h.rounding=truncate"],
+            ["nudge.sign=random"],
+            ["w1.rounding=nearest", "w2.rounding=nearestEven", "b_h.rounding=truncate"],
+            ["d_h.overflow=wrap", "eta1_h.rounding=nearestEven", "eta2_o.rounding=truncate", "count.bypass=false"],
+            ["weight=s1.5", "w1.overflow=wrap", "eta=0.2", "bias_w=s1.6", "beta=4"],
+            ["current=s3.12", "w1.read_rounding=nearestEven", "w2.read_rounding=truncate"],
+            ["T_nudge=0"],
+            ["rate_v=u3.8", "diff=s4.8", "tau=1", "N_filt=1"],
+        ]
+        let images = try Self.tinyTrainingImages()
+        for v in variants {
+            let chip = try RTLTests.chip(RTLTests.tiny, v)
+            let r = try Cosim.run(chip: chip, images: images, count: 1, learn: true, simulator: sim,
+                                  directory: Self.directory("variant"), userRTL: nil)
+            XCTAssertNil(r.mismatch, "\(v): \(r.mismatch?.description ?? "")")
+            XCTAssertEqual(r.images, 1, "\(v)")
+            XCTAssertGreaterThan(r.comparisons, 0, "\(v)")
+        }
+    }
+
     /// --vcd: the test bench dumps the RTL's hierarchy, netlist names as scopes.
     func testRTLWaveform() throws {
         let sim = HDLSimulator.icarus
