@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import RTL
 
 /// `eqspike verilog` and `eqspike cosim` as a user runs them: bad input is a clear error with a
 /// non-zero exit, never a crash or silently wrong RTL.
@@ -46,6 +47,19 @@ final class RTLCommandTests: XCTestCase {
         }
     }
 
+    /// `cosim --json`: one JSON object with the result, the counts and each side's wall time.
+    func testCosimJSON() throws {
+        guard HDLSimulatorAvailable.icarus else { throw XCTSkip("iverilog is not installed (Debian: apt-get install iverilog)") }
+        let r = try run(["cosim", "hw-configs/eqspike-tiny.net", "--images", "1", "--learn", "--json", "--data", "Tests/Data/mnist-subset"])
+        XCTAssertEqual(r.status, 0, r.output)
+        let line = try XCTUnwrap(r.output.split(separator: "\n").first { $0.hasPrefix("{") })
+        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(obj["result"] as? String, "match")
+        XCTAssertEqual(obj["ticks"] as? Int, 200)
+        XCTAssertNotNil(obj["rtl_run_seconds"] as? Double)
+        XCTAssertNotNil(obj["model_seconds"] as? Double)
+    }
+
     func testVerilogWritesTheDesign() throws {
         let dir = NSTemporaryDirectory() + "eqspike-rtlcmd-ok-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: dir)
@@ -55,4 +69,8 @@ final class RTLCommandTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/\(f)"), "no \(f)")
         }
     }
+}
+
+enum HDLSimulatorAvailable {
+    static var icarus: Bool { HDLSimulator.icarus.missing == nil }
 }
