@@ -413,6 +413,38 @@ enum MemoryControlModules {
     }
 }
 
+extension MemoryControlModules {
+    static func lfsr(_ c: InstanceContext) throws -> ModuleText {
+        let b = c.block as! LFSRBlock
+        let L = b.lanes
+        let now = state(c, "state") ?? []
+        // The seeded states (what reset reloads with reseed_on_reset): a fresh bank's.
+        let seeded = try LFSRBlock(name: c.name, lanes: L, seed: b.seed, reseedOnReset: b.reseedOnReset).state.values
+        var m = ModuleText(c.instance)
+        m.comment = [
+            "lfsr \(c.name): \(L) LFSR32 streams (docs/blocks-memory-control.md, lfsr)",
+            "  state' = xorshift(state) (13/17/5);  bits = state >> 1 (u31.0, registered)",
+            "  rst: \(b.reseedOnReset ? "reload the seeded states (reseed_on_reset)" : "hold (free-running: reset() does not touch it)"); the initial states are the model's when the RTL was written.",
+        ]
+        m.input("clk", width: 1)
+        m.input("rst", width: 1, b.reseedOnReset ? "the model's reset(): reseed" : "the model's reset(): the state holds in that clock")
+        m.output("bits", width: L * 31, "registered")
+        m.register("state", width: L * 32)
+        m.line(V.xorshiftFunction)
+        for k in 0..<L {
+            let v = UInt32(bitPattern: k < now.count ? now[k] : 0)
+            let sd = UInt32(bitPattern: k < seeded.count ? seeded[k] : 0)
+            m.line("reg [31:0] state_\(k);")
+            m.line("initial state_\(k) = \(V.hex32(v));")
+            // The model's reset() is not a clock: the reset clock holds (or reseeds) the state.
+            m.line("always @(posedge clk) state_\(k) <= rst ? \(b.reseedOnReset ? V.hex32(sd) : "state_\(k)") : eqspike_xorshift(state_\(k));")
+            m.line("assign state[\(k * 32 + 31):\(k * 32)] = state_\(k);")
+            m.line("assign bits[\(k * 31 + 30):\(k * 31)] = state_\(k)[31:1];")
+        }
+        return m
+    }
+}
+
 extension String {
     func leftPadded(_ n: Int, with c: Character = "0") -> String {
         count >= n ? self : String(repeating: c, count: n - count) + self

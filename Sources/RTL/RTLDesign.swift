@@ -38,6 +38,7 @@ public struct RTLDesign {
             case "pixel_encoder": m = try MemoryControlModules.pixelEncoder(c)
             case "nudge": m = try MemoryControlModules.nudge(c)
             case "phase_controller": m = try MemoryControlModules.phaseController(c)
+            case "lfsr": m = try MemoryControlModules.lfsr(c)
             default:
                 throw RTLError(instance: inst.name, "block type '\(inst.typeName)' has no RTL template yet")
             }

@@ -68,7 +68,7 @@ let commandHelp: [String: String] = [
       shadows, from the checkpoint or the initial weights (--seed, default the design's); files.f
       (compilation order) and README.md (clock, reset, host ports, tick). Tick-level RTL: one clock
       per algorithm tick. Configurations it cannot write bit-exactly (crossbar update = rank1,
-      stochastic rounding in lif, li, fir or scale, an lfsr block) are refused, naming the instance
+      stochastic rounding in lif, li, fir or scale, a stochastic resize) are refused, naming the instance
       and parameter, with a non-zero exit.
     """,
     "cosim": """

@@ -80,6 +80,21 @@ final class RTLCosimTests: XCTestCase {
         }
     }
 
+    /// The lfsr block (in no shipped design): free-running and reseeded on reset, both bit-exact.
+    func testLFSRBlockIsBitExact() throws {
+        let sim = HDLSimulator.icarus
+        if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
+        let net = Self.directory("lfsr-net") + "/tiny-lfsr.net"
+        let text = try String(contentsOfFile: RTLTests.tiny, encoding: .utf8)
+            + "\nblock rng: lfsr(lanes = 3, seed = 5)\nblock rng2: lfsr(lanes = 2, seed = 0, reseed_on_reset = true)\n"
+        try text.write(toFile: net, atomically: true, encoding: .utf8)
+        let chip = try RTLTests.chip(net)
+        let r = try Cosim.run(chip: chip, images: Self.tinyTrainingImages(), count: 2, learn: true, simulator: sim,
+                              directory: Self.directory("lfsr"), userRTL: nil)
+        XCTAssertNil(r.mismatch, r.mismatch?.description ?? "")
+        XCTAssertEqual(r.images, 2)
+    }
+
     /// --vcd: the test bench dumps the RTL's hierarchy, netlist names as scopes.
     func testRTLWaveform() throws {
         let sim = HDLSimulator.icarus
