@@ -35,7 +35,10 @@ public enum HDLSimulator: String, Sendable, CaseIterable {
 
     /// Compiles `sources` (paths relative to `directory`) with `top` as the root. Returns seconds.
     /// `trace`: the test bench dumps a VCD (Verilator needs `--trace` for `$dumpvars`).
-    public func build(in directory: String, sources: [String], top: String, trace: Bool = false) throws -> Double {
+    /// `cOptimization`: the C++ optimisation level of Verilator's model (`-O0` builds a 784-lane
+    /// design several times faster and runs it slower); nil keeps Verilator's own.
+    public func build(in directory: String, sources: [String], top: String, trace: Bool = false,
+                      cOptimization: String? = nil) throws -> Double {
         if let m = missing { throw Failure(description: "\(rawValue): \(m)") }
         let args: [String]
         switch self {
@@ -45,7 +48,8 @@ public enum HDLSimulator: String, Sendable, CaseIterable {
             // --binary: --main --exe --build --timing. The emitted RTL lints clean; the test
             // bench's delays and $fwrite loops draw style warnings, which are not errors here.
             args = ["verilator", "--binary", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", top,
-                    "-Mdir", "obj_dir", "-o", "cosim"] + (trace ? ["--trace"] : []) + sources
+                    "-Mdir", "obj_dir", "-o", "cosim"] + (trace ? ["--trace"] : [])
+                + (cOptimization.map { ["-MAKEFLAGS", "OPT_FAST=\($0) OPT_SLOW=\($0) OPT_GLOBAL=\($0)"] } ?? []) + sources
         }
         return try HDLSimulator.execute(args, in: directory, log: "build.log")
     }

@@ -54,7 +54,7 @@ public enum Cosim {
     /// Writes the RTL (then the files of `userRTL` over it), the test bench and the stimulus into
     /// `directory`, runs `simulator`, then the model, and compares.
     public static func run(chip: Chip, images: LabeledImages, count: Int, learn: Bool, simulator: HDLSimulator,
-                           directory: String, userRTL: String?, vcd: String? = nil) throws -> Report {
+                           directory: String, userRTL: String?, vcd: String? = nil, cOptimization: String? = nil) throws -> Report {
         let circuit = chip.design.circuit
         var report = Report(simulator: simulator.rawValue)
         report.directory = directory
@@ -84,7 +84,7 @@ public enum Cosim {
             try Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name)"))
         }
         // 2. The HDL simulator.
-        report.rtlBuildSeconds = try simulator.build(in: directory, sources: ["\(Testbench.name).v"] + sources, top: Testbench.name, trace: vcd != nil)
+        report.rtlBuildSeconds = try simulator.build(in: directory, sources: ["\(Testbench.name).v"] + sources, top: Testbench.name, trace: vcd != nil, cOptimization: cOptimization)
         report.rtlRunSeconds = try simulator.run(in: directory)
         guard let trace = try? String(contentsOfFile: "\(directory)/\(Testbench.traceFile)", encoding: .utf8) else {
             throw Failure(description: "the RTL simulation wrote no \(Testbench.traceFile) in \(directory)")

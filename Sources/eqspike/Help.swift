@@ -73,7 +73,8 @@ let commandHelp: [String: String] = [
     """,
     "cosim": """
     eqspike cosim <netlist> [--weights CKPT] [--images N] [--learn] [--simulator icarus|verilator]
-                  [--rtl DIR] [--out DIR] [--vcd FILE] [--json] [--data DIR] [--seed N] [--set k=v]
+                  [--rtl DIR] [--out DIR] [--vcd FILE] [--verilator-opt O0] [--json] [--data DIR]
+                  [--seed N] [--set k=v]
       Co-simulation: writes the RTL (as `verilog`) with a test bench into --out (default a fresh
       temporary directory), runs it under the HDL simulator (icarus: iverilog + vvp, the default;
       verilator: verilator --binary, needs g++ and make), then runs the model on the same images
@@ -86,7 +87,9 @@ let commandHelp: [String: String] = [
       or modified RTL checked against the model, with the signal names of README.md. --images
       default 2. --vcd FILE: the RTL's waveform (the whole hierarchy under eqspike_tb.dut, lane-packed
       vectors named as in the netlist), beside which `eqspike simulate ... --vcd` dumps the model's.
-      A missing simulator is an error naming the Debian package to install.
+      --verilator-opt O0: the C++ optimisation of Verilator's model (a 784-lane design builds
+      several times faster at O0 and runs slower). A missing simulator is an error naming the
+      Debian package to install.
     """,
     "compare": """
     eqspike compare <netlist> [--weights CKPT] [--images N] [--clocks N] [--learn] [--json]
