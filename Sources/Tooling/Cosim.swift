@@ -33,6 +33,8 @@ public enum Cosim {
         public var images = 0, ticks = 0
         public var signals = 0, lanesPerTick = 0
         public var comparisons = 0, memoryWords = 0
+        /// Images the model nudged, and of those the ones nudged with -beta (random sign).
+        public var nudged = 0, nudgedNegative = 0
         public var rtlBuildSeconds = 0.0, rtlRunSeconds = 0.0, modelSeconds = 0.0
         public var mismatch: Mismatch?
         public var directory = ""
@@ -40,7 +42,7 @@ public enum Cosim {
         public var json: String {
             func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
             var s = "{\"result\": \(q(mismatch == nil ? "match" : "mismatch")), \"simulator\": \(q(simulator)), \"images\": \(images), \"ticks\": \(ticks), "
-            s += "\"signals\": \(signals), \"lanes_per_tick\": \(lanesPerTick), \"lane_comparisons\": \(comparisons), \"memory_words_compared\": \(memoryWords), "
+            s += "\"signals\": \(signals), \"lanes_per_tick\": \(lanesPerTick), \"lane_comparisons\": \(comparisons), \"memory_words_compared\": \(memoryWords), \"nudged\": \(nudged), \"nudged_negative\": \(nudgedNegative), "
             s += "\"rtl_build_seconds\": \(rtlBuildSeconds), \"rtl_run_seconds\": \(rtlRunSeconds), \"model_seconds\": \(modelSeconds), \"directory\": \(q(directory))"
             if let m = mismatch {
                 s += ", \"mismatch\": {\"image\": \(m.image), \"tick\": \(m.tick), \"block\": \(q(m.instance)), \"type\": \(q(m.typeName)), \"signal\": \(q(m.signal)), \"lane\": \(m.lane), \"expected\": \(q(m.expected)), \"actual\": \(q(m.actual))}"
@@ -168,6 +170,11 @@ public enum Cosim {
             }
             if report.mismatch != nil { break }
             report.images += 1
+            if chip.phase.nudgedThisImage {
+                // The sign register holds through the nudge phase and the clock that ends it.
+                report.nudged += 1
+                if chip.nudge.negative.value(0) != 0 { report.nudgedNegative += 1 }
+            }
         }
         report.modelSeconds = modelTime
         return report

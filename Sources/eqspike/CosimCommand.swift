@@ -51,7 +51,7 @@ enum CosimCommand {
             print(report.json)
         } else {
             if let m = report.mismatch { print(m.description) }
-            print("\(report.mismatch == nil ? "match" : "stopped"): \(report.images) image(s), \(report.ticks) ticks compared, \(report.signals) signals (\(report.lanesPerTick) lanes) per tick, \(report.comparisons) lane comparisons, \(report.memoryWords) memory words at image ends")
+            print("\(report.mismatch == nil ? "match" : "stopped"): \(report.images) image(s), \(report.ticks) ticks compared, \(report.signals) signals (\(report.lanesPerTick) lanes) per tick, \(report.comparisons) lane comparisons, \(report.memoryWords) memory words at image ends; \(report.nudged) image(s) nudged (\(report.nudgedNegative) with -beta)")
             print(String(format: "%@: build %.1f s, run %.2f s; model %.3f s (%@, files in %@)", sim.rawValue, report.rtlBuildSeconds, report.rtlRunSeconds, report.modelSeconds, o.flag("learn") ? "learning" : "inference", dir))
         }
         if report.mismatch != nil { exit(1) }
