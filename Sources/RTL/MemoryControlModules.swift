@@ -92,7 +92,7 @@ enum MemoryControlModules {
             let words = (0..<16).reversed().map { k in String(k < bank.count ? UInt32(bitPattern: bank[k]) : 0, radix: 16).leftPadded(8) }
             m.line("reg [511:0] bank;   // 16 LFSR32 streams, stream k in bits [32k +: 32]")
             m.line("initial bank = 512'h\(words.joined(separator: "_"));")
-            m.line(V.xorshiftFunction)
+            m.lines(V.xorshiftFunction)
         }
         m.lines(NeuronPathModules.wideWaiver)
         // Reads.
@@ -236,7 +236,7 @@ enum MemoryControlModules {
             let st = UInt32(bitPattern: state(c, "lfsr")?.first ?? 0)
             m.line("reg [31:0] lfsr;")
             m.line("initial lfsr = \(V.hex32(st));")
-            m.line(V.xorshiftFunction)
+            m.lines(V.xorshiftFunction)
         }
         m.line("genvar g;")
         m.line("generate for (g = 0; g < \(L); g = g + 1) begin : lane")
@@ -343,7 +343,7 @@ enum MemoryControlModules {
         if random {
             m.line("reg [31:0] sign_lfsr;  // register sign_lfsr")
             m.line("initial sign_lfsr = \(V.hex32(UInt32(bitPattern: MemoryControlModules.state(c, "sign_lfsr")?.first ?? 0)));")
-            m.line(V.xorshiftFunction)
+            m.lines(V.xorshiftFunction)
             m.line("always @(posedge clk) if (!rst && !\(enable ? "enable" : "1'b0")) sign_lfsr <= eqspike_xorshift(sign_lfsr);")
             m.line("assign negative = sign_lfsr[31];")
         } else {
@@ -430,7 +430,7 @@ extension MemoryControlModules {
         m.input("rst", width: 1, b.reseedOnReset ? "the model's reset(): reseed" : "the model's reset(): the state holds in that clock")
         m.output("bits", width: L * 31, "registered")
         m.register("state", width: L * 32)
-        m.line(V.xorshiftFunction)
+        m.lines(V.xorshiftFunction)
         for k in 0..<L {
             let v = UInt32(bitPattern: k < now.count ? now[k] : 0)
             let sd = UInt32(bitPattern: k < seeded.count ? seeded[k] : 0)

@@ -76,18 +76,18 @@ enum V {
     }
 
     /// The function every module that draws random numbers declares (Verilog-2005 has no packages).
-    static let xorshiftFunction = """
-        // LFSR32 step (FixedPoint/LFSR.swift): x ^= x << 13; x ^= x >> 17; x ^= x << 5.
-        function [31:0] eqspike_xorshift;
-            input [31:0] x;
-            reg [31:0] a, b;
-            begin
-                a = x ^ (x << 13);
-                b = a ^ (a >> 17);
-                eqspike_xorshift = b ^ (b << 5);
-            end
-        endfunction
-    """
+    static let xorshiftFunction: [String] = [
+        "// LFSR32 step (FixedPoint/LFSR.swift): x ^= x << 13; x ^= x >> 17; x ^= x << 5.",
+        "function [31:0] eqspike_xorshift;",
+        "    input [31:0] x;",
+        "    reg [31:0] a, b;",
+        "    begin",
+        "        a = x ^ (x << 13);",
+        "        b = a ^ (a >> 17);",
+        "        eqspike_xorshift = b ^ (b << 5);",
+        "    end",
+        "endfunction",
+    ]
 
     static func hex32(_ v: UInt32) -> String { "32'h" + String(v, radix: 16) }
 
