@@ -60,16 +60,14 @@ public enum Observation {
     }
 
     public static func memories(_ circuit: Circuit) -> [ObservedMemory] {
-        circuit.instances.compactMap { inst in
-            switch inst.typeName {
-            case "crossbar":
-                guard let f = inst.interface.persistent.first(where: { $0.name == "weights" }) else { return nil }
-                return ObservedMemory(instance: inst.name, entry: "weights", words: f.words, format: f.format!, array: "weights")
-            case "bias":
-                guard let f = inst.interface.persistent.first(where: { $0.name == "values" }) else { return nil }
-                return ObservedMemory(instance: inst.name, entry: "values", words: f.words, format: f.format!, array: "values")
-            default: return nil
+        var out: [ObservedMemory] = []
+        for inst in circuit.instances where inst.typeName == "crossbar" || inst.typeName == "bias" {
+            // The stored words, then the deferred-update shadow (zero after every commit).
+            for (entry, array) in [(inst.typeName == "crossbar" ? "weights" : "values", inst.typeName == "crossbar" ? "weights" : "values"), ("shadow", "shadow")] {
+                guard let f = inst.interface.persistent.first(where: { $0.name == entry }), let format = f.format else { continue }
+                out.append(ObservedMemory(instance: inst.name, entry: entry, words: f.words, format: format, array: array))
             }
         }
+        return out
     }
 }

@@ -8,7 +8,7 @@ import FixedPoint
 ///
 ///     T <image> <tick> <hex of signal 0> <hex of signal 1> ...     (in `Observation.signals` order)
 ///     E <image> <ticks>
-///     M <image> <instance> <hex word 0> <hex word 1> ...
+///     M <image> <instance>.<entry> <hex word 0> <hex word 1> ...
 ///
 /// Values are sampled with the clock low, after the edge has settled: registers hold their value
 /// of tick t, combinational signals the value they have within tick t.
@@ -91,7 +91,7 @@ public enum Testbench {
 
         """
         for m in Observation.memories(circuit) {
-            s += "            $fwrite(f, \"M %0d \(m.instance)\", img);\n"
+            s += "            $fwrite(f, \"M %0d \(m.instance).\(m.entry)\", img);\n"
             s += "            for (k = 0; k < \(m.words); k = k + 1) $fwrite(f, \" %h\", dut.\(m.instance).\(m.array)[k]);\n"
             s += "            $fwrite(f, \"\\n\");\n"
         }

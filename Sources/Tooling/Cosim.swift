@@ -151,7 +151,7 @@ public enum Cosim {
                 guard let line = lines.popFirst() else { break }
                 let f = line.split(separator: " ")
                 let want = chip.simulator.block(named: m.instance)?.persistentState.first { $0.name == m.entry }?.values ?? []
-                guard f.count == 3 + m.words, f[0] == "M", String(f[2]) == m.instance, want.count == m.words else {
+                guard f.count == 3 + m.words, f[0] == "M", String(f[2]) == "\(m.instance).\(m.entry)", want.count == m.words else {
                     report.mismatch = Mismatch(image: img, tick: -1, instance: m.instance, typeName: "memory", signal: "\(m.instance).\(m.entry)", lane: 0,
                                                expected: "\(m.words) words", actual: String(line.prefix(40)), note: "")
                     break

@@ -80,6 +80,26 @@ final class RTLCosimTests: XCTestCase {
         }
     }
 
+    /// A rounding bug in W2's commit sweep changes no signal within the image, only the stored
+    /// weights: the end-of-image memory comparison finds it, naming the word's row and column.
+    func testPlantedSweepBugIsFoundInTheMemory() throws {
+        let sim = HDLSimulator.icarus
+        if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
+        let chip = try RTLTests.chip(RTLTests.tiny)
+        let mine = Self.directory("sweep-rtl")
+        try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: mine)
+        let file = mine + "/crossbar_w2.v"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let planted = text.replacingOccurrences(of: "(sum >>> 8)", with: "(sum >>> 7)")
+        XCTAssertNotEqual(planted, text)
+        try planted.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try cosim(sim, images: 1, name: "sweep", userRTL: mine)
+        let m = try XCTUnwrap(r.mismatch, "the changed shift went unnoticed")
+        XCTAssertEqual(m.signal, "w2.weights")
+        XCTAssertEqual(m.tick, -1, "found at the end of the image")
+        XCTAssertTrue(m.description.contains("row ") && m.description.contains("col "), m.description)
+    }
+
     /// The lfsr block (in no shipped design): free-running and reseeded on reset, both bit-exact.
     func testLFSRBlockIsBitExact() throws {
         let sim = HDLSimulator.icarus
