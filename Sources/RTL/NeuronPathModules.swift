@@ -115,6 +115,23 @@ enum NeuronPathModules {
         return m
     }
 
+    /// `stages` registers of `width` bits in a chain, stage j = input(t - 1 - j), cleared by rst:
+    /// one process per stage (an array, not one vector: 784-300-10's window is 96,000 bits, past
+    /// Verilator's limit for a literal, and per-stage writes keep Verilator's BLKLOOPINIT rule).
+    static func shiftRegister(_ name: String, stages: Int, width: Int, input: String) -> [String] {
+        [
+            "reg [\(width - 1):0] \(name) [0:\(stages - 1)];   // \(name)[j] = \(input)(t - 1 - j), lanes packed",
+            "genvar j;",
+            "generate for (j = 0; j < \(stages); j = j + 1) begin : stage",
+            "    if (j == 0) begin : first",
+            "        always @(posedge clk) \(name)[0] <= rst ? {\(width){1'b0}} : \(input);",
+            "    end else begin : next",
+            "        always @(posedge clk) \(name)[j] <= rst ? {\(width){1'b0}} : \(name)[j - 1];",
+            "    end",
+            "end endgenerate",
+        ]
+    }
+
     static func delay(_ c: InstanceContext) throws -> ModuleText {
         let b = c.block as! DelayLine
         let L = b.lanes, D = b.depth, W = b.format.width
@@ -122,18 +139,13 @@ enum NeuronPathModules {
         m.comment = [
             "delay \(c.name): delay line, \(L) lanes x depth \(D), \(b.format) (docs/blocks.md, delay)",
             "  delayed(t) = x(t - \(D)), 0 for t < \(D) after reset. No arithmetic.",
-            "  line: slot j (lanes packed) holds x(t - 1 - j); the output is the last slot.",
+            "  line[j] (lanes packed) holds x(t - 1 - j); the output is the last stage.",
         ]
         m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
         m.input("x", width: L * W)
         m.output("delayed", width: L * W, "registered")
-        m.line("reg [\(D * L * W - 1):0] line;")
-        if D == 1 {
-            m.line("always @(posedge clk) line <= rst ? \(L * W)'d0 : x;")
-        } else {
-            m.line("always @(posedge clk) line <= rst ? \(D * L * W)'d0 : {line[\((D - 1) * L * W - 1):0], x};")
-        }
-        m.line("assign delayed = line[\(D * L * W - 1):\((D - 1) * L * W)];")
+        m.lines(shiftRegister("line", stages: D, width: L * W, input: "x"))
+        m.line("assign delayed = line[\(D - 1)];")
         return m
     }
 
@@ -155,18 +167,13 @@ enum NeuronPathModules {
         m.output("mean", width: L * fo.width, "registered")
         m.register("sum", width: L * fs.width)
         let W = fi.width
-        m.line("reg [\(N * L * W - 1):0] window;   // slot j (lanes packed) holds x(t - 1 - j)")
-        if N == 1 {
-            m.line("always @(posedge clk) window <= rst ? \(L * W)'d0 : x;")
-        } else {
-            m.line("always @(posedge clk) window <= rst ? \(N * L * W)'d0 : {window[\((N - 1) * L * W - 1):0], x};")
-        }
+        m.lines(shiftRegister("window", stages: N, width: L * W, input: "x"))
         m.lines(wideWaiver)
         m.line("genvar k;")
         m.line("generate for (k = 0; k < \(L); k = k + 1) begin : lane")
         m.line("    reg [\(fs.width - 1):0] sum_q;")
         m.line("    reg [\(fo.width - 1):0] mean_q;")
-        m.line("    wire [\(W - 1):0] x_oldest = window[(\((N - 1) * L) + k)*\(W) +: \(W)];")
+        m.line("    wire [\(W - 1):0] x_oldest = window[\(N - 1)][k*\(W) +: \(W)];")
         m.line("    wire signed [63:0] s_next = \(V.extName("sum_q", fs)) + \(V.extLane("x", "k", fi)) - \(V.extName("x_oldest", fi));")
         if pow2 {
             let sh = N.trailingZeroBitCount + fi.fracBits - fo.fracBits
