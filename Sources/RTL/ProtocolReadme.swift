@@ -36,7 +36,9 @@ enum ProtocolReadme {
         - Signals: every block output is a net `<instance>_<port>` of `eqspike_top`; registers are
           wires named after their port inside the instance (`eqspike_top.h.u`). Lane k of a port of
           W-bit words is bits [W*k +: W]; values are the raw two's-complement fixed-point words of
-          the port's format (`eqspike check` lists them).
+          the port's format (`eqspike check` lists them). Memories are arrays inside their
+          instance: `weights` (crossbar, address row * cols + col), `values` (bias) and `shadow`
+          (deferred updates). `eqspike cosim --rtl DIR` reads all of these by these names.
 
         ## Initial contents
 

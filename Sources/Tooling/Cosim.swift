@@ -86,7 +86,13 @@ public enum Cosim {
             try Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name)"))
         }
         // 2. The HDL simulator.
-        report.rtlBuildSeconds = try simulator.build(in: directory, sources: ["\(Testbench.name).v"] + sources, top: Testbench.name, trace: vcd != nil, cOptimization: cOptimization)
+        do {
+            report.rtlBuildSeconds = try simulator.build(in: directory, sources: ["\(Testbench.name).v"] + sources, top: Testbench.name,
+                                                         trace: vcd != nil, cOptimization: cOptimization)
+        } catch let e as HDLSimulator.Failure where userRTL != nil {
+            // The usual cause with one's own RTL: a signal the test bench reads is named otherwise.
+            throw Failure(description: "\(e)\n(the test bench reads every block output as eqspike_top.<instance>_<port>, every register as eqspike_top.<instance>.<port> and the memories as <instance>.weights / .values / .shadow, as the emitted README.md says: RTL given with --rtl must keep those names and this design's configuration)")
+        }
         report.rtlRunSeconds = try simulator.run(in: directory)
         guard let trace = try? String(contentsOfFile: "\(directory)/\(Testbench.traceFile)", encoding: .utf8) else {
             throw Failure(description: "the RTL simulation wrote no \(Testbench.traceFile) in \(directory)")
