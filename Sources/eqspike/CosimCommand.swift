@@ -52,7 +52,11 @@ enum CosimCommand {
         } else {
             if let m = report.mismatch { print(m.description) }
             print("\(report.mismatch == nil ? "match" : "stopped"): \(report.images) image(s), \(report.ticks) ticks compared, \(report.signals) signals (\(report.lanesPerTick) lanes) per tick, \(report.comparisons) lane comparisons, \(report.memoryWords) memory words at image ends; \(report.nudged) image(s) nudged (\(report.nudgedNegative) with -beta)")
-            print(String(format: "%@: build %.1f s, run %.2f s; model %.3f s (%@, files in %@)", sim.rawValue, report.rtlBuildSeconds, report.rtlRunSeconds, report.modelSeconds, o.flag("learn") ? "learning" : "inference", dir))
+            // Ticks per second of each side (the RTL's includes writing its trace).
+            let ticks = Double(max(report.ticks, 1))
+            print(String(format: "%@: build %.1f s, run %.2f s (%.0f ticks/s); model %.3f s (%.0f ticks/s) (%@, files in %@)", sim.rawValue,
+                         report.rtlBuildSeconds, report.rtlRunSeconds, ticks / max(report.rtlRunSeconds, 1e-9), report.modelSeconds,
+                         ticks / max(report.modelSeconds, 1e-9), o.flag("learn") ? "learning" : "inference", dir))
         }
         if report.mismatch != nil { exit(1) }
     }
