@@ -187,31 +187,38 @@ public enum Cosim {
     }
 
     /// The first lane where the RTL's hex value differs from the model's raw lanes: (lane, actual).
+    /// The hex string is decoded once into 64-bit words (and a mask of x/z digits), then each
+    /// lane is two shifts: a 784-lane design writes megabytes of hex per image.
     static func compare(_ want: [Int32], hex: Substring, _ s: ObservedSignal) -> (Int, String)? {
         let w = s.format.width
-        let digits = Array(hex.utf8)
-        let mask: UInt64 = w >= 64 ? .max : (UInt64(1) << UInt64(w)) - 1
-        for lane in 0..<s.lanes {
-            // Bits lane*w ..< lane*w + w, counted from the end of the hex string.
-            var v: UInt64 = 0
-            var unknown = false
-            for b in stride(from: w - 1, through: 0, by: -1) {
-                let bit = lane * w + b
-                let d = digits.count - 1 - bit / 4
-                var nib: UInt64 = 0
-                if d >= 0 {
-                    switch digits[d] {
-                    case UInt8(ascii: "0")...UInt8(ascii: "9"): nib = UInt64(digits[d] - UInt8(ascii: "0"))
-                    case UInt8(ascii: "a")...UInt8(ascii: "f"): nib = UInt64(digits[d] - UInt8(ascii: "a") + 10)
-                    case UInt8(ascii: "A")...UInt8(ascii: "F"): nib = UInt64(digits[d] - UInt8(ascii: "A") + 10)
-                    default: unknown = true
-                    }
-                }
-                v = (v << 1) | ((nib >> UInt64(bit % 4)) & 1)
+        let digits = hex.utf8
+        let n = (digits.count + 15) / 16 + 1
+        var bits = [UInt64](repeating: 0, count: n), unknown = [UInt64](repeating: 0, count: n)
+        var i = 0
+        for d in digits.reversed() {
+            let nib: UInt64
+            switch d {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nib = UInt64(d - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nib = UInt64(d - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nib = UInt64(d - UInt8(ascii: "A") + 10)
+            default: nib = 0; unknown[i / 16] |= 0xF << UInt64((i % 16) * 4)
             }
-            let expected = UInt64(UInt32(bitPattern: want[lane])) & mask
-            if unknown { return (lane, "x (unknown bits)") }
-            if v != expected { return (lane, show(v, s.format)) }
+            bits[i / 16] |= nib << UInt64((i % 16) * 4)
+            i += 1
+        }
+        let mask: UInt64 = w >= 64 ? .max : (UInt64(1) << UInt64(w)) - 1
+        func field(_ a: [UInt64], _ offset: Int) -> UInt64 {
+            let q = offset / 64, r = offset % 64
+            guard q < a.count else { return 0 }
+            var v = a[q] >> UInt64(r)
+            if r != 0 && r + w > 64 && q + 1 < a.count { v |= a[q + 1] << UInt64(64 - r) }
+            return v & mask
+        }
+        for lane in 0..<s.lanes {
+            let o = lane * w
+            if field(unknown, o) != 0 { return (lane, "x (unknown bits)") }
+            let v = field(bits, o)
+            if v != UInt64(UInt32(bitPattern: want[lane])) & mask { return (lane, show(v, s.format)) }
         }
         return nil
     }
