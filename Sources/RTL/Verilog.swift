@@ -94,3 +94,9 @@ enum V {
     /// Bits to hold 0 ... n - 1 (at least 1).
     static func bitsFor(_ n: Int) -> Int { n <= 2 ? 1 : Int.bitWidth - (n - 1).leadingZeroBitCount }
 }
+
+extension String {
+    func leftPadded(_ n: Int, with c: Character = "0") -> String {
+        count >= n ? self : String(repeating: c, count: n - count) + self
+    }
+}
