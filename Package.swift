@@ -19,11 +19,13 @@ let package = Package(
         .target(name: "Netlist", dependencies: ["CircuitIR", "HDL"], swiftSettings: optimise),
         .target(name: "Blocks", dependencies: ["HDL"], swiftSettings: optimise),
         .target(name: "Datasets", swiftSettings: optimise),
+        // The RTL back end: Verilog from the Circuit, constants and initial contents from the elaborated blocks.
+        .target(name: "RTL", dependencies: ["CircuitIR", "HDL", "FixedPoint", "Blocks"], swiftSettings: optimise),
         .target(name: "GoldenModel", dependencies: ["Datasets", "FixedPoint"], swiftSettings: optimise),
         .target(name: "EqSpike", dependencies: ["Blocks", "Netlist", "Waveform", "Datasets", "GoldenModel"], swiftSettings: optimise),
         .target(name: "Analysis", dependencies: ["EqSpike", "Blocks", "Netlist", "HDL", "Datasets"], swiftSettings: optimise),
-        .target(name: "Tooling", dependencies: ["EqSpike", "Analysis", "Blocks", "Netlist", "Waveform", "Datasets", "GoldenModel"], swiftSettings: optimise),
-        .executableTarget(name: "eqspike", dependencies: ["EqSpike", "Analysis", "Tooling", "GoldenModel"], swiftSettings: optimise),
+        .target(name: "Tooling", dependencies: ["EqSpike", "Analysis", "Blocks", "Netlist", "Waveform", "Datasets", "GoldenModel", "RTL"], swiftSettings: optimise),
+        .executableTarget(name: "eqspike", dependencies: ["EqSpike", "Analysis", "Tooling", "GoldenModel", "RTL"], swiftSettings: optimise),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
         .testTarget(name: "WaveformTests", dependencies: ["Waveform"], exclude: ["Golden"]),
@@ -31,6 +33,7 @@ let package = Package(
         .testTarget(name: "BlocksTests", dependencies: ["Blocks"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "GoldenModelTests", dependencies: ["GoldenModel"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "EqSpike", "Tooling"]),
         .testTarget(name: "EqSpikeTests", dependencies: ["EqSpike", "Analysis", "Tooling"]),
     ]
 )

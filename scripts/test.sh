@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# package providing each external tool the tests use (parallel: ParallelRecipeTests)
-declare -A package=([vcd2fst]=gtkwave [fst2vcd]=gtkwave [gtkwave]=gtkwave [xvfb-run]=xvfb [parallel]=parallel)
+# package providing each external tool the tests use (parallel: ParallelRecipeTests; verilator,
+# iverilog, yosys, g++ and make: the RTL lint, synthesis and co-simulation tests)
+declare -A package=([vcd2fst]=gtkwave [fst2vcd]=gtkwave [gtkwave]=gtkwave [xvfb-run]=xvfb [parallel]=parallel
+                    [verilator]=verilator [iverilog]=iverilog [vvp]=iverilog [yosys]=yosys [g++]=g++ [make]=make)
 missing=()
 for tool in "${!package[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]}")
@@ -13,11 +15,11 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing ${missing[*]} (Debian packages the waveform and recipe tests use)"
+    echo "test.sh: installing ${missing[*]} (Debian packages the waveform, recipe and RTL tests use; Verilator's C++ build needs g++ and make)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: not installed: ${missing[*]}; the tests that read VCD/FST files with GTKWave's tools, open GTKWave under Xvfb or run the GNU-parallel recipe will be skipped (install with: sudo apt-get install ${missing[*]})"
+    echo "test.sh: not installed: ${missing[*]}; the tests that read VCD/FST files with GTKWave's tools, open GTKWave under Xvfb, run the GNU-parallel recipe, or lint, synthesise and co-simulate the RTL (Verilator, Icarus, Yosys) will be skipped (install with: sudo apt-get install ${missing[*]})"
   fi
 fi
 

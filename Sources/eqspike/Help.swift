@@ -64,6 +64,39 @@ let commandHelp: [String: String] = [
       Writes each crossbar and bias memory as a $readmemh-compatible hex file, with its format in a
       header comment, for an RTL test bench.
     """,
+    "verilog": """
+    eqspike verilog <netlist> [--weights CKPT] [--seed N] --out DIR [--set k=v]
+      Writes the design as synthesizable Verilog-2005 (Verilator 5.006, Icarus Verilog 11 and Yosys
+      0.23 accept it; verilator --lint-only -Wall prints nothing): one module per block instance,
+      <type>_<instance>.v, headed by the block's bit-exact equations (docs/blocks*.md) with the
+      constants the model realised; eqspike_top.v wired as the netlist says, nets named
+      <instance>_<port>; the memories' $readmemh files (the same as `eqspike export`) and their
+      shadows, from the checkpoint or the initial weights (--seed, default the design's); files.f
+      (compilation order) and README.md (clock, reset, host ports, tick). Tick-level RTL: one clock
+      per algorithm tick. Configurations it cannot write bit-exactly (crossbar update = rank1,
+      stochastic rounding in lif, li, fir or scale, a stochastic resize) are refused, naming the instance
+      and parameter, with a non-zero exit.
+    """,
+    "cosim": """
+    eqspike cosim <netlist> [--weights CKPT] [--images N] [--learn] [--simulator icarus|verilator]
+                  [--rtl DIR] [--out DIR] [--vcd FILE] [--verilator-opt O0] [--json] [--data DIR]
+                  [--seed N] [--set k=v]
+      Co-simulation: writes the RTL (as `verilog`) with a test bench into --out (default a fresh
+      temporary directory), runs it under the HDL simulator (icarus: iverilog + vvp, the default;
+      verilator: verilator --binary, needs g++ and make), then runs the model on the same images
+      exactly as the trainer presents them (load, reset, clock until done; --learn: training images
+      with learning, else test images) and compares every block output and register, every lane, on
+      every tick, and every crossbar and bias word at the end of each image. The first difference
+      stops it: image, tick, block, signal, lane, expected and actual (raw and real), exit 1. At the
+      end: ticks, signals and lanes compared, and the wall time of each side. --rtl DIR lays the
+      files of DIR over the emitted ones (DIR/files.f, if present, lists the sources): hand-written
+      or modified RTL checked against the model, with the signal names of README.md. --images
+      default 2. --vcd FILE: the RTL's waveform (the whole hierarchy under eqspike_tb.dut, lane-packed
+      vectors named as in the netlist), beside which `eqspike simulate ... --vcd` dumps the model's.
+      --verilator-opt O0: the C++ optimisation of Verilator's model (a 784-lane design builds
+      several times faster at O0 and runs slower). A missing simulator is an error naming the
+      Debian package to install.
+    """,
     "compare": """
     eqspike compare <netlist> [--weights CKPT] [--images N] [--clocks N] [--learn] [--json]
                     [--vcd FILE] [--signals P,...] [--data DIR] [--seed N] [--set k=v]

@@ -1,0 +1,70 @@
+import CircuitIR
+import Foundation
+import HDL
+
+/// The RTL of a design: every file `eqspike verilog` writes. The structure (instances, ports,
+/// formats, wiring) comes from the `Circuit`; each block's realised constants and its memories'
+/// and random sources' current contents come from the elaborated blocks (`blocks`), so the RTL
+/// uses the model's own quantised constants (one definition of each) and starts from whatever
+/// state the model holds (initial weights, a checkpoint).
+public struct RTLDesign {
+    public struct File { public let name: String; public let contents: String }
+    public let files: [File]
+    /// Verilog sources in compilation order (top last).
+    public let sources: [String]
+    public let topName = TopModule.name
+
+    public static func emit(circuit: Circuit, blocks: [Block]) throws -> RTLDesign {
+        var modules: [(instance: Circuit.Instance, module: ModuleText)] = []
+        var extra: [String: String] = [:]
+        var driven: [String: Set<String>] = [:]
+        for w in circuit.wires { driven[w.destination.instance, default: []].insert(w.destination.port) }
+        for inst in circuit.instances {
+            guard let block = blocks.first(where: { $0.name == inst.name }) else {
+                throw RTLError(instance: inst.name, "no elaborated block for this instance")
+            }
+            let c = InstanceContext(instance: inst, driven: driven[inst.name] ?? [], block: block)
+            let m: ModuleText
+            switch inst.typeName {
+            case "lif": m = try NeuronPathModules.lif(c)
+            case "li": m = try NeuronPathModules.li(c)
+            case "delay": m = try NeuronPathModules.delay(c)
+            case "fir": m = try NeuronPathModules.fir(c)
+            case "adder": m = try NeuronPathModules.adder(c)
+            case "scale": m = try NeuronPathModules.scale(c)
+            case "spike_counter": m = try NeuronPathModules.spikeCounter(c)
+            case "crossbar": m = try MemoryControlModules.crossbar(c, files: &extra)
+            case "bias": m = try MemoryControlModules.bias(c, files: &extra)
+            case "pixel_encoder": m = try MemoryControlModules.pixelEncoder(c)
+            case "nudge": m = try MemoryControlModules.nudge(c)
+            case "phase_controller": m = try MemoryControlModules.phaseController(c)
+            case "lfsr": m = try MemoryControlModules.lfsr(c)
+            default:
+                throw RTLError(instance: inst.name, "block type '\(inst.typeName)' has no RTL template yet")
+            }
+            modules.append((inst, m))
+        }
+        var files: [File] = []
+        var sources: [String] = []
+        for (_, m) in modules {
+            let name = "\(m.name).v"
+            files.append(File(name: name, contents: "`timescale 1ns / 1ps\n" + m.text))
+            sources.append(name)
+        }
+        let top = try TopModule.emit(circuit: circuit, modules: modules)
+        files.append(File(name: "\(TopModule.name).v", contents: "`timescale 1ns / 1ps\n" + top))
+        sources.append("\(TopModule.name).v")
+        for (n, c) in extra.sorted(by: { $0.key < $1.key }) { files.append(File(name: n, contents: c)) }
+        files.append(File(name: "files.f", contents: sources.joined(separator: "\n") + "\n"))
+        files.append(File(name: "README.md", contents: ProtocolReadme.text(circuit: circuit, sources: sources)))
+        return RTLDesign(files: files, sources: sources)
+    }
+
+    /// Writes every file into `directory` (created if missing).
+    public func write(to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for f in files {
+            try Data(f.contents.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(f.name))
+        }
+    }
+}
