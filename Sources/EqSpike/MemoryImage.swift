@@ -23,16 +23,5 @@ public struct MemoryImage {
 
     public var summary: String { "\(rows) x \(cols) words of \(format) (\(format.width) bits)" }
 
-    public var readmemh: String {
-        let digits = (format.width + 3) / 4
-        let mask = format.width == 32 ? UInt32.max : (UInt32(1) << UInt32(format.width)) - 1
-        var s = "// \(name): \(rows) x \(cols) words, row-major (address = row * \(cols) + col)\n"
-        s += "// format \(format): \(format.isSigned ? "signed two's complement" : "unsigned"), \(format.width) bits, value = raw / 2^\(format.fracBits)\n"
-        s.reserveCapacity(s.count + words.count * (digits + 1))
-        for w in words {
-            let h = String(UInt32(bitPattern: w) & mask, radix: 16)
-            s += String(repeating: "0", count: digits - h.count) + h + "\n"
-        }
-        return s
-    }
+    public var readmemh: String { Readmemh.text(name: name, format: format, rows: rows, cols: cols, words: words) }
 }

@@ -23,9 +23,9 @@ extension MemoryControlModules {
         let readShift = fc.fracBits - fw.fracBits
         let fitc = readShift >= 0 ? "acc <<< \(readShift)" : V.round("acc", -readShift, b.readRounding)
         // Initial contents: the model's memories now (export's hex files for the weights).
-        files["\(c.name).hex"] = HexFile.readmemh(name: c.name, format: fw, rows: R, cols: C, words: state(c, "weights") ?? [])
+        files["\(c.name).hex"] = Readmemh.text(name: c.name, format: fw, rows: R, cols: C, words: state(c, "weights") ?? [])
         if deferred {
-            files["\(c.name).shadow.hex"] = HexFile.readmemh(name: "\(c.name) shadow", format: fd, rows: R, cols: C, words: state(c, "shadow") ?? [])
+            files["\(c.name).shadow.hex"] = Readmemh.text(name: "\(c.name) shadow", format: fd, rows: R, cols: C, words: state(c, "shadow") ?? [])
         }
         let dirty = state(c, "dirty") ?? []
         let bank = state(c, "lfsr") ?? []

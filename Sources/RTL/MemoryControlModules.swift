@@ -34,9 +34,9 @@ enum MemoryControlModules {
         let stochastic = b.rounding == .stochastic && s > 0
         let learn = c.isDriven("delta") && c.isDriven("learn")
         let apply = deferred && c.isDriven("apply")
-        files["\(c.name).hex"] = HexFile.readmemh(name: c.name, format: fw, rows: 1, cols: L, words: state(c, "values") ?? [])
+        files["\(c.name).hex"] = Readmemh.text(name: c.name, format: fw, rows: 1, cols: L, words: state(c, "values") ?? [])
         if deferred {
-            files["\(c.name).shadow.hex"] = HexFile.readmemh(name: "\(c.name) shadow", format: fd, rows: 1, cols: L, words: state(c, "shadow") ?? [])
+            files["\(c.name).shadow.hex"] = Readmemh.text(name: "\(c.name) shadow", format: fd, rows: 1, cols: L, words: state(c, "shadow") ?? [])
         }
         var m = ModuleText(c.instance)
         m.comment = [

@@ -1,11 +1,9 @@
-import FixedPoint
-
-/// `$readmemh` text of a memory, byte for byte what `eqspike export` writes (EqSpike/MemoryImage):
-/// one word per line, the raw two's-complement bits at the format's width, row-major, after a
-/// two-line header comment. (RTL cannot depend on EqSpike, so the writer is repeated here;
-/// RTLTests checks the two files are identical.)
-enum HexFile {
-    static func readmemh(name: String, format: QFormat, rows: Int, cols: Int, words: [Int32]) -> String {
+/// `$readmemh` text of a memory: a two-line header comment, then one word per line, the raw
+/// two's-complement bits at the format's width in hex, row-major. One writer for `eqspike export`
+/// (EqSpike's MemoryImage) and the RTL back end's initial contents, so the two files are the same
+/// bytes by construction (RTLTests checks it too).
+public enum Readmemh {
+    public static func text(name: String, format: QFormat, rows: Int, cols: Int, words: [Int32]) -> String {
         let digits = (format.width + 3) / 4
         let mask = format.width == 32 ? UInt32.max : (UInt32(1) << UInt32(format.width)) - 1
         var s = "// \(name): \(rows) x \(cols) words, row-major (address = row * \(cols) + col)\n"
