@@ -206,7 +206,7 @@ public final class Comparison {
         chip.simulator.detach(writer)
         vcd = nil
         try writer.finish()
-        if let gtkw = target.saveFilePath { try OutputFiles.write(CompareWaveform.saveFile(for: writer), to: gtkw) }
+        if let gtkw = target.saveFilePath { try OutputFiles.write(CompareWaveform.saveFile(for: writer, groupOrder: DefaultView.groupOrder(for: chip)), to: gtkw) }
         return (target.path, target.saveFilePath, writer.variables.count)
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Waveform
 
-/// The `.gtkw` of a comparison dump (`eqspike compare --vcd`): one group per block instance; in
-/// it each fixed trace with its float twin right below.
+/// The `.gtkw` of a comparison dump (`eqspike compare --vcd`): one group per block instance, in the
+/// default view's order (controller, output, nudge, hidden, input, the rest); in it each fixed
+/// trace with its float twin right below.
 ///
 /// Twins are told apart by name, not only by colour: each trace gets a GTKWave alias
 /// (`+{h.spike_3 fixed}`, `+{h.spike_3 float}`), what the signal pane shows instead of the full
@@ -21,7 +22,9 @@ enum CompareWaveform {
         (Array(v.scope.dropFirst()) + [v.name]).joined(separator: ".") + " " + (v.scope.first ?? "")
     }
 
-    static func saveFile(for writer: VCDWriter) -> String {
+    /// `groupOrder`: instance names in the order their groups are listed (`DefaultView.groupOrder`,
+    /// as `simulate`'s save files); groups it does not name follow in dump order.
+    static func saveFile(for writer: VCDWriter, groupOrder: [String] = []) -> String {
         let vars = writer.variables
         var floatByKey: [String: VCDVariable] = [:]
         for v in vars where v.scope.first == "float" {
@@ -46,7 +49,11 @@ enum CompareWaveform {
             let inst = v.scope.dropFirst().joined(separator: ".")
             if let k = groups.firstIndex(where: { $0.0 == inst }) { groups[k].1.append(v) } else { groups.append((inst, [v])) }
         }
-        for (inst, members) in groups {
+        let rank = Dictionary(groupOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let ordered = groups.enumerated().sorted {
+            (rank[$0.element.0] ?? groupOrder.count, $0.offset) < (rank[$1.element.0] ?? groupOrder.count, $1.offset)
+        }.map(\.element)
+        for (inst, members) in ordered {
             s += "@800200\n-\(inst)\n"
             for v in members {
                 s += trace(v)

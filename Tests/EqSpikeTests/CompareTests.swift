@@ -221,6 +221,9 @@ final class CompareTests: XCTestCase {
         o.signalsWidth = 300
         XCTAssertEqual(zoom, GTKWaveSaveFile.zoom(forTicks: ticks, options: o), accuracy: 1e-5, "\(star): \(ticks) ticks")
         XCTAssertTrue(lines.contains("+{ctrl.phase fixed} fixed.ctrl.phase[1:0]"))
+        // Groups in the default view's order, as simulate's: the controller first, the input last.
+        let groups = lines.indices.filter { lines[$0] == "@800200" }.map { lines[$0 + 1] }
+        XCTAssertEqual(groups, ["-ctrl", "-h", "-li_h"], "\(groups)")
     }
 
     /// The skip test sees the whole readout window (docs/algorithm.md). An output driven by a bias
