@@ -189,8 +189,7 @@ enum MemoryControlModules {
         m.line("    assign \(V.lane("current", "k", fc.width)) = \(enable ? "enable ? cur[\(fc.width - 1):0] : \(fc.width)'d0" : "\(fc.width)'d0");")
         m.line("    wire signed [63:0] d = \(count ? V.extLane("count", "k", fn) : "64'sd0") - (target[k] ? \(V.lit(b.expectedCount)) : 64'sd0);")
         m.line("    assign lane_ok[k] = (d < 64'sd0 ? -d : d) <= \(V.lit(b.tolerance));")
-        m.line("end endgenerate")
-        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        m.endLaneLoop()
         m.line("assign skip = &lane_ok;")
         return m
     }

@@ -36,6 +36,13 @@ struct ModuleText {
     }
     mutating func lines(_ s: [String]) { body += s }
 
+    /// Closes a `generate for` over the lanes whose body was opened under `lint_off
+    /// UNUSEDSIGNAL` (its exact 64-bit intermediates leave upper bits unused by design).
+    mutating func endLaneLoop() {
+        body.append("end endgenerate")
+        body.append("/* verilator lint_on UNUSEDSIGNAL */")
+    }
+
     var text: String {
         var s = comment.map { "// \($0)".replacingOccurrences(of: " +$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
         // Port and register names are the netlist's, so one may equal an instance name elsewhere in

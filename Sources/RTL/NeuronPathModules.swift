@@ -79,8 +79,7 @@ enum NeuronPathModules {
         m.line("    assign spike[k] = spike_q;")
         m.line("    assign \(V.lane("u", "k", fu.width)) = u_q;")
         m.line("    assign \(V.lane("refractory", "k", rf.width)) = r_q;")
-        m.line("end endgenerate")
-        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        m.endLaneLoop()
         return m
     }
 
@@ -110,8 +109,7 @@ enum NeuronPathModules {
         m.line("    wire signed [63:0] v_sat = \(V.fit("v_sum", f, .saturate));")
         m.line("    always @(posedge clk) v_q <= rst ? \(f.width)'d0 : v_sat[\(f.width - 1):0];")
         m.line("    assign \(V.lane("v", "k", f.width)) = v_q;")
-        m.line("end endgenerate")
-        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        m.endLaneLoop()
         return m
     }
 
@@ -199,8 +197,7 @@ enum NeuronPathModules {
         m.line("    end")
         m.line("    assign \(V.lane("sum", "k", fs.width)) = sum_q;")
         m.line("    assign \(V.lane("mean", "k", fo.width)) = mean_q;")
-        m.line("end endgenerate")
-        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        m.endLaneLoop()
         return m
     }
 
@@ -222,8 +219,7 @@ enum NeuronPathModules {
         m.line("    wire signed [63:0] total = \(expr);")
         m.line("    wire signed [63:0] sum_fit = \(V.fit("total", f, b.overflow));")
         m.line("    assign \(V.lane("sum", "k", f.width)) = sum_fit[\(f.width - 1):0];")
-        m.line("end endgenerate")
-        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        m.endLaneLoop()
         return m
     }
 
@@ -255,8 +251,7 @@ enum NeuronPathModules {
         m.line("    wire signed [63:0] scaled = \(V.round("product", s, b.rounding));")
         m.line("    wire signed [63:0] y_fit = \(V.fit("scaled", fo, b.overflow));")
         m.line("    assign \(V.lane("y", "k", fo.width)) = y_fit[\(fo.width - 1):0];")
-        m.line("end endgenerate")
-        m.line("/* verilator lint_on UNUSEDSIGNAL */")
+        m.endLaneLoop()
         return m
     }
 
