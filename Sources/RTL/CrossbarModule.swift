@@ -119,19 +119,14 @@ extension MemoryControlModules {
             // A word update: deferred adds the delta to the shadow, immediate rounds it into W.
             func update(_ addr: String, _ delta: String, _ index: String) {
                 if deferred {
-                    m.line("                sum = \(V.ext("shadow[\(addr)]", msb: "shadow[\(addr)][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned)) + \(delta);")
-                    m.line("                word = \(V.fit("sum", fd, .saturate));")
-                    m.line("                shadow[\(addr)] = word[\(fd.width - 1):0];")
+                    m.lines(V.saturatingAdd(into: "shadow[\(addr)]", fd, delta: delta).map { "                " + $0 })
                 } else {
                     if stochastic {
                         m.line("                if (\(index) % 16 == 0) for (us = 0; us < 16; us = us + 1) bank[us*32 +: 32] = eqspike_xorshift(bank[us*32 +: 32]);")
                         m.line("                draw = bank[(\(index) % 16)*32 +: 32];")
                     }
-                    m.line("                sum = \(delta);")
-                    m.line("                inc = \(V.round("sum", s, b.rounding, draw: "draw"));")
-                    m.line("                sum = \(V.ext("weights[\(addr)]", msb: "weights[\(addr)][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned)) + inc;")
-                    m.line("                word = \(V.fit("sum", fw, b.overflow));")
-                    m.line("                weights[\(addr)] = word[\(fw.width - 1):0];")
+                    m.lines(V.roundedAdd(into: "weights[\(addr)]", fw, delta: delta, shift: s, b.rounding, b.overflow, draw: "draw")
+                        .map { "                " + $0 })
                 }
             }
             if rowUpd {
@@ -158,11 +153,8 @@ extension MemoryControlModules {
                     m.line("                    if (uj % 16 == 0) for (us = 0; us < 16; us = us + 1) bank[us*32 +: 32] = eqspike_xorshift(bank[us*32 +: 32]);")
                     m.line("                    draw = bank[(uj % 16)*32 +: 32];")
                 }
-                m.line("                    sum = \(V.ext("shadow[ui*\(C) + uj]", msb: "shadow[ui*\(C) + uj][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned));")
-                m.line("                    inc = \(V.round("sum", s, b.rounding, draw: "draw"));")
-                m.line("                    sum = \(V.ext("weights[ui*\(C) + uj]", msb: "weights[ui*\(C) + uj][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned)) + inc;")
-                m.line("                    word = \(V.fit("sum", fw, b.overflow));")
-                m.line("                    weights[ui*\(C) + uj] = word[\(fw.width - 1):0];")
+                m.lines(V.roundedAdd(into: "weights[ui*\(C) + uj]", fw, delta: V.word("shadow[ui*\(C) + uj]", fd), shift: s,
+                                     b.rounding, b.overflow, draw: "draw").map { "                    " + $0 })
                 m.line("                    shadow[ui*\(C) + uj] = \(fd.width)'d0;")
                 m.line("                end")
                 m.line("            end")

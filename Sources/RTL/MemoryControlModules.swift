@@ -80,18 +80,13 @@ enum MemoryControlModules {
             m.line("    if (!rst) begin")
             func roundInto(_ deltaExpr: String, indent: String) {
                 if stochastic { m.line("\(indent)lfsr = eqspike_xorshift(lfsr);") }
-                m.line("\(indent)sum = \(deltaExpr);")
-                m.line("\(indent)inc = \(V.round("sum", s, b.rounding, draw: "lfsr"));")
-                m.line("\(indent)sum = \(V.ext("values[k]", msb: "values[k][\(fw.width - 1)]", width: fw.width, signed: fw.isSigned)) + inc;")
-                m.line("\(indent)word = \(V.fit("sum", fw, b.overflow));")
-                m.line("\(indent)values[k] = word[\(fw.width - 1):0];")
+                m.lines(V.roundedAdd(into: "values[k]", fw, delta: deltaExpr, shift: s, b.rounding, b.overflow, draw: "lfsr")
+                    .map { indent + $0 })
             }
             if learn {
                 m.line("        if (learn) for (k = 0; k < \(L); k = k + 1) begin")
                 if deferred {
-                    m.line("            sum = \(V.ext("shadow[k]", msb: "shadow[k][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned)) + \(V.extLane("delta", "k", fd));")
-                    m.line("            word = \(V.fit("sum", fd, .saturate));")
-                    m.line("            shadow[k] = word[\(fd.width - 1):0];")
+                    m.lines(V.saturatingAdd(into: "shadow[k]", fd, delta: V.extLane("delta", "k", fd)).map { "            " + $0 })
                 } else {
                     roundInto(V.extLane("delta", "k", fd), indent: "            ")
                 }
@@ -99,7 +94,7 @@ enum MemoryControlModules {
             }
             if apply {
                 m.line("        if (apply) for (k = 0; k < \(L); k = k + 1) begin")
-                roundInto(V.ext("shadow[k]", msb: "shadow[k][\(fd.width - 1)]", width: fd.width, signed: fd.isSigned), indent: "            ")
+                roundInto(V.word("shadow[k]", fd), indent: "            ")
                 m.line("            shadow[k] = \(fd.width)'d0;")
                 m.line("        end")
             }

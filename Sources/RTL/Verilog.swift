@@ -26,6 +26,30 @@ enum V {
         return "$signed({\(64 - width)'d0, \(value)})"
     }
 
+    /// A memory word (`weights[a]`, `shadow[k]`) as a 64-bit signed value of its format.
+    static func word(_ memory: String, _ f: QFormat) -> String {
+        ext(memory, msb: "\(memory)[\(f.width - 1)]", width: f.width, signed: f.isSigned)
+    }
+
+    /// `memory = fit(memory + R(delta, s))`, blocking statements on the temporaries `sum`, `inc`
+    /// and `word`: an immediate update of a weight or bias word, and the commit of a shadow word
+    /// (`draw` is the random word of stochastic rounding).
+    static func roundedAdd(into memory: String, _ f: QFormat, delta: String, shift s: Int,
+                           _ rounding: Rounding, _ overflow: Overflow, draw: String) -> [String] {
+        ["sum = \(delta);",
+         "inc = \(round("sum", s, rounding, draw: draw));",
+         "sum = \(word(memory, f)) + inc;",
+         "word = \(fit("sum", f, overflow));",
+         "\(memory) = word[\(f.width - 1):0];"]
+    }
+
+    /// `memory = sat(memory + delta)`: a deferred update accumulating into its shadow word.
+    static func saturatingAdd(into memory: String, _ f: QFormat, delta: String) -> [String] {
+        ["sum = \(word(memory, f)) + \(delta);",
+         "word = \(fit("sum", f, .saturate));",
+         "\(memory) = word[\(f.width - 1):0];"]
+    }
+
     /// Lane `k` of a packed vector as a 64-bit signed value.
     static func extLane(_ vector: String, _ k: String, _ f: QFormat) -> String {
         let w = f.width
