@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Re-checks every committed result: each directory under results/ with a checkpoint.bin is
 evaluated with `eqspike eval` (the netlist, --set overrides and --data its run.json records; the
-data default is --data) and the accuracies must
-equal the last row of its metrics.csv exactly (test accuracy and first-spike accuracy, in images).
+data default is --data) and the accuracies must equal the last row of its metrics.csv exactly
+(test accuracy and first-spike accuracy, in images).
 
 Usage: python3 scripts/verify_results.py [--eqspike PATH] [--data DIR] [RESULT_DIR ...]
 Exit status 1 when any run disagrees or cannot be evaluated; directories without a checkpoint
