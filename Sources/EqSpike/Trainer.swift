@@ -144,6 +144,13 @@ public final class Trainer {
             let ck: Checkpoint
             do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
             try checkResumable(ck, seed: seed, identity: identity, epochs: epochs)
+            // A kill can land after the last checkpoint and before the process exits: resuming
+            // then finds the run complete. That is success with nothing to do (a requeue loop
+            // such as `until eqspike train --resume ...` must end), and nothing is written.
+            if ck.header.epoch == epochs && ck.header.imageInEpoch == 0 {
+                log("\(checkpointPath) has already completed \(epochs) epoch(s): nothing to do (ask for more epochs to continue training)")
+                return []
+            }
             do { try chip.restore(ck.entries, from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
             try RunFiles.truncateMetrics(metricsPath, toEpochs: ck.header.epoch)
             startEpoch = ck.header.epoch
@@ -244,8 +251,8 @@ public final class Trainer {
         guard h.imageInEpoch <= identity.trainImages else {
             throw TrainError.resume("cannot resume \(checkpointPath): it stopped at image \(h.imageInEpoch) of an epoch, but this run has \(identity.trainImages) training images")
         }
-        guard h.epoch < epochs else {
-            throw TrainError.resume("\(checkpointPath) has already completed \(h.epoch) epoch(s); nothing to do for --epochs \(epochs) (ask for more epochs to continue training)")
+        guard h.epoch < epochs || (h.epoch == epochs && h.imageInEpoch == 0) else {
+            throw TrainError.resume("\(checkpointPath) has already completed \(h.epoch) epoch(s), more than --epochs \(epochs) asks for (ask for more epochs to continue training)")
         }
         if let p = h.partial, p.classes != chip.outputs {
             throw TrainError.resume("\(checkpointPath): its partial epoch counts \(p.classes) classes, this design has \(chip.outputs)")

@@ -101,7 +101,7 @@ final class RunReliabilityTests: XCTestCase {
                 let r = try Tool.runKilled(common + ["--out", dir] + (started ? ["--resume"] : []), after: delay)
                 started = true
                 if r.finished {
-                    XCTAssertEqual(r.status, 0, "a run or resumption that was not killed must succeed")
+                    XCTAssertEqual(r.status, 0, "a run or resumption that was not killed must succeed: \(r.stderr)")
                     finished = true
                 } else {
                     kills += 1
@@ -119,11 +119,14 @@ final class RunReliabilityTests: XCTestCase {
             let rows = try String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8).split(separator: "\n").dropFirst()
             XCTAssertEqual(rows.map { String($0.prefix { $0 != "," }) }, ["1", "2", "3", "4"], "exactly one row per epoch")
         }
-        // Once complete, a further resume says there is nothing to do (exit 1) and changes nothing.
+        // Once complete, a further resume succeeds with nothing to do (a kill can land after the
+        // last checkpoint, and the requeued resume must then end) and changes nothing.
         let done = try XCTUnwrap(completed.first)
+        let metricsBefore = try Data(contentsOf: URL(fileURLWithPath: done + "/metrics.csv"))
         let last = try Tool.run(common + ["--out", done, "--resume"])
-        XCTAssertEqual(last.status, 1)
-        XCTAssertTrue(last.stderr.contains("already completed 4 epoch"), last.stderr)
+        XCTAssertEqual(last.status, 0, last.stderr)
+        XCTAssertTrue(last.stderr.contains("already completed 4 epoch(s): nothing to do"), last.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: done + "/metrics.csv")), metricsBefore)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: done + "/checkpoint.bin")), wholeBytes)
     }
 
@@ -143,6 +146,19 @@ final class RunReliabilityTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("other images"), "\(e)")
         }
         XCTAssertEqual(try String(contentsOfFile: t.metricsPath, encoding: .utf8), metrics, "a refused resume changes nothing")
+    }
+
+    func testResumeOfACompleteRunSucceedsAndWritesNothing() throws {
+        let (train, test) = try Repo.subsetData()
+        let dir = Repo.temporaryDirectory("complete")
+        _ = try trainer(dir, epochs: 2).run(train: train, test: test)
+        let files = try ["run.json", "metrics.csv", "checkpoint.bin"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+        var said = ""
+        let again = try trainer(dir, epochs: 2, resume: true)
+        again.log = { said += $0 }
+        XCTAssertEqual(try again.run(train: train, test: test).count, 0, "no epoch trained")
+        XCTAssertTrue(said.contains("already completed 2 epoch(s): nothing to do"), said)
+        XCTAssertEqual(try ["run.json", "metrics.csv", "checkpoint.bin"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }, files)
     }
 
     func testResumePastTheEndIsAnErrorAndRecordsNothing() throws {

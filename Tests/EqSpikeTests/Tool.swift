@@ -47,12 +47,17 @@ enum Tool {
 
     /// Starts the tool and SIGKILLs it after `seconds` (if still running). Returns whether it had
     /// already finished by itself, and its exit status then.
-    static func runKilled(_ args: [String], after seconds: Double) throws -> (finished: Bool, status: Int32) {
+    static func runKilled(_ args: [String], after seconds: Double) throws -> (finished: Bool, status: Int32, stderr: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try require())
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
-        p.standardError = FileHandle.nullDevice
+        // stderr to a file (a pipe could fill and stall the run), read when it ends.
+        let errPath = NSTemporaryDirectory() + "eqspike-killed-\(UUID().uuidString).err"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let errFile = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        defer { try? errFile.close(); try? FileManager.default.removeItem(atPath: errPath) }
+        p.standardError = errFile
         p.standardOutput = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
         try p.run()
@@ -61,7 +66,8 @@ enum Tool {
         let finished = !p.isRunning
         if !finished { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
-        return (finished, finished ? p.terminationStatus : -1)
+        let collected = FileManager.default.contents(atPath: errPath) ?? Data()
+        return (finished, finished ? p.terminationStatus : -1, String(decoding: collected, as: UTF8.self))
     }
 
     /// Runs the tool to completion and returns its exit status and standard output (stderr is
