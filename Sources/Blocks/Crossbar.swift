@@ -72,6 +72,26 @@ import HDL
 /// and is not re-seeded by `reset()` (host: `reseed(_:)`); it is persistent state. The rank-1
 /// sweep draws like the deferred one: one row update (ceil(cols / 16) steps) per row with n > 0.
 ///
+/// System cycles (docs/blocks-memory-control.md, "Two clocks"): the weights are a transposable SRAM
+/// with one port of P = `port_words` words that reads or writes P words of a row or of a column
+/// per system cycle, with a read's data one cycle later. A row takes `ceil(cols / P)` accesses, a
+/// column `ceil(rows / P)`. In tick t the crossbar reads the spiking rows, then the spiking
+/// columns, one access per cycle, plus one cycle for the last read's data:
+///
+///     read_cycles(t)   = a + [a > 0],   a = |R| ceil(cols / P) + |C| ceil(rows / P)
+///     update_cycles(t) = 2 (u + s ceil(cols / P))
+///
+/// where u counts the accesses of the row and column updates (learn: |R| ceil(cols / P) if the row
+/// update is wired, + |C| ceil(rows / P) if the column update is) and s the rows the commit sweep
+/// visits (deferred: dirty rows; rank-1: rows with n > 0; the rank-1 accumulation writes registers
+/// only). Every update access is a read-modify-write: a read, then the write of the new words the
+/// next cycle (the deferred sweep reads W and S together, two SRAMs, then writes both). The chip's
+/// tick takes max read_cycles + max update_cycles + 1 over its crossbars (`Chip.systemCycles`):
+/// every crossbar reads, then every crossbar updates (a delta may depend on any read), then one
+/// cycle commits every other block's registers. The order of accesses does not change a bit (sums
+/// are exact; updates run in the model's order), and the draws do not depend on P: the bank steps
+/// once per 16 words of an update, whatever the port width.
+///
 /// reset(): clears pending requests and the outputs. Weights, the shadow and the rank-1 counters
 /// and accumulators (the shadow's stand-in) keep their values (`clearShadow()` for the host).
 ///
@@ -114,6 +134,17 @@ public final class Crossbar: Block {
 
     /// Number of streams in the stochastic-rounding bank.
     public static let randomStreams = 16
+
+    /// Words per SRAM access (`port_words`), and the accesses one row and one column take.
+    public let portWords: Int
+    let rowAccesses: Int
+    let colAccesses: Int
+    /// System cycles the last clock's reads and updates took on the SRAM port (see above).
+    @exclusivity(unchecked) public private(set) var tickReadCycles = 0
+    @exclusivity(unchecked) public private(set) var tickUpdateCycles = 0
+    /// 16 words per access: the bank's width, the figure the 784 designs' clock comment assumes.
+    public static let defaultPortWords = 16
+    public static let portWordRange = 1...4096
 
     // Memory.
     let w: UnsafeMutablePointer<Int32>
@@ -189,10 +220,15 @@ public final class Crossbar: Block {
 
     public init(name: String, rows: Int, cols: Int, weight: QFormat, current: QFormat, delta: QFormat,
                 rounding: Rounding = .nearest, overflow: Overflow = .saturate, readRounding: Rounding = .nearest,
-                update: UpdateMode = .immediate, seed: UInt32 = 1, rank1Bits: Int = Crossbar.defaultRank1Bits) {
+                update: UpdateMode = .immediate, seed: UInt32 = 1, rank1Bits: Int = Crossbar.defaultRank1Bits,
+                portWords: Int = Crossbar.defaultPortWords) {
         precondition(rows >= 1 && cols >= 1, "crossbar needs at least one row and one column")
         precondition(readRounding != .stochastic, "read rounding cannot be stochastic")
         precondition(Crossbar.rank1BitRange.contains(rank1Bits), "rank-1 counters of \(rank1Bits) bits (1...15)")
+        precondition(Crossbar.portWordRange.contains(portWords), "port of \(portWords) words")
+        self.portWords = portWords
+        rowAccesses = (cols + portWords - 1) / portWords
+        colAccesses = (rows + portWords - 1) / portWords
         self.rows = rows
         self.cols = cols
         weightFormat = weight
@@ -350,6 +386,8 @@ public final class Crossbar: Block {
         pendingRank1 = false
         rowCount = 0
         colCount = 0
+        tickReadCycles = 0
+        tickUpdateCycles = 0
         colCurrent.storage.fill(0)
         rowCurrent.storage.fill(0)
         colCurrentZero = true
@@ -371,6 +409,8 @@ public final class Crossbar: Block {
             nc = Crossbar.compact(s, count: cols, into: list)
         }
         colCount = nc
+        let reads = nr &* rowAccesses &+ nc &* colAccesses
+        tickReadCycles = reads == 0 ? 0 : reads &+ 1
 
         // Row read -> col_current.
         let out = colCurrent.storage.base
@@ -479,9 +519,11 @@ public final class Crossbar: Block {
         let rows = self.rows, cols = self.cols
         let stochastic = rounding == .stochastic && deltaShift > 0
         if rank1 {
+            tickUpdateCycles = 0
             commitRank1(stochastic: stochastic)
             return
         }
+        tickUpdateCycles = 2 &* (pendingRows &* rowAccesses &+ pendingCols &* colAccesses)
         var sat = 0
         if pendingRows > 0, let s = shadow, fastShadow {
             // Deferred: every spiking row's shadow += row_delta, saturating.
@@ -608,6 +650,7 @@ public final class Crossbar: Block {
         saturations &+= sat
         shadowCommits &+= 1
         commitWrites &+= visited &* cols
+        tickUpdateCycles &+= 2 &* visited &* rowAccesses
     }
 
     /// Rank-1 mode's edge: accumulate (A, T, n of the spiking rows), then the sweep on apply.
@@ -659,6 +702,7 @@ public final class Crossbar: Block {
         saturations &+= sat
         shadowCommits &+= 1
         commitWrites &+= visited &* cols
+        tickUpdateCycles &+= 2 &* visited &* rowAccesses
     }
 
     /// The exact reference of one rank-1 row commit (Int128), for the formats the kernel does not

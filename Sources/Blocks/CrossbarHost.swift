@@ -21,6 +21,8 @@ extension Crossbar {
             ParameterSpec("rank1_bits", .int(Crossbar.rank1BitRange), default: .int(Crossbar.defaultRank1Bits),
                           doc: "width of the rank-1 row spike counters and of its learning-clock counter (unsigned, saturating)"),
             MemCtl.seedSpec(doc: "seed of the 16 LFSR32 streams of stochastic rounding"),
+            ParameterSpec("port_words", .int(Crossbar.portWordRange), default: .int(Crossbar.defaultPortWords),
+                          doc: "words of a row or column one SRAM access reads or writes (the port width of the transposable SRAM); sets the system cycles a tick takes, not the results"),
         ],
         interface: { p throws(ParameterError) in
             let rows = p.int("rows"), cols = p.int("cols")
@@ -42,7 +44,7 @@ extension Crossbar {
             Crossbar(name: name, rows: p.int("rows"), cols: p.int("cols"), weight: p.format("weight"), current: p.format("current"),
                      delta: p.format("delta"), rounding: p.rounding("rounding"), overflow: p.overflow("overflow"),
                      readRounding: p.rounding("read_rounding"), update: UpdateMode(rawValue: p.word("update"))!,
-                     seed: UInt32(p.int("seed")), rank1Bits: p.int("rank1_bits"))
+                     seed: UInt32(p.int("seed")), rank1Bits: p.int("rank1_bits"), portWords: p.int("port_words"))
         })
 
     // MARK: Memory access

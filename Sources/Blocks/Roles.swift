@@ -38,6 +38,12 @@ public protocol SynapseArray: Block {
     /// Weight words read by row and by column spikes since `clearCounters()`: the SynOps.
     var rowReads: Int { get }
     var colReads: Int { get }
+    /// System cycles the last clock's reads and updates took on the array's SRAM port (the
+    /// crossbar's "System cycles"); a tick takes max reads + max updates + 1 over the arrays.
+    var tickReadCycles: Int { get }
+    /// Words one SRAM access reads or writes.
+    var portWords: Int { get }
+    var tickUpdateCycles: Int { get }
     /// Host write of every word, rounded into the weight format; returns the words that saturated.
     @discardableResult
     func load(weights values: [Double], rounding: Rounding, seed: UInt32) throws(MemoryLoadError) -> Int

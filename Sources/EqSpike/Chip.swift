@@ -31,6 +31,8 @@ public final class Chip {
     public let learningRates: [(block: Scaler, base: Double)]
     /// Every weight array, for SynOp and SRAM counters.
     public let crossbars: [any SynapseArray]
+    /// System cycles of every tick this chip has run (`runImage` records them).
+    public internal(set) var systemCycles = SystemCycleHistogram()
 
     /// Loads and elaborates a netlist, then binds the roles the learning system needs.
     public convenience init(path: String, overrides: [String] = []) throws(NetlistErrors) {

@@ -32,6 +32,7 @@ extension Chip {
         while !phase.isDone && clocks < limit {
             beforeClock(clocks)
             sim.step()
+            systemCycles.record(lastTickSystemCycles)
             clocks += 1
             if !afterClock(clocks) { break }
         }
@@ -50,6 +51,7 @@ extension Chip {
         let synBefore = synapticOperations
         let spikesBefore = (inputLayer.spikesEmitted, hiddenLayer.spikesEmitted, outputLayer.spikesEmitted)
         let saturationsBefore = simulator.saturations
+        let cyclesBefore = systemCycles.total
         var result = ImageResult(label: label)
         let outSpike = outputLayer.spike.pointer
         let nOut = outputs
@@ -75,6 +77,7 @@ extension Chip {
         })
         if result.interrupted { return result }
         result.clocks = clocks
+        result.systemCycles = systemCycles.total - cyclesBefore
         result.saturations = simulator.saturations - saturationsBefore
         result.nudged = phase.nudgedThisImage
         result.synopsFree = freeSynOps
@@ -98,6 +101,8 @@ public struct ImageResult: Sendable {
     public var clocks = 0
     public var synopsFree = 0
     public var synopsNudge = 0
+    /// System cycles the image's ticks took (`SystemCycleHistogram`).
+    public var systemCycles = 0
     /// Values clamped or wrapped by any block while this image ran.
     public var saturations = 0
     public var spikes: (input: Int, hidden: Int, output: Int) = (0, 0, 0)

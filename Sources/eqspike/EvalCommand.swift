@@ -21,6 +21,7 @@ enum EvalCommand {
         let seconds = Date().timeIntervalSince(started)
         let fMax = chip.nudge.fMax
         let energy = t.synopsFreePerImage * pj * 1e-12
+        let cycles = SystemCycleHistogram.merged(chips.map(\.systemCycles))
         if o.flag("json") {
             let obj: [String: Any] = [
                 "netlist": path, "weights": weights, "images": t.images,
@@ -31,6 +32,7 @@ enum EvalCommand {
                 "images_without_output_spike": t.images - t.withOutputSpike,
                 "synops_per_inference": t.synopsFreePerImage, "energy_per_inference_joules": energy,
                 "energy_pj_per_synop": pj, "classes": t.classes,
+                "system_cycles_per_tick": cycles.jsonObject, "port_words": chip.portWords,
                 // confusion[label][prediction]: one row per true class
                 "confusion": (0..<t.classes).map { Array(t.confusion[($0 * t.classes)..<(($0 + 1) * t.classes)]) }, "wall_seconds": seconds, "jobs": jobs,
             ]
@@ -46,6 +48,7 @@ enum EvalCommand {
                      t.meanFirstSpikeClock, t.meanFirstSpikeClock * fMax, t.images - t.withOutputSpike))
         print(String(format: "SynOps per inference   %.0f", t.synopsFreePerImage))
         print(String(format: "energy per inference   %.3f uJ at %.1f pJ/SynOp", energy * 1e6, pj))
+        print("system cycles          \(cycles.summary()) (SRAM ports: \(chip.portWordsDescription))")
         print(String(format: "wall time              %.1f s with %d job(s), %.0f images/s", seconds, jobs, Double(t.images) / max(seconds, 1e-9)))
         print("confusion matrix (rows: label, columns: prediction)")
         print("     " + (0..<t.classes).map { String(format: "%6d", $0) }.joined())

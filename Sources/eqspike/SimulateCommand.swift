@@ -92,8 +92,8 @@ enum SimulateCommand {
             if r.correct { correct += 1 }
             results.append(["image": i, "label": r.label, "prediction": r.prediction, "counts": r.counts,
                             "first_spike_class": r.firstSpikeClass, "first_spike_clock": r.firstSpikeClock,
-                            "nudged": r.nudged, "clocks": r.clocks, "start_clock": startClock])
-            say("image \(i) (clocks \(startClock)-\(startClock + r.clocks - 1)): label \(r.label) predicted \(r.prediction) counts \(r.counts) first spike \(r.firstSpikeClass)@\(r.firstSpikeClock)\(r.nudged ? " nudged" : "")")
+                            "nudged": r.nudged, "clocks": r.clocks, "start_clock": startClock, "system_cycles": r.systemCycles])
+            say("image \(i) (clocks \(startClock)-\(startClock + r.clocks - 1)): label \(r.label) predicted \(r.prediction) counts \(r.counts) first spike \(r.firstSpikeClass)@\(r.firstSpikeClock)\(r.nudged ? " nudged" : ""), \(r.systemCycles) system cycles")
             startClock += r.clocks
             if let k = onlyImage, i == k { chip.simulator.detach(writer) }   // image K is complete
         }
@@ -110,12 +110,14 @@ enum SimulateCommand {
         if let first = writer.firstDumpedClock, let last = writer.lastDumpedClock, writer.window != nil {
             say("dumped clocks \(first) to \(last) (inclusive, counted across the whole run)")
         }
+        say("system cycles: \(chip.systemCycles.summary()) (SRAM ports: \(chip.portWordsDescription))")
         if let save = target.saveFilePath { say("GTKWave save file: \(save)   open with: gtkwave \(vcd) \(save)") }
         if json {
             let obj: [String: Any] = [
                 "netlist": path, "vcd": vcd, "format": target.format.rawValue, "save_file": target.saveFilePath ?? NSNull(),
                 "signals": added, "bytes": bytes,
                 "images": results, "correct": correct, "learn": learn,
+                "system_cycles_per_tick": chip.systemCycles.jsonObject, "port_words": chip.portWords,
                 "first_dumped_clock": writer.firstDumpedClock ?? NSNull(), "last_dumped_clock": writer.lastDumpedClock ?? NSNull(),
             ]
             let d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
