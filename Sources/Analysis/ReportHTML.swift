@@ -230,12 +230,16 @@ public enum ReportHTML {
             case .paper:
                 let xs = ks.map { h.centre($0) }
                 let nudgeStart = Double(d.tFree) / 2, full = Double(o.paperWindow) / 2
-                t += ", at x = \(g(xs.min() ?? .nan)) ... \(g(xs.max() ?? .nan)) clocks, \(pctInt(h.clipped, h.events)) of events with the window cut by the onset; "
-                    + "mean change \(g(mean(h, -1...(nudgeStart + 6)))) at x ≤ \(g(nudgeStart + 6)) (post spikes in the first nudge clocks), "
-                    + "\(g(mean(h, (full - 10)...(full + 4)))) at x = \(g(full - 10)) ... \(g(full + 4)) (the latest post spikes)"
+                func c(_ x: Double) -> String { x.isFinite ? String(format: "%.0f", x) : "–" }
+                t += ", at x = \(c(xs.min() ?? .nan)) ... \(c(xs.max() ?? .nan)) clocks, \(pctInt(h.clipped, h.events)) of events with the window cut by the onset; "
+                    + "mean change \(g(mean(h, -1...(nudgeStart + 6)))) at x ≤ \(c(nudgeStart + 6)) (post spikes in the first nudge clocks), "
+                    + "\(g(mean(h, (full - 10)...(full + 4)))) at x = \(c(full - 10)) ... \(c(full + 4)) (the latest post spikes)"
             case .updateAnchored:
                 let before = mean(h, -Double.infinity...(-0.5)), after = mean(h, 0.5...Double.infinity)
-                let shape = before < 0 && after > 0 ? "STDP-like (depression before, potentiation after)"
+                // A shape needs both sides: one side at less than a quarter of the other is a curve
+                // on one side of zero, whatever the signs.
+                let twoSided = min(abs(before), abs(after)) >= 0.25 * max(abs(before), abs(after))
+                let shape = !twoSided ? "no STDP shape" : before < 0 && after > 0 ? "STDP-like (depression before, potentiation after)"
                     : before > 0 && after < 0 ? "the mirror image, anti-STDP (potentiation before, depression after)" : "no STDP shape"
                 t += "; mean update \(g(before)) at dt < 0, \(g(after)) at dt > 0: " + shape
             }
