@@ -11,8 +11,7 @@ enum ReportText {
             + "\(window / 2) clocks before the post spike whatever the post neuron does; an image lasts T_free + T_nudge = \(clocks) clocks, so a post "
             + "spike before clock \(window) has its window cut at the onset and x ≈ t_post / 2. The x axis therefore says when in the nudge phase the "
             + "post spike falls (x ≈ \(tFree / 2) at the nudge onset, clock \(tFree); x ≈ \(window / 2) for the latest spikes), and the value, the "
-            + "W1 change since the nudge began, grows along it: the curve shows the update accumulated over the nudge phase (larger for +beta "
-            + "images than for -beta ones), not spike timing. The paper does not give its phase lengths or input coding; with clamped inputs "
+            + "W1 change since the nudge began, grows along it: the curve shows the update accumulated over the nudge phase, not spike timing. The paper does not give its phase lengths or input coding; with clamped inputs "
             + "this definition cannot produce the paper's curve centred on zero. The next figure measures the timing the paper's Fig. 5b describes."
     }
 
