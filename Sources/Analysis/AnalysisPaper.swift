@@ -58,7 +58,6 @@ public struct ModelNumbers: Sendable, Equatable {
     public var inputSpikeShare: Double?
     public var inputHiddenSynopShare: Double?
     public var spikesBeforeFirstOutput: Double?
-    public var stdpSlope: Double?
     public init() {}
 }
 

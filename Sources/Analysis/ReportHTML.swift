@@ -171,43 +171,105 @@ public enum ReportHTML {
         return out
     }
 
-    public static func stdpFigure(_ d: ReportData) -> Figure? {
+    /// The two definitions of Fig. 5c (AnalysisSTDPPaper.swift, AnalysisSTDPUpdate.swift).
+    enum STDPDefinition { case paper, updateAnchored }
+
+    /// Fig. 5c in one definition: one curve per (beta, nudge rule, nudge sign), bins with fewer than
+    /// `minEvents` events left out of the plot (kept in the CSV with their counts).
+    static func stdpFigure(_ d: ReportData, _ def: STDPDefinition) -> Figure? {
         guard !d.stdp.isEmpty else { return nil }
-        let o = d.stdp[0].histogram.options
-        // Bins with too few events to average are left out of the plot (kept in the CSV): at least
-        // 100 events and 0.05% of the fullest bin of the curve.
-        func shown(_ h: STDPAnalysis.Histogram) -> [Int] {
-            let most = h.counts.max() ?? 0
-            return h.counts.indices.filter { h.counts[$0] >= max(100, most / 2_000) }
-        }
-        let ys = d.stdp.flatMap { h in shown(h.histogram).map { h.histogram.means[$0] } }.filter(\.isFinite)
+        let o = d.stdpOptions
+        func hist(_ c: ReportData.STDPCurve) -> STDPAnalysis.Histogram { def == .paper ? c.paper : c.updateAnchored }
+        let shown = d.stdp.map { hist($0).meaningful(minEvents: o.minEvents, minImages: o.minImages) }
+        let ys = zip(d.stdp, shown).flatMap { c, ks in ks.map { hist(c).means[$0] } }.filter(\.isFinite)
         let yr = SVG.paddedRange(ys, includeZero: true)
         let ymax = max(abs(yr.lowerBound), abs(yr.upperBound))
-        let reach = d.stdp.flatMap { h in shown(h.histogram).map { abs(h.histogram.centre($0)) } }.max() ?? Double(o.halfWindow)
-        let xmax = min(Double(o.halfWindow), max(10, (reach + Double(o.binWidth)) * 1.15))
-        var p = SVGPlot(title: "Fig. 5c — STDP-like curve of input → hidden updates", xLabel: "t_post − t_pre (clocks)",
-                        yLabel: "mean W1 update per event", x: -xmax...xmax, y: -ymax...ymax)
+        let xs = zip(d.stdp, shown).flatMap { c, ks in ks.map { hist(c).centre($0) } }
+        let x: ClosedRange<Double>
+        switch def {
+        case .paper: x = 0...Double(o.paperWindow)
+        case .updateAnchored:
+            let reach = xs.map(abs).max() ?? Double(o.halfWindow)
+            let xmax = min(Double(o.halfWindow), max(10, (reach + Double(o.binWidth)) * 1.15))
+            x = -xmax...xmax
+        }
+        let title = def == .paper ? "Fig. 5c — the paper's definition" : "Fig. 5c — anchored on each W1 update"
+        let xLabel = def == .paper ? "t_post − mean t_pre in the 200 clocks before (clocks)" : "mean t_post within ±\(o.halfWindow) clocks − t_pre (clocks)"
+        var p = SVGPlot(title: title, xLabel: xLabel, yLabel: def == .paper ? "mean W1 change per event" : "mean W1 update per event",
+                        x: x, y: -ymax...ymax)
         p.left = 84
         p.legendPosition = .outside
         p.horizontalLine(at: 0, color: "#999", dash: nil)
-        p.verticalLine(at: 0, color: "#999", dash: nil, label: nil)
-        var csv = "beta,dt_bin_centre_clocks,mean_update,events\n"
-        for (k, (beta, h)) in d.stdp.enumerated() {
-            let color = [blue, orange, red, green, purple][k % 5]
-            let pts = shown(h).map { (h.centre($0), h.means[$0]) }
-            p.line(pts, color: color, label: "beta = \(SVG.tickLabel(beta)) (\(h.events) events)")
+        if def == .updateAnchored { p.verticalLine(at: 0, color: "#999", dash: nil, label: nil) }
+        let colors = [blue, red, green, orange, purple, grey]
+        for (k, (c, ks)) in zip(d.stdp, shown).enumerated() {
+            let h = hist(c)
+            let pts = ks.map { (h.centre($0), h.means[$0]) }
+            let color = colors[k % colors.count]
+            p.line(pts, color: color, dash: c.negative ? "5 3" : nil, label: "\(c.label): \(h.images) images, \(h.events) events")
             p.markers(pts, color: color, radius: 2.5)
-            for b in h.sums.indices { csv += "\(num(beta)),\(num(h.centre(b))),\(num(h.means[b])),\(h.counts[b])\n" }
         }
-        let caption = "\(d.stdpImages) training images of the first epoch (the run's order), from the initial weights, learning on, one fresh chip per beta. "
-            + "Each W1 update event (an input spike in the nudge phase: W1[i][h] += eta1·F_h) is placed at the mean time of the hidden neuron's spikes within "
-            + "±\(o.halfWindow) clocks (200-clock window, kept symmetric inside the image) minus the input spike time; the curve is the mean update per "
-            + "\(o.binWidth)-clock bin (bins with fewer than 100 events, or 0.05% of the fullest bin, are not drawn). Inputs and hidden neurons (free phase) below \(SVG.tickLabel(o.minRate)) spikes/clock are filtered out, as in the paper. "
-            + "Clamped inputs fire periodically, so the post neuron's spike timing carries the information: a neuron that accelerates has more spikes after "
-            + "the input spike (t_post − t_pre > 0) and a positive rate derivative (potentiation). Slope of the middle curve: "
-            + (d.model.stdpSlope.map { String(format: "%.3g per clock", $0) } ?? "–") + "."
-        return Figure(id: "fig5c", title: "STDP (Fig. 5c)", svg: p.render(), caption: caption, csvName: "fig5c_stdp.csv", csv: csv)
+        // CSV: one row per bin, per curve its mean update and its event count.
+        func key(_ c: ReportData.STDPCurve) -> String {
+            (c.rule == .positive ? "positive" : c.negative ? "random_minus" : "random_plus") + "_beta\(num(c.beta))"
+        }
+        var csv = "dt_bin_centre_clocks," + d.stdp.map { "\(key($0))_mean_update,\(key($0))_events,\(key($0))_images" }.joined(separator: ",") + "\n"
+        for b in hist(d.stdp[0]).sums.indices {
+            csv += num(hist(d.stdp[0]).centre(b)) + ","
+                + d.stdp.map { "\(num(hist($0).means[b])),\(hist($0).counts[b]),\(hist($0).imageCounts[b])" }.joined(separator: ",") + "\n"
+        }
+        // Measured summary per curve: images, events, bins drawn, and what the curve does.
+        func g(_ x: Double) -> String { x.isFinite ? String(format: "%.2g", x) : "–" }
+        func mean(_ h: STDPAnalysis.Histogram, _ r: ClosedRange<Double>) -> Double {
+            STDPAnalysis.meanUpdate(h, minEvents: o.minEvents, minImages: o.minImages, within: r)
+        }
+        let summary = zip(d.stdp, shown).map { c, ks -> String in
+            let h = hist(c)
+            var t = "\(c.label): \(h.images) images, \(h.events) events, \(ks.count) of \(h.sums.count) bins drawn"
+            switch def {
+            case .paper:
+                let xs = ks.map { h.centre($0) }
+                let nudgeStart = Double(d.tFree) / 2, full = Double(o.paperWindow) / 2
+                func c(_ x: Double) -> String { x.isFinite ? String(format: "%.0f", x) : "–" }
+                t += ", at x = \(c(xs.min() ?? .nan)) ... \(c(xs.max() ?? .nan)) clocks, \(pctInt(h.clipped, h.events)) of events with the window cut by the onset; "
+                    + "mean change \(g(mean(h, -1...(nudgeStart + 6)))) at x ≤ \(c(nudgeStart + 6)) (post spikes in the first nudge clocks), "
+                    + "\(g(mean(h, (full - 10)...(full + 4)))) at x = \(c(full - 10)) ... \(c(full + 4)) (the latest post spikes)"
+            case .updateAnchored:
+                let before = mean(h, -Double.infinity...(-0.5)), after = mean(h, 0.5...Double.infinity)
+                // A shape needs both sides: one side at less than a quarter of the other is a curve
+                // on one side of zero, whatever the signs.
+                let twoSided = min(abs(before), abs(after)) >= 0.25 * max(abs(before), abs(after))
+                let shape = !twoSided ? "no STDP shape" : before < 0 && after > 0 ? "STDP-like (depression before, potentiation after)"
+                    : before > 0 && after < 0 ? "the mirror image, anti-STDP (potentiation before, depression after)" : "no STDP shape"
+                t += "; mean update \(g(before)) at dt < 0, \(g(after)) at dt > 0: " + shape
+            }
+            return t
+        }.joined(separator: "; ")
+        let common = "\(d.stdpImages) training images of the first epoch (the run's order) through fresh chips from the initial weights, learning on, "
+            + "one chip per nudge rule (recording: \(String(format: "%.0f", d.stdpSeconds)) s wall; images not nudged, so without updates: "
+            + d.stdp.filter { !$0.negative }.map { "\($0.rule.rawValue) sign \($0.skipped)" }.joined(separator: ", ") + "). "
+            + "Inputs and hidden neurons (free phase) below \(SVG.tickLabel(o.minRate)) spikes/clock are filtered out, as in the paper; "
+            + "bins of \(o.binWidth) clocks with fewer than \(o.minEvents) events or events from fewer than \(o.minImages) images are not drawn "
+            + "(an image's events are correlated; the CSV has every bin with its event and image counts). "
+        let caption: String
+        switch def {
+        case .paper:
+            caption = "The paper's definition: each spike of a hidden neuron in the nudge phase, paired with each input that spiked in the "
+                + "\(o.paperWindow) clocks before it (the window starts at the image onset at the latest), is an event at "
+                + "x = t_post − mean(t_pre of those spikes); its value is the W1 change the synapse received in that window (W1 is written at input spikes only). "
+                + common + "Measured: " + summary + ". "
+                + ReportText.fig5cPaper(window: o.paperWindow, tFree: d.tFree, tNudge: d.tNudge)
+        case .updateAnchored:
+            caption = "Anchored on the update instead (the mechanism of the paper's Fig. 5b): each W1 update (an input spike in the nudge phase: "
+                + "W1[i][h] += eta1·F_h) is placed at dt = (mean time of the hidden neuron's spikes within ±\(o.halfWindow) clocks, kept symmetric "
+                + "inside the image) − (the input spike time), and the curve is the mean update per bin. " + common
+                + "Measured: " + summary + ". " + ReportText.fig5cUpdate
+        }
+        return Figure(id: def == .paper ? "fig5c" : "fig5c-update", title: "STDP (Fig. 5c)", svg: p.render(), caption: caption,
+                      csvName: def == .paper ? "fig5c_stdp.csv" : "fig5c_stdp_update_anchored.csv", csv: csv)
     }
+
+    static func pctInt(_ a: Int, _ b: Int) -> String { b > 0 ? String(format: "%.0f%%", 100 * Double(a) / Double(b)) : "–" }
 
     public static func traceFigures(_ d: ReportData) -> [Figure] {
         guard let t = d.trace else { return [] }
@@ -303,7 +365,8 @@ public enum ReportHTML {
         if let f = timeFigure(d) { figures.append(f) }
         if let f = synopsTimeFigure(d) { figures.append(f) }
         figures += trainingFigures(d)
-        if let f = stdpFigure(d) { figures.append(f) }
+        if let f = stdpFigure(d, .paper) { figures.append(f) }
+        if let f = stdpFigure(d, .updateAnchored) { figures.append(f) }
         figures += traceFigures(d)
         if let f = weightsFigure(d) { figures.append(f) }
         if let f = weightChangeFigure(d) { figures.append(f) }
@@ -398,7 +461,7 @@ public enum ReportHTML {
             h += "CSV: <a href=\"energy.csv\">energy.csv</a>.</p>\n"
         }
         section("Fig. 4 — training cost", ["fig4a", "fig4b", "fig4c"])
-        section("Fig. 5c — STDP-like updates", ["fig5c"])
+        section("Fig. 5c — STDP-like updates", ["fig5c", "fig5c-update"])
         section("One image through both phases", ["raster", "membranes", "hidden-membranes"])
         section("Learned input → hidden weights", ["weights", "weight-changes"])
         h += "</body></html>\n"

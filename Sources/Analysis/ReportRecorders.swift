@@ -107,7 +107,8 @@ public final class InferenceRecorder: ClockObserver {
     }
 }
 
-/// Fig. 5c: input and hidden spikes and the W1 increments of training images, clock by clock.
+/// Fig. 5c: input and hidden spikes, the W1 increments of training images clock by clock, and the
+/// image's nudge sign.
 ///
 /// The increment is read from the crossbar's update port: on a learning clock (its `learn` input
 /// high) every row whose `row_spike` is high receives `row_delta` (docs/algorithm.md; in deferred
@@ -115,31 +116,43 @@ public final class InferenceRecorder: ClockObserver {
 /// reach the shadow exactly (ReportTests checks it against `shadowValues`). A rank-1 W1
 /// (docs/rank1-commit.md) does not write them one by one: its commit gives every spike of the
 /// phase the phase's mean row_delta, so the figure then shows the rule that commit approximates.
+/// The sign is the nudge unit's `negative` output on a learning clock (it holds through the nudge
+/// phase; always 0 under the positive-sign rule).
 public final class LearningRecorder: ClockObserver {
     let chip: Chip
     let rowSpike: UnsafeMutablePointer<Int32>
     let hidSpike: UnsafeMutablePointer<Int32>
+    let negativePort: UnsafeMutablePointer<Int32>
     let learn: HDL.Port
     let rowDelta: HDL.Port
     let nIn: Int, nHid: Int
+    public let options: STDPAnalysis.Options
     private var pre: [[Int]]
     private var post: [[Int]]
     private var updates: [STDPImage.Update] = []
+    private var negative = false
     private var clocks = 0
-    public private(set) var histogram: STDPAnalysis.Histogram
+    /// The paper's definition and the update-anchored one, each split by the images' nudge sign.
+    public private(set) var paper: STDPSplit
+    public private(set) var updateAnchored: STDPSplit
+    /// Images not nudged (the skip decision): no learning, so no events and no sign.
+    public private(set) var skipped = 0
     /// The last image's record (tests).
     public private(set) var lastImage: STDPImage?
 
     public init(chip: Chip, options: STDPAnalysis.Options = .init()) {
         self.chip = chip
+        self.options = options
         rowSpike = chip.inputLayer.spike.pointer
         hidSpike = chip.hiddenLayer.spike.pointer
+        negativePort = chip.nudge.negative.pointer
         learn = chip.w1.learn
         rowDelta = chip.w1.rowDelta
         nIn = chip.inputs; nHid = chip.hiddenLayer.lanes
         pre = [[Int]](repeating: [], count: nIn)
         post = [[Int]](repeating: [], count: nHid)
-        histogram = STDPAnalysis.Histogram(options: options)
+        paper = STDPSplit(STDPAnalysis.paperHistogram(options))
+        updateAnchored = STDPSplit(STDPAnalysis.updateAnchoredHistogram(options))
     }
 
     public func sample(cycle: Int) {
@@ -147,23 +160,29 @@ public final class LearningRecorder: ClockObserver {
             for i in 0 ..< nIn { pre[i].removeAll(keepingCapacity: true) }
             for h in 0 ..< nHid { post[h].removeAll(keepingCapacity: true) }
             updates.removeAll(keepingCapacity: true)
+            negative = false
         }
         clocks = cycle + 1
         var anyPre = false
         for i in 0 ..< nIn where rowSpike[i] != 0 { pre[i].append(cycle); anyPre = true }
         for h in 0 ..< nHid where hidSpike[h] != 0 { post[h].append(cycle) }
-        if anyPre && learn.isConnected && learn.pointer[0] != 0 && rowDelta.isConnected {
+        let learning = learn.isConnected && learn.pointer[0] != 0
+        if learning { negative = negativePort[0] != 0 }
+        if anyPre && learning && rowDelta.isConnected {
             updates.append(STDPImage.Update(clock: cycle, deltas: (0 ..< nHid).map { rowDelta.real($0) }))
         }
     }
 
-    /// Presents one training image (learning on) and adds its update events to the histogram.
+    /// Presents one training image (learning on) and, if it was nudged, adds its events to the
+    /// histograms of its sign.
     @discardableResult
     public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int) -> ImageResult {
         let r = chip.present(pixels: pixels, label: label, train: true)
-        let image = STDPImage(clocks: clocks, freeClocks: chip.phase.tFree, pre: pre, post: post, updates: updates)
-        STDPAnalysis.add(image, to: &histogram)
+        let image = STDPImage(clocks: clocks, freeClocks: chip.phase.tFree, pre: pre, post: post, updates: updates, negative: negative)
         lastImage = image
+        guard r.nudged else { skipped += 1; return r }
+        STDPAnalysis.addPaper(image, to: &paper[image.negative], options: options)
+        STDPAnalysis.addUpdateAnchored(image, to: &updateAnchored[image.negative], options: options)
         return r
     }
 }

@@ -66,9 +66,10 @@ public struct RunDirectory: Sendable {
 public struct ReportOptions: Sendable {
     /// Test images for Fig. 3 and the energy table (nil: the run's test limit, else every test image).
     public var testLimit: Int? = nil
-    /// Training images of the STDP recording (the paper: 100 of the first epoch).
-    public var stdpImages = 100
-    /// Nudge strengths of the STDP recording (nil: 0.5x, 1x and 2x the design's beta).
+    /// Training images of the STDP recording (the paper used 100 of the first epoch; 1000 so that
+    /// the curves split by nudge sign have bins filled by enough images: about 15 s on 784-100-10).
+    public var stdpImages = 1000
+    /// Nudge strengths of the STDP recording (nil: the design's beta).
     public var betas: [Double]? = nil
     /// Energy per SynOp (nil: the design's synop_energy_pj).
     public var picojoulesPerSynop: Double? = nil
@@ -115,8 +116,27 @@ public struct ReportData {
     public var deadline = 20
     public var tFree = 100
     public var tNudge = 100
-    public var stdp: [(beta: Double, histogram: STDPAnalysis.Histogram)] = []
+    /// Fig. 5c: one curve per (beta, nudge rule, nudge sign of the image).
+    public struct STDPCurve {
+        public var beta: Double
+        public var rule: NudgeUnit.Sign
+        /// The images nudged by -beta (random-sign rule only).
+        public var negative: Bool
+        public var paper: STDPAnalysis.Histogram
+        public var updateAnchored: STDPAnalysis.Histogram
+        /// Images of this curve's chip that were not nudged (already learned: no update, no sign).
+        public var skipped: Int
+
+        public var label: String {
+            let b = SVG.tickLabel(beta)
+            return rule == .positive ? "positive sign (paper), beta \(b)" : negative ? "random sign, -beta images (beta \(b))" : "random sign, +beta images (beta \(b))"
+        }
+    }
+    public var stdp: [STDPCurve] = []
+    public var stdpOptions = STDPAnalysis.Options()
     public var stdpImages = 0
+    /// Wall time of the recording (seconds).
+    public var stdpSeconds = 0.0
     public var energy: EnergyTable? = nil
     public var trace: Trace? = nil
     public var weights: (tiles: [[Double]], rows: Int, cols: Int, hidden: Int)? = nil
@@ -324,34 +344,46 @@ public enum ReportAnalysis {
             data.notes.append("\(first.path) has no checkpoint.bin: Fig. 3, the energy per inference, the raster and the weights are skipped.")
         }
 
-        // Fig. 5c: fresh chips from the initial weights, the first images of epoch 1, several betas.
-        let baseBeta = chip.nudge.beta
-        let betas = options.betas ?? [baseBeta / 2, baseBeta, baseBeta * 2]
+        // Fig. 5c: fresh chips from the initial weights (the run's seed), learning on, the first
+        // images of epoch 1 in the run's order; per beta, the design's rule (random sign: its +beta
+        // and -beta images as two curves, since a -beta image slows the neurons a +beta image speeds
+        // up while its update keeps the +beta sign) and the paper's positive-sign rule.
+        let betas = options.betas ?? [chip.nudge.beta]
+        let rules: [NudgeUnit.Sign] = chip.nudge.sign == .random ? [.random, .positive] : [chip.nudge.sign]
         let nTrain = min(first.trainLimit ?? train.count, train.count)
         let order = Array(SeededShuffle.epochOrder(count: nTrain, seed: seed, epoch: 0).prefix(options.stdpImages))
         data.stdpImages = order.count
-        log("STDP recording: \(order.count) training images from the initial weights, beta \(betas.map { SVG.tickLabel($0) }.joined(separator: ", "))")
+        data.stdpOptions = options.stdp
+        log("STDP recording: \(order.count) training images from the initial weights, beta \(betas.map { SVG.tickLabel($0) }.joined(separator: ", ")), nudge sign \(rules.map(\.rawValue).joined(separator: " and "))")
+        let started = Date()
         let multiplier = chip.settings.learningRateMultiplier(epoch: 0)
-        var fresh: [Chip] = []
+        var fresh: [(beta: Double, rule: NudgeUnit.Sign, chip: Chip)] = []
         for b in betas {
-            let c = try makeChip(netlist, first.overrides + ["beta=\(b)"])
-            try c.initialiseMemories(seed: seed)
-            try c.setLearningRateMultiplier(multiplier)
-            fresh.append(c)
+            for rule in rules {
+                let c = try makeChip(netlist, first.overrides + ["beta=\(b)"] + (rule == chip.nudge.sign ? [] : ["nudge_sign=\(rule.rawValue)"]))
+                try c.initialiseMemories(seed: seed)
+                try c.setLearningRateMultiplier(multiplier)
+                fresh.append((b, rule, c))
+            }
         }
-        let recorders = fresh.map { LearningRecorder(chip: $0, options: options.stdp) }
-        for (c, r) in zip(fresh, recorders) { c.simulator.attach(r) }
+        let recorders = fresh.map { LearningRecorder(chip: $0.chip, options: options.stdp) }
+        for (f, r) in zip(fresh, recorders) { f.chip.simulator.attach(r) }
         let shared = UncheckedSendable((recorders, train, order))
-        let parallel = max(1, min(options.jobs, betas.count))
+        let parallel = max(1, min(options.jobs, recorders.count))
         DispatchQueue.concurrentPerform(iterations: parallel) { j in
             let (recorders, train, order) = shared.value
             for k in stride(from: j, to: recorders.count, by: parallel) {
                 for i in order { _ = train.withImage(i) { recorders[k].present(pixels: $0, label: Int(train.labels[i])) } }
             }
         }
-        for (c, r) in zip(fresh, recorders) { c.simulator.detach(r) }
-        data.stdp = zip(betas, recorders).map { ($0, $1.histogram) }
-        if let mid = data.stdp.first(where: { $0.beta == baseBeta }) ?? data.stdp.first { m.stdpSlope = STDPAnalysis.slope(mid.histogram) }
+        for (f, r) in zip(fresh, recorders) { f.chip.simulator.detach(r) }
+        data.stdpSeconds = Date().timeIntervalSince(started)
+        for (f, r) in zip(fresh, recorders) {
+            for negative in f.rule == .random ? [false, true] : [false] {
+                data.stdp.append(.init(beta: f.beta, rule: f.rule, negative: negative,
+                                       paper: r.paper[negative], updateAnchored: r.updateAnchored[negative], skipped: r.skipped))
+            }
+        }
         finish(&data, m)
         return data
     }

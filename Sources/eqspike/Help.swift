@@ -137,9 +137,11 @@ let commandHelp: [String: String] = [
                  first output spike, SynOps over an inference (the checkpoint on --test-limit images,
                  default the run's test limit)
         Fig. 4   images nudged, spikes per neuron per image, accuracy vs training SynOps (metrics.csv)
-        Fig. 5c  STDP-like curve: W1 updates vs t_post - t_pre over the first --stdp-images (100)
-                 training images of epoch 1 from the initial weights, one curve per beta (default
-                 0.5x, 1x, 2x the design's)
+        Fig. 5c  STDP-like curves over the first --stdp-images (1000) training images of epoch 1
+                 from the initial weights: the paper's definition (W1 change in the 200 clocks
+                 before a hidden spike vs t_post - mean t_pre) and the one anchored on each update;
+                 the design's random-sign rule split into its +beta and -beta images, and the
+                 paper's positive-sign rule, per --betas (default the design's beta)
         energy   SynOps and energy per inference and for training (--energy-pj, default the design's),
                  share of spikes and SynOps per layer
         one image through both phases (raster, membranes) and the learned W1 as 28x28 pictures,

@@ -14,7 +14,7 @@ enum ReportCommand {
         do { runs = try o.positionals.map { try RunDirectory.load($0) } } catch { throw CLIError.failed("\(error)") }
         var opts = ReportOptions()
         opts.testLimit = try o.int("test-limit", range: 1...Int.max)
-        opts.stdpImages = try o.int("stdp-images", range: 1...100_000) ?? 100
+        opts.stdpImages = try o.int("stdp-images", range: 1...100_000) ?? ReportOptions().stdpImages
         opts.picojoulesPerSynop = try o.double("energy-pj", range: 0...1e9)
         opts.jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
         opts.simulate = !o.flag("no-sim")

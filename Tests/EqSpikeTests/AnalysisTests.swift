@@ -69,8 +69,9 @@ final class AnalysisTests: XCTestCase {
     }
 
     func testSTDPHistogramOfHandMadeSpikeTrains() {
-        XCTAssertEqual(STDPAnalysis.Histogram(options: .init()).sums.count, 100)   // default: 2-clock bins
-        var h = STDPAnalysis.Histogram(options: Self.tenClockBins)
+        XCTAssertEqual(STDPAnalysis.updateAnchoredHistogram(.init()).sums.count, 100)   // default: 2-clock bins
+        XCTAssertEqual(STDPAnalysis.paperHistogram(.init()).sums.count, 100)            // 0 ... 200 in 2-clock bins
+        var h = STDPAnalysis.updateAnchoredHistogram(Self.tenClockBins)
         XCTAssertEqual(h.sums.count, 20)                  // +-100 clocks in 10-clock bins
         XCTAssertEqual(h.bin(15), 11)
         XCTAssertEqual(h.centre(11), 15)
@@ -78,7 +79,7 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(h.centre(7), -25)
         XCTAssertEqual(h.bin(-1000), 0)
         XCTAssertEqual(h.bin(1000), 19)
-        STDPAnalysis.add(handMadeImage(), to: &h)
+        STDPAnalysis.addUpdateAnchored(handMadeImage(), to: &h, options: Self.tenClockBins)
         XCTAssertEqual(h.images, 1)
         XCTAssertEqual(h.events, 2)
         XCTAssertEqual(h.counts[11], 1)
@@ -92,6 +93,9 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(h.filtered, 6)                     // lane 2 (2 pres at 150, 1 at 195); the rare input x lanes 0, 1, 3 at 150
         // Potentiation after, depression before: slope (0.5 - -0.25) / (15 - -25).
         XCTAssertEqual(STDPAnalysis.slope(h), 0.75 / 40, accuracy: 1e-15)
+        XCTAssertEqual(STDPAnalysis.meanUpdate(h), 0.125, accuracy: 1e-15)
+        XCTAssertTrue(STDPAnalysis.slope(h, minEvents: 2).isNaN)          // no bin has 2 events
+        XCTAssertEqual(h.meaningful(minEvents: 1), [7, 11])
         var twice = h
         twice.merge(h)
         XCTAssertEqual(twice.counts[11], 2)
@@ -106,12 +110,110 @@ final class AnalysisTests: XCTestCase {
         let steady = Array(stride(from: 0, to: 200, by: 4))
         let image = STDPImage(clocks: 200, freeClocks: 100, pre: [Array(stride(from: 0, to: 200, by: 2))], post: [steady],
                               updates: [.init(clock: 170, deltas: [1]), .init(clock: 180, deltas: [1])])
-        var h = STDPAnalysis.Histogram(options: Self.tenClockBins)
-        STDPAnalysis.add(image, to: &h)
+        var h = STDPAnalysis.updateAnchoredHistogram(Self.tenClockBins)
+        STDPAnalysis.addUpdateAnchored(image, to: &h, options: Self.tenClockBins)
         XCTAssertEqual(h.narrow, 1)
         XCTAssertEqual(h.events, 1)
         // Spikes 144 ... 196 in [141, 199]: mean 170 -> dt = 0 -> bin 10 (centre 5).
         XCTAssertEqual(h.counts[10], 1)
+    }
+
+    /// A post neuron that fires every 10 clocks and, from clock 150, every 2 (it accelerates), while
+    /// an input fires every 5 clocks and each of its spikes in [130, 170) writes the neuron's rate
+    /// derivative (+1 while it accelerates). `decelerating` is the mirror image: every 2 clocks, then
+    /// every 10 from 150 — what a -beta image does to the same neuron — with the update kept at +1,
+    /// as the random-sign rule keeps the +beta sign by negating eta.
+    func speedChangeImage(decelerating: Bool) -> STDPImage {
+        let (early, late) = decelerating ? (2, 10) : (10, 2)
+        let post = Array(stride(from: 0, to: 150, by: early)) + Array(stride(from: 150, to: 300, by: late))
+        let pre = Array(stride(from: 0, to: 300, by: 5))
+        let updates = pre.filter { $0 >= 130 && $0 < 170 }.map { STDPImage.Update(clock: $0, deltas: [1]) }
+        return STDPImage(clocks: 300, freeClocks: 100, pre: [pre], post: [post], updates: updates, negative: decelerating)
+    }
+
+    func testSTDPAcceleratingPostNeuronGivesPotentiationAfterThePreSpike() {
+        var o = Self.tenClockBins
+        o.minHalfWindow = 0
+        var h = STDPAnalysis.updateAnchoredHistogram(o)
+        STDPAnalysis.addUpdateAnchored(speedChangeImage(decelerating: false), to: &h, options: o)
+        XCTAssertEqual(h.events, 8)                      // inputs at 130, 135, ..., 165
+        // Every window of +-100 clocks around an update before 150 holds more post spikes after it.
+        for k in h.sums.indices where h.counts[k] > 0 { XCTAssertGreaterThan(h.centre(k), 0, "positive update at dt \(h.centre(k))") }
+        XCTAssertEqual(STDPAnalysis.meanUpdate(h), 1)
+        // The decelerating neuron with the same positive update: every event lands at dt < 0, the
+        // anti-causal side (why Fig. 5c splits the random-sign rule's images by sign).
+        var g = STDPAnalysis.updateAnchoredHistogram(o)
+        STDPAnalysis.addUpdateAnchored(speedChangeImage(decelerating: true), to: &g, options: o)
+        XCTAssertEqual(g.events, 8)
+        for k in g.sums.indices where g.counts[k] > 0 { XCTAssertLessThan(g.centre(k), 0, "event at dt \(g.centre(k))") }
+    }
+
+    /// The paper's definition by hand. Input 0 fires every 5 clocks (rate 0.2), input 1 once
+    /// (filtered); hidden 0 fires every 10 clocks in the free phase (rate 0.1), then at 100 (the
+    /// first nudge clock: its window holds no learning clock, not an event), 160 and 250; hidden 1
+    /// is quiet in the free phase (filtered) and fires at 160. Every input spike in the nudge phase
+    /// writes 0.01 on W1[0][0] and 5 on W1[0][1].
+    func testSTDPPaperDefinitionByHand() {
+        let pre0 = Array(stride(from: 0, to: 260, by: 5))
+        let image = STDPImage(clocks: 260, freeClocks: 100, pre: [pre0, [150]],
+                              post: [Array(stride(from: 0, through: 100, by: 10)) + [160, 250], [160]],
+                              updates: pre0.filter { $0 >= 100 }.map { .init(clock: $0, deltas: [0.01, 5]) })
+        var h = STDPAnalysis.paperHistogram(Self.tenClockBins)
+        XCTAssertEqual(h.sums.count, 20)
+        STDPAnalysis.addPaper(image, to: &h, options: Self.tenClockBins)
+        XCTAssertEqual(h.images, 1)
+        XCTAssertEqual(h.events, 2)
+        // Hidden 0 at 160: window [0, 160) cut by the onset; input 0 at 0, 5, ..., 155 (mean 77.5)
+        // -> dt 82.5 (bin 8); W1[0][0] changed at 100, ..., 155: 12 x 0.01.
+        XCTAssertEqual(h.counts[8], 1)
+        XCTAssertEqual(h.sums[8], 0.12, accuracy: 1e-12)
+        // Hidden 0 at 250: window [50, 250): 50, ..., 245 (mean 147.5) -> dt 102.5 (bin 10); changes
+        // at 100, ..., 245: 30 x 0.01.
+        XCTAssertEqual(h.counts[10], 1)
+        XCTAssertEqual(h.sums[10], 0.30, accuracy: 1e-12)
+        XCTAssertEqual(h.clipped, 1)
+        // Filtered: input 1 (its spike at 150 is in both windows of hidden 0) -> 2; hidden 1 at 160
+        // with inputs 0 and 1 -> 2.
+        XCTAssertEqual(h.filtered, 4)
+        // The quiet neuron's large updates (5 per spike) never reach the curve.
+        XCTAssertEqual(h.sums.reduce(0, +), 0.42, accuracy: 1e-12)
+    }
+
+    /// Without the rate filter the quiet neuron and the rare input are in: the filter is what
+    /// removed them.
+    func testSTDPPaperRateFilterIsWhatRemovesTheQuietNeuron() {
+        var o = Self.tenClockBins
+        o.minRate = 0
+        let pre0 = Array(stride(from: 0, to: 260, by: 5))
+        let image = STDPImage(clocks: 260, freeClocks: 100, pre: [pre0], post: [[], [160]],
+                              updates: pre0.filter { $0 >= 100 }.map { .init(clock: $0, deltas: [0.01, 5]) })
+        var h = STDPAnalysis.paperHistogram(o)
+        STDPAnalysis.addPaper(image, to: &h, options: o)
+        XCTAssertEqual(h.events, 1)
+        XCTAssertEqual(h.sums[8], 60, accuracy: 1e-12)   // 12 x 5
+        var filtered = STDPAnalysis.paperHistogram(Self.tenClockBins)
+        STDPAnalysis.addPaper(image, to: &filtered, options: Self.tenClockBins)
+        XCTAssertEqual(filtered.events, 0)
+        XCTAssertEqual(filtered.filtered, 1)
+    }
+
+    /// Events of a -beta image go to the -beta curve, never to the +beta one.
+    func testSTDPSplitRoutesImagesBySign() {
+        var o = Self.tenClockBins
+        o.minHalfWindow = 0
+        var split = STDPSplit(STDPAnalysis.updateAnchoredHistogram(o))
+        for negative in [false, true, true] {
+            let image = speedChangeImage(decelerating: negative)
+            STDPAnalysis.addUpdateAnchored(image, to: &split[image.negative], options: o)
+        }
+        XCTAssertEqual(split.plus.images, 1)
+        XCTAssertEqual(split.minus.images, 2)
+        XCTAssertEqual(split.minus.events, 16)
+        for k in split.plus.sums.indices where split.plus.counts[k] > 0 { XCTAssertGreaterThan(split.plus.centre(k), 0) }
+        // Mixed, the two would average to a flat line through dt = 0; split, the -beta curve has all
+        // its (positive) updates on the anti-causal side.
+        for k in split.minus.sums.indices where split.minus.counts[k] > 0 { XCTAssertLessThan(split.minus.centre(k), 0) }
+        XCTAssertEqual(split[true], split.minus)
     }
 
     // MARK: energy

@@ -119,12 +119,26 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(data.model.cepTestAccuracy), 0.6, accuracy: 1e-12)
         XCTAssertEqual(data.model.hidden, 24)
         XCTAssertTrue(html.contains(String(format: "%.2f%%", 100 * last.firstSpikeAccuracy)))
-        // Fig. 5c: three betas, update events recorded from 6 images each.
-        XCTAssertEqual(data.stdp.map(\.beta), [0.05, 0.1, 0.2])
-        for (_, h) in data.stdp {
-            XCTAssertEqual(h.images, 6)
-            XCTAssertGreaterThan(h.events, 0)
-        }
+        // Fig. 5c: the design's random-sign rule split into its +beta and -beta images, and the
+        // paper's positive-sign rule, each chip on the same 6 images.
+        XCTAssertEqual(data.stdp.map(\.label), ["random sign, +beta images (beta 0.1)", "random sign, -beta images (beta 0.1)",
+                                                "positive sign (paper), beta 0.1"])
+        XCTAssertEqual(data.stdp.map(\.rule), [.random, .random, .positive])
+        XCTAssertEqual(data.stdp.map(\.negative), [false, true, false])
+        XCTAssertEqual(data.stdp[0].paper.images + data.stdp[1].paper.images, data.stdp[0].updateAnchored.images + data.stdp[1].updateAnchored.images)
+        XCTAssertEqual(data.stdp[0].paper.images + data.stdp[1].paper.images + data.stdp[0].skipped, 6)
+        XCTAssertEqual(data.stdp[2].paper.images + data.stdp[2].skipped, 6)
+        XCTAssertGreaterThan(data.stdp[2].paper.events, 0)
+        XCTAssertGreaterThan(data.stdp[2].updateAnchored.events, 0)
+        XCTAssertTrue(html.contains("<figure id=\"fig5c-update\"><svg"))
+        XCTAssertTrue(files.contains(out + "/fig5c_stdp_update_anchored.csv"))
+        // The CSV: one mean and one event-count column per curve, one row per 2-clock bin of 0 ... 200.
+        let fig5c = try String(contentsOfFile: out + "/fig5c_stdp.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(fig5c.first, "dt_bin_centre_clocks,random_plus_beta0.1_mean_update,random_plus_beta0.1_events,random_plus_beta0.1_images,"
+                       + "random_minus_beta0.1_mean_update,random_minus_beta0.1_events,random_minus_beta0.1_images,"
+                       + "positive_beta0.1_mean_update,positive_beta0.1_events,positive_beta0.1_images")
+        XCTAssertEqual(fig5c.count, 101)
+        XCTAssertEqual(fig5c[1].split(separator: ",", omittingEmptySubsequences: false).count, 10)
         // Raster and weights.
         let trace = try XCTUnwrap(data.trace)
         XCTAssertEqual(trace.clocks, trace.nudged ? 120 : 60)
@@ -163,7 +177,56 @@ final class ReportTests: XCTestCase {
             break
         }
         XCTAssertEqual(image.clocks, 120)
-        XCTAssertEqual(recorder.histogram.images, 1)
+        XCTAssertEqual(recorder.paper[image.negative].images, 1)
+        XCTAssertEqual(recorder.updateAnchored[image.negative].images, 1)
+        XCTAssertEqual(recorder.paper[!image.negative].images, 0)
+    }
+
+    /// The recorder files each image under the sign the nudge unit applied while it was enabled,
+    /// read here by another observer from the nudge current of a non-target output: with target
+    /// y = 0 it is -beta * gamma * V / f_max <= 0 for a +beta image and >= 0 for a -beta one.
+    func testLearningRecorderSplitsImagesByTheirNudgeSign() throws {
+        let chip = try Chip(path: Repo.design100, overrides: Self.tiny)
+        XCTAssertEqual(chip.nudge.sign, .random)
+        try chip.initialiseMemories(seed: 1)
+        let (train, _) = try Repo.subsetData()
+        let recorder = LearningRecorder(chip: chip)
+        let current = NudgeCurrentSign(chip: chip)
+        chip.simulator.attach(recorder)
+        chip.simulator.attach(current)
+        var signs: [Bool] = []
+        for i in 0 ..< 12 {
+            current.reset()
+            let (plus, minus) = (recorder.paper.plus.images, recorder.paper.minus.images)
+            let r = train.withImage(i) { recorder.present(pixels: $0, label: Int(train.labels[i])) }
+            guard r.nudged, let negative = current.negative else { continue }
+            XCTAssertEqual(recorder.lastImage?.negative, negative, "image \(i)")
+            // This image's events went to the histogram of its sign and nowhere else.
+            XCTAssertEqual(recorder.paper.plus.images - plus, negative ? 0 : 1, "image \(i)")
+            XCTAssertEqual(recorder.paper.minus.images - minus, negative ? 1 : 0, "image \(i)")
+            signs.append(negative)
+        }
+        XCTAssertTrue(signs.contains(true) && signs.contains(false), "12 images should hold both signs: \(signs)")
+        XCTAssertEqual(recorder.paper.minus.images, signs.filter { $0 }.count)
+        XCTAssertEqual(recorder.paper.plus.images, signs.filter { !$0 }.count)
+        XCTAssertEqual(recorder.paper.plus.images + recorder.paper.minus.images + recorder.skipped, 12)
+    }
+}
+
+/// The sign of the nudge from the current of a non-target output lane while the nudge is enabled:
+/// nil until a clock where it is non-zero.
+final class NudgeCurrentSign: ClockObserver {
+    let chip: Chip
+    var negative: Bool? = nil
+    init(chip: Chip) { self.chip = chip }
+    func reset() { negative = nil }
+    func sample(cycle: Int) {
+        guard negative == nil else { return }
+        let n = chip.nudge
+        for k in 0 ..< n.lanes where n.target.pointer[k] == 0 && n.current.pointer[k] != 0 {
+            negative = n.current.pointer[k] > 0
+            return
+        }
     }
 }
 
