@@ -15,7 +15,7 @@ public struct SystemCycleHistogram: Sendable, Equatable {
     public init() {}
 
     @inline(__always)
-    mutating func record(_ cycles: Int) {
+    public mutating func record(_ cycles: Int) {
         if cycles >= counts.count { counts += [Int](repeating: 0, count: cycles + 1 - counts.count) }
         counts[cycles] &+= 1
         ticks &+= 1

@@ -50,7 +50,7 @@ enum MemoryControlModules {
             "rnd = R(., \(s)) with \(b.rounding)\(stochastic ? ": one LFSR32 step per written lane, lanes in order, up when the dropped bits > the draw's low \(s) bits" : "").",
             "Values, shadow and LFSR keep their state across rst.",
         ]
-        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images: no update in that clock")
+        m.clockInputs("the model's reset() between images: no update in that clock")
         if c.isDriven("delta") { m.input("delta", width: L * fd.width) }
         if c.isDriven("learn") { m.input("learn", width: 1) }
         if c.isDriven("apply") { m.input("apply", width: 1, deferred ? "" : "unused in immediate mode") }
@@ -76,7 +76,7 @@ enum MemoryControlModules {
             m.lines(blockingWaiver)
             m.line("reg signed [63:0] sum, inc, word;")
             m.line("integer k;")
-            m.line("always @(posedge clk) begin")
+            m.line("\(V.clocked) begin")
             m.line("    if (!rst) begin")
             func roundInto(_ deltaExpr: String, indent: String) {
                 if stochastic { m.line("\(indent)lfsr = eqspike_xorshift(lfsr);") }
@@ -152,8 +152,7 @@ enum MemoryControlModules {
         ] : ["  negative   = 0 (sign = positive)"]) + [
             "  target: host register (one-hot label), written while load is high; rst keeps it and sign_lfsr.",
         ]
-        m.input("clk", width: 1)
-        if random { m.input("rst", width: 1, "the model's reset() between images: the sign LFSR holds") }
+        if random { m.clockInputs("the model's reset() between images: the sign LFSR holds") } else { m.input("clk", width: 1) }
         m.input("load", width: 1, "host: write target_in into the target register")
         m.input("target_in", width: L, "host: the label, one-hot")
         m.input("v", width: L * fv.width)
@@ -168,7 +167,7 @@ enum MemoryControlModules {
             m.line("reg [31:0] sign_lfsr;  // register sign_lfsr")
             m.line("initial sign_lfsr = \(V.hex32(UInt32(bitPattern: MemoryControlModules.state(c, "sign_lfsr")?.first ?? 0)));")
             m.lines(V.xorshiftFunction)
-            m.line("always @(posedge clk) if (!rst && !\(enable ? "enable" : "1'b0")) sign_lfsr <= eqspike_xorshift(sign_lfsr);")
+            m.line("\(V.clocked) if (!rst && !\(enable ? "enable" : "1'b0")) sign_lfsr <= eqspike_xorshift(sign_lfsr);")
             m.line("assign negative = sign_lfsr[31];")
         } else {
             m.line("assign negative = 1'b0;")
@@ -203,7 +202,7 @@ enum MemoryControlModules {
             "  train: host register, written while load is high.",
         ]
         let skip = c.isDriven("skip")
-        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
+        m.clockInputs("the model's reset() between images")
         m.input("load", width: 1, "host: write train_in into the train register")
         m.input("train_in", width: 1, "host: 1 = training (nudge unless skipped), 0 = inference")
         if skip { m.input("skip", width: 1) }
@@ -217,7 +216,7 @@ enum MemoryControlModules {
         m.line("always @(posedge clk) if (load) train <= train_in;")
         m.line("reg [30:0] clock;   // register clock")
         m.line("reg [1:0] p;")
-        m.line("always @(posedge clk) begin")
+        m.line("\(V.clocked) begin")
         m.line("    if (rst) begin")
         m.line("        clock <= 31'd0; p <= 2'd0;")
         m.line("    end else begin")
@@ -249,8 +248,7 @@ extension MemoryControlModules {
             "  state' = xorshift(state) (13/17/5);  bits = state >> 1 (u31.0, registered)",
             "  rst: \(b.reseedOnReset ? "reload the seeded states (reseed_on_reset)" : "hold (free-running: reset() does not touch it)"); the initial states are the model's when the RTL was written.",
         ]
-        m.input("clk", width: 1)
-        m.input("rst", width: 1, b.reseedOnReset ? "the model's reset(): reseed" : "the model's reset(): the state holds in that clock")
+        m.clockInputs(b.reseedOnReset ? "the model's reset(): reseed" : "the model's reset(): the state holds in that clock")
         m.output("bits", width: L * 31, "registered")
         m.register("state", width: L * 32)
         m.lines(V.xorshiftFunction)
@@ -260,7 +258,7 @@ extension MemoryControlModules {
             m.line("reg [31:0] state_\(k);")
             m.line("initial state_\(k) = \(V.hex32(v));")
             // The model's reset() is not a clock: the reset clock holds (or reseeds) the state.
-            m.line("always @(posedge clk) state_\(k) <= rst ? \(b.reseedOnReset ? V.hex32(sd) : "state_\(k)") : eqspike_xorshift(state_\(k));")
+            m.line("\(V.clocked) state_\(k) <= rst ? \(b.reseedOnReset ? V.hex32(sd) : "state_\(k)") : eqspike_xorshift(state_\(k));")
             m.line("assign state[\(k * 32 + 31):\(k * 32)] = state_\(k);")
             m.line("assign bits[\(k * 31 + 30):\(k * 31)] = state_\(k)[31:1];")
         }

@@ -27,6 +27,15 @@ struct ModuleText {
     }
     mutating func line(_ s: String) { body.append(s) }
 
+    /// The clock inputs of a block whose registers commit once per tick (`V.clocked`): the system
+    /// clock, `tick` (high in a tick's last system cycle, whose edge commits the tick's state) and
+    /// the model's reset() between images.
+    mutating func clockInputs(_ rstWhy: String) {
+        input("clk", width: 1, "system clock")
+        input("tick", width: 1, "high in the last system cycle of a tick: registers commit at its edge")
+        input("rst", width: 1, rstWhy)
+    }
+
     /// A register port of the model, as a lane-packed wire named after it: read by waveforms and
     /// co-simulation only, so nothing inside the module uses it.
     mutating func register(_ name: String, width: Int, _ why: String = "") {

@@ -38,7 +38,7 @@ enum NeuronPathModules {
             "  s'   = fire;  r' = fire ? T - 1 : max(r - 1, 0)   T = \(b.refractoryPeriod)",
         ] + (b.integratesWhileRefractory ? [] : ["  while r > 0: u' = u, r' = r - 1, s' = 0 (integrate_refractory = false)"])
           + ["Reset (rst, synchronous): u = 0, r = 0, spike = 0."]
-        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
+        m.clockInputs("the model's reset() between images")
         m.input("current", width: L * fi.width)
         m.output("spike", width: L, "registered")
         m.register("u", width: L * fu.width)
@@ -63,7 +63,7 @@ enum NeuronPathModules {
         m.line("    wire fire = (r_q == \(rf.width)'d0) && (v >= \(V.lit(b.thresholdRaw)));")
         m.line("    wire signed [63:0] w = fire ? \(b.resetMode == .subtract ? "v - \(V.lit(b.thresholdRaw))" : "64'sd0") : v;")
         m.line("    wire signed [63:0] u_clip = (w < \(V.lit(b.uMinRaw))) ? \(V.lit(b.uMinRaw)) : (w > \(V.lit(b.thresholdRaw))) ? \(V.lit(b.thresholdRaw)) : w;")
-        m.line("    always @(posedge clk) begin")
+        m.line("    \(V.clocked) begin")
         m.line("        if (rst) begin")
         m.line("            u_q <= \(fu.width)'d0; r_q <= \(rf.width)'d0; spike_q <= 1'b0;")
         if !b.integratesWhileRefractory {
@@ -95,7 +95,7 @@ enum NeuronPathModules {
             "  V' = SAT(V - L + (spike ? 2^Fv : 0))        Fv = \(f.fracBits)",
             "Reset: V = 0.",
         ]
-        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
+        m.clockInputs("the model's reset() between images")
         m.input("spike", width: L)
         m.output("v", width: L * f.width, "registered")
         m.lines(wideWaiver)
@@ -107,7 +107,7 @@ enum NeuronPathModules {
         m.line("    wire signed [63:0] leak = \(V.round("v_gm", gk, b.rounding));")
         m.line("    wire signed [63:0] v_sum = v_now - leak + (spike[k] ? \(V.lit(Int64(1) << Int64(f.fracBits))) : 64'sd0);")
         m.line("    wire signed [63:0] v_sat = \(V.fit("v_sum", f, .saturate));")
-        m.line("    always @(posedge clk) v_q <= rst ? \(f.width)'d0 : v_sat[\(f.width - 1):0];")
+        m.line("    \(V.clocked) v_q <= rst ? \(f.width)'d0 : v_sat[\(f.width - 1):0];")
         m.line("    assign \(V.lane("v", "k", f.width)) = v_q;")
         m.endLaneLoop()
         return m
@@ -122,9 +122,9 @@ enum NeuronPathModules {
             "genvar j;",
             "generate for (j = 0; j < \(stages); j = j + 1) begin : stage",
             "    if (j == 0) begin : first",
-            "        always @(posedge clk) \(name)[0] <= rst ? {\(width){1'b0}} : \(input);",
+            "        \(V.clocked) \(name)[0] <= rst ? {\(width){1'b0}} : \(input);",
             "    end else begin : next",
-            "        always @(posedge clk) \(name)[j] <= rst ? {\(width){1'b0}} : \(name)[j - 1];",
+            "        \(V.clocked) \(name)[j] <= rst ? {\(width){1'b0}} : \(name)[j - 1];",
             "    end",
             "end endgenerate",
         ]
@@ -139,7 +139,7 @@ enum NeuronPathModules {
             "  delayed(t) = x(t - \(D)), 0 for t < \(D) after reset. No arithmetic.",
             "  line[j] (lanes packed) holds x(t - 1 - j); the output is the last stage.",
         ]
-        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
+        m.clockInputs("the model's reset() between images")
         m.input("x", width: L * W)
         m.output("delayed", width: L * W, "registered")
         m.lines(shiftRegister("line", stages: D, width: L * W, input: "x"))
@@ -160,7 +160,7 @@ enum NeuronPathModules {
         ] + (pow2 ? ["  Q(S') = R(S', \(N.trailingZeroBitCount + fi.fracBits - fo.fracBits))"]
                   : ["  Q(S') = S' * 2^\(max(0, fo.fracBits - fi.fracBits)) / \(N << max(0, fi.fracBits - fo.fracBits)) rounded exactly: q = floor, rem = num - q * d"])
           + ["Reset: window, S and mean = 0."]
-        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
+        m.clockInputs("the model's reset() between images")
         m.input("x", width: L * fi.width)
         m.output("mean", width: L * fo.width, "registered")
         m.register("sum", width: L * fs.width)
@@ -191,7 +191,7 @@ enum NeuronPathModules {
             }
         }
         m.line("    wire signed [63:0] mean_fit = \(V.fit("q", fo, b.overflow));")
-        m.line("    always @(posedge clk) begin")
+        m.line("    \(V.clocked) begin")
         m.line("        sum_q <= rst ? \(fs.width)'d0 : s_next[\(fs.width - 1):0];")
         m.line("        mean_q <= rst ? \(fo.width)'d0 : mean_fit[\(fo.width - 1):0];")
         m.line("    end")
@@ -266,7 +266,7 @@ enum NeuronPathModules {
             "  output = \(b.bypass ? "count' (bypass: combinational)" : "count (registered)")",
             "Reset: count = 0.",
         ]
-        m.input("clk", width: 1); m.input("rst", width: 1, "the model's reset() between images")
+        m.clockInputs("the model's reset() between images")
         m.input("spike", width: L)
         if enable { m.input("enable", width: 1) }
         m.output("count", width: L * W, b.bypass ? "combinational (bypass)" : "registered")
@@ -275,7 +275,7 @@ enum NeuronPathModules {
         m.line("    reg [\(W - 1):0] count_q;")
         m.line("    wire add = \(enable ? "enable && " : "")spike[k];")
         m.line("    wire [\(W - 1):0] count_next = (add && count_q != {\(W){1'b1}}) ? count_q + \(W)'d1 : count_q;")
-        m.line("    always @(posedge clk) count_q <= rst ? \(W)'d0 : count_next;")
+        m.line("    \(V.clocked) count_q <= rst ? \(W)'d0 : count_next;")
         m.line("    assign \(V.lane("count", "k", W)) = \(b.bypass ? "count_next" : "count_q");")
         m.line("end endgenerate")
         return m

@@ -39,7 +39,7 @@ public struct ObservedMemory: Sendable {
     public let entry: String
     public let words: Int
     public let format: QFormat
-    /// The array inside the instance.
+    /// The array inside the instance (a crossbar's: inside its SRAM instance).
     public let array: String
 }
 
@@ -63,7 +63,9 @@ public enum Observation {
         var out: [ObservedMemory] = []
         for inst in circuit.instances where inst.typeName == "crossbar" || inst.typeName == "bias" {
             // The stored words, then the deferred-update shadow (zero after every commit).
-            for (entry, array) in [(inst.typeName == "crossbar" ? "weights" : "values", inst.typeName == "crossbar" ? "weights" : "values"), ("shadow", "shadow")] {
+            // A crossbar's words are in its SRAM instances (`weights.mem`, `shadow.mem`), a bias's in arrays.
+            let xbar = inst.typeName == "crossbar"
+            for (entry, array) in [(xbar ? "weights" : "values", xbar ? "weights.mem" : "values"), ("shadow", xbar ? "shadow.mem" : "shadow")] {
                 guard let f = inst.interface.persistent.first(where: { $0.name == entry }), let format = f.format else { continue }
                 out.append(ObservedMemory(instance: inst.name, entry: entry, words: f.words, format: format, array: array))
             }

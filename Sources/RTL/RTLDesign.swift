@@ -46,6 +46,10 @@ public struct RTLDesign {
         }
         var files: [File] = []
         var sources: [String] = []
+        if modules.contains(where: { $0.instance.typeName == "crossbar" }) {
+            files.append(File(name: "eqspike_sram.v", contents: MemoryControlModules.sramModule))
+            sources.append("eqspike_sram.v")
+        }
         for (_, m) in modules {
             let name = "\(m.name).v"
             files.append(File(name: name, contents: "`timescale 1ns / 1ps\n" + m.text))

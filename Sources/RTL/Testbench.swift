@@ -6,19 +6,21 @@ import FixedPoint
 /// until done) read with `$readmemh`, and writes every observed signal on every tick, and every
 /// memory at the end of every image, to `rtl_trace.txt`:
 ///
-///     T <image> <tick> <hex of signal 0> <hex of signal 1> ...     (in `Observation.signals` order)
+///     T <image> <tick> <system cycles> <hex of signal 0> <hex of signal 1> ...   (`Observation.signals` order)
 ///     E <image> <ticks>
 ///     M <image> <instance>.<entry> <hex word 0> <hex word 1> ...
 ///
-/// Values are sampled with the clock low, after the edge has settled: registers hold their value
-/// of tick t, combinational signals the value they have within tick t.
+/// Values are sampled with the clock low in the tick's last system cycle (`tick` high, before the
+/// edge that commits it): registers hold their value of tick t, combinational signals the value
+/// they have within tick t (the crossbars have read and updated). A tick that has not ended after
+/// `maxCyclesPerTick` cycles is cut there (cosim then reports its cycle count as a mismatch).
 public enum Testbench {
     public static let name = "eqspike_tb"
     public static let traceFile = "rtl_trace.txt"
 
     /// `vcd`: a file the test bench dumps the whole RTL hierarchy into (`$dumpvars`), for GTKWave
     /// beside the model's `eqspike simulate` dump of the same images.
-    public static func text(circuit: Circuit, images: Int, maxTicks: Int, vcd: String? = nil) throws -> String {
+    public static func text(circuit: Circuit, images: Int, maxTicks: Int, maxCyclesPerTick: Int, vcd: String? = nil) throws -> String {
         guard let enc = circuit.instances.first(where: { $0.typeName == "pixel_encoder" }),
               let nudge = circuit.instances.first(where: { $0.typeName == "nudge" }),
               let ctrl = circuit.instances.first(where: { $0.typeName == "phase_controller" }) else {
@@ -28,7 +30,7 @@ public enum Testbench {
         let l = nudge.interface.port(named: "target")!.lanes
         let pix = TopModule.net(enc.name, "pixel"), tgt = TopModule.net(nudge.name, "target")
         let train = TopModule.net(ctrl.name, "train"), done = TopModule.net(ctrl.name, "done")
-        let hostPorts = [".clk(clk)", ".rst(rst)", ".load(load)", ".\(pix)(\(pix))", ".\(tgt)(\(tgt))", ".\(train)(\(train))", ".\(done)(\(done))"]
+        let hostPorts = [".clk(clk)", ".rst(rst)", ".load(load)", ".tick_done(tick_done)", ".\(pix)(\(pix))", ".\(tgt)(\(tgt))", ".\(train)(\(train))", ".\(done)(\(done))"]
         var s = """
         `timescale 1ns / 1ps
         // Co-simulation test bench written by `eqspike cosim` (see RTL/Testbench.swift for the trace format).
@@ -37,13 +39,13 @@ public enum Testbench {
             reg [\(n * 8 - 1):0] \(pix);
             reg \(l > 1 ? "[\(l - 1):0] " : "")\(tgt);
             reg \(train);
-            wire \(done);
+            wire \(done), tick_done;
             \(TopModule.name) dut (\(hostPorts.joined(separator: ", ")));
 
             reg [7:0] stim_pixels [0:\(images * n - 1)];
             reg [\(max(l, 1) - 1):0] stim_targets [0:\(images - 1)];
             reg [0:0] stim_train [0:\(images - 1)];
-            integer f, img, t, k;
+            integer f, img, t, k, cycles;
             initial begin
                 $readmemh("stim_pixels.hex", stim_pixels);
                 $readmemb("stim_targets.bin", stim_targets);
@@ -60,8 +62,16 @@ public enum Testbench {
                     rst = 1'b0; load = 1'b0;
                     t = 0;
                     while (!\(done) && t < \(maxTicks)) begin
+                        // System cycles until the tick's last one (`tick`), where every value of the tick is settled.
+                        cycles = 1;
                         #4;
-                        $fwrite(f, "T %0d %0d", img, t);
+                        while (!dut.tick && cycles < \(maxCyclesPerTick)) begin
+                            #1 clk = 1'b1;
+                            #5 clk = 1'b0;
+                            #4;
+                            cycles = cycles + 1;
+                        end
+                        $fwrite(f, "T %0d %0d %0d", img, t, cycles);
 
         """
         for sig in Observation.signals(circuit) {

@@ -6,10 +6,11 @@ import HDL
 /// `<instance>_<port>`, one per driven input (assembled from its wires' slices, converted where a
 /// `resize` says so), one instance per block under its netlist name, and the host's ports.
 ///
-/// Host protocol (README.md in the output directory): `clk` is the algorithm tick; `load` and
+/// Host protocol (README.md in the output directory): `clk` is the system clock; `load` and
 /// `rst` high together for one clock start an image (pixels, target, train written; every
-/// per-image register cleared; memories and LFSRs kept), then one clock per tick until
-/// `<phase_controller>_done`.
+/// per-image register cleared; memories and LFSRs kept), then clock until
+/// `<phase_controller>_done`; a tick takes the system cycles its crossbars need (`tick_done`
+/// follows each).
 enum TopModule {
     static let name = "eqspike_top"
 
@@ -17,16 +18,17 @@ enum TopModule {
 
     static func emit(circuit: Circuit, modules: [(instance: Circuit.Instance, module: ModuleText)]) throws -> String {
         var out: [String] = []
-        var ports: [String] = ["input  wire clk   // the algorithm tick",
+        var ports: [String] = ["input  wire clk   // the system clock (a tick is one or more of its cycles)",
                                "input  wire rst   // with load: start an image (the model's reset())",
-                               "input  wire load   // host writes: pixels, target, train"]
+                               "input  wire load   // host writes: pixels, target, train",
+                               "output reg  tick_done   // high for one cycle after the edge that committed a tick"]
         var names = Set<String>()
         func claim(_ n: String, _ what: String) throws {
             guard names.insert(n).inserted else {
                 throw RTLError(instance: "", "two signals of the top module would both be named '\(n)' (\(what)); rename an instance")
             }
         }
-        for n in ["clk", "rst", "load"] { names.insert(n) }
+        for n in ["clk", "rst", "load", "tick_done", "tick", "reading", "updating"] { names.insert(n) }
         var hostInputs: [String: [String: String]] = [:]   // instance -> module port -> top port
         var topOutputs: Set<String> = []
         for (inst, _) in modules {
@@ -80,6 +82,22 @@ enum TopModule {
         }
         out.append("    /* verilator lint_on UNUSEDSIGNAL */")
         out.append("")
+        // The tick controller.
+        let crossbars = modules.filter { $0.instance.typeName == "crossbar" }.map(\.instance.name)
+        for x in crossbars {
+            for p in ["read_busy", "update_busy"] { try claim(net(x, p), "crossbar sequencer \(x).\(p)") ; out.append("    wire \(net(x, p));") }
+        }
+        let anyRead = crossbars.isEmpty ? "1'b0" : crossbars.map { net($0, "read_busy") }.joined(separator: " || ")
+        let anyUpdate = crossbars.isEmpty ? "1'b0" : crossbars.map { net($0, "update_busy") }.joined(separator: " || ")
+        out.append("    // Tick controller: every crossbar reads its spiking rows and columns through its SRAM port")
+        out.append("    // (`reading`), then every crossbar updates (`updating`: a delta may depend on any read), then")
+        out.append("    // one cycle (`tick`) in which every other block's registers commit. No access in the reset clock.")
+        out.append("    wire reading = !rst && (\(anyRead));")
+        out.append("    wire updating = !rst && !reading && (\(anyUpdate));")
+        out.append("    wire tick = !rst && !reading && !updating;")
+        out.append("    initial tick_done = 1'b0;")
+        out.append("    always @(posedge clk) tick_done <= tick;")
+        out.append("")
         // Wiring.
         for w in circuit.wires {
             guard let si = circuit.instance(named: w.source.instance), let sp = si.interface.port(named: w.source.port),
@@ -118,7 +136,7 @@ enum TopModule {
         for (inst, m) in modules {
             var conns: [String] = []
             for p in m.portNames {
-                if p == "clk" || p == "rst" || p == "load" { conns.append(".\(p)(\(p))"); continue }
+                if ["clk", "rst", "load", "tick", "reading", "updating"].contains(p) { conns.append(".\(p)(\(p))"); continue }
                 if let h = hostInputs[inst.name]?[p] { conns.append(".\(p)(\(h))"); continue }
                 conns.append(".\(p)(\(net(inst.name, p)))")
             }

@@ -5,6 +5,10 @@ import FixedPoint
 /// reads like the equations and no expression changes signedness half-way (`$signed` on every
 /// concatenation: an unsigned operand would turn `>>>` into a logical shift).
 enum V {
+    /// The clocked process of a block's registers: they change at the edge of a tick's last
+    /// system cycle (`tick`) or in the reset clock (`rst`), and hold while the crossbars work.
+    static let clocked = "always @(posedge clk) if (rst || tick)"
+
     /// A 64-bit signed literal (`64'sd5`, `-64'sd5`).
     static func lit(_ v: Int64) -> String { v < 0 ? "-64'sd\(v.magnitude)" : "64'sd\(v)" }
 

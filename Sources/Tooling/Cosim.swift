@@ -36,6 +36,8 @@ public enum Cosim {
         /// Images the model nudged, and of those the ones nudged with -beta (random sign).
         public var nudged = 0, nudgedNegative = 0
         public var rtlBuildSeconds = 0.0, rtlRunSeconds = 0.0, modelSeconds = 0.0
+        /// System cycles per tick, as the model counts them and as the RTL took them.
+        public var modelCycles = SystemCycleHistogram(), rtlCycles = SystemCycleHistogram()
         public var mismatch: Mismatch?
         public var directory = ""
 
@@ -43,6 +45,8 @@ public enum Cosim {
             func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
             var s = "{\"result\": \(q(mismatch == nil ? "match" : "mismatch")), \"simulator\": \(q(simulator)), \"images\": \(images), \"ticks\": \(ticks), "
             s += "\"signals\": \(signals), \"lanes_per_tick\": \(lanesPerTick), \"lane_comparisons\": \(comparisons), \"memory_words_compared\": \(memoryWords), \"nudged\": \(nudged), \"nudged_negative\": \(nudgedNegative), "
+            s += "\"system_cycles_model\": {\"ticks\": \(modelCycles.ticks), \"total\": \(modelCycles.total), \"mean\": \(modelCycles.mean), \"max\": \(modelCycles.max)}, "
+            s += "\"system_cycles_rtl\": {\"ticks\": \(rtlCycles.ticks), \"total\": \(rtlCycles.total), \"mean\": \(rtlCycles.mean), \"max\": \(rtlCycles.max)}, "
             s += "\"rtl_build_seconds\": \(rtlBuildSeconds), \"rtl_run_seconds\": \(rtlRunSeconds), \"model_seconds\": \(modelSeconds), \"directory\": \(q(directory))"
             if let m = mismatch {
                 s += ", \"mismatch\": {\"image\": \(m.image), \"tick\": \(m.tick), \"block\": \(q(m.instance)), \"type\": \(q(m.typeName)), \"signal\": \(q(m.signal)), \"lane\": \(m.lane), \"expected\": \(q(m.expected)), \"actual\": \(q(m.actual))}"
@@ -79,7 +83,9 @@ public enum Cosim {
             }
         }
         let maxTicks = chip.phase.tFree + chip.phase.tNudge + 4
-        try Data(Testbench.text(circuit: circuit, images: n, maxTicks: maxTicks, vcd: vcd).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(Testbench.name).v"))
+        // Generous: twice the cycles of a tick that reads and updates every row and column.
+        let maxCycles = 2 * chip.crossbars.reduce(1) { $0 + 3 * ($1.rows * (($1.cols + $1.portWords - 1) / $1.portWords) + $1.cols * (($1.rows + $1.portWords - 1) / $1.portWords)) + 2 }
+        try Data(Testbench.text(circuit: circuit, images: n, maxTicks: maxTicks, maxCyclesPerTick: maxCycles, vcd: vcd).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(Testbench.name).v"))
         var pixels: [[UInt8]] = [], labels: [Int] = []
         for i in 0..<n { pixels.append(Array(images.image(i))); labels.append(Int(images.label(i))) }
         for (name, text) in Testbench.stimulus(pixels: pixels, labels: labels, train: learn, outputs: chip.outputs) {
@@ -127,15 +133,25 @@ public enum Cosim {
                     return false
                 }
                 let fields = line.split(separator: " ")
-                guard fields.count == 3 + signals.count, fields[0] == "T", Int(fields[1]) == img, Int(fields[2]) == tick else {
+                guard fields.count == 4 + signals.count, fields[0] == "T", Int(fields[1]) == img, Int(fields[2]) == tick else {
                     let ph = chip.phase
                     mismatch = Mismatch(image: img, tick: tick, instance: ph.name, typeName: "phase_controller", signal: "ticks", lane: 0,
                                         expected: "tick \(tick) of image \(img)", actual: String(line.prefix(40)), note: "the RTL finished the image at another tick")
                     return false
                 }
+                // The tick's system cycles: the model's count from its spike lists against the RTL's.
+                let cycles = chip.lastTickSystemCycles
+                report.modelCycles.record(cycles)
+                if let got = Int(fields[3]) { report.rtlCycles.record(got) }
+                guard Int(fields[3]) == cycles else {
+                    mismatch = Mismatch(image: img, tick: tick, instance: "eqspike_top", typeName: "tick controller", signal: "system cycles", lane: 0,
+                                        expected: "\(cycles) (\(chip.crossbars.map { "\($0.name): read \($0.tickReadCycles), update \($0.tickUpdateCycles)" }.joined(separator: "; ")))",
+                                        actual: String(fields[3]), note: "cycles of the tick, its commit cycle included")
+                    return false
+                }
                 for (i, s) in signals.enumerated() {
                     let want = s.combinational ? ports[i].values : before[i]
-                    if let (lane, got) = compare(want, hex: fields[3 + i], s) {
+                    if let (lane, got) = compare(want, hex: fields[4 + i], s) {
                         mismatch = Mismatch(image: img, tick: tick, instance: s.instance, typeName: s.typeName, signal: s.name, lane: lane,
                                             expected: show(want[lane], s.format), actual: got, note: s.combinational ? "combinational, within the tick" : "register, during the tick")
                         return false

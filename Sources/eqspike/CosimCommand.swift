@@ -51,6 +51,7 @@ enum CosimCommand {
             print(report.json)
         } else {
             if let m = report.mismatch { print(m.description) }
+            print("system cycles per tick: model \(report.modelCycles.summary()); RTL mean \(String(format: "%.2f", report.rtlCycles.mean)), max \(report.rtlCycles.max), \(report.rtlCycles.total) in all")
             print("\(report.mismatch == nil ? "match" : "stopped"): \(report.images) image(s), \(report.ticks) ticks compared, \(report.signals) signals (\(report.lanesPerTick) lanes) per tick, \(report.comparisons) lane comparisons, \(report.memoryWords) memory words at image ends; \(report.nudged) image(s) nudged (\(report.nudgedNegative) with -beta)")
             // Ticks per second of each side (the RTL's includes writing its trace).
             let ticks = Double(max(report.ticks, 1))

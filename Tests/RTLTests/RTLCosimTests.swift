@@ -68,6 +68,11 @@ final class RTLCosimTests: XCTestCase {
             ["current=s3.12", "w1.read_rounding=nearestEven", "w2.read_rounding=truncate"],
             ["T_nudge=0"],
             ["rate_v=u3.8", "diff=s4.8", "tau=1", "N_filt=1"],
+            // SRAM ports: one word, a width dividing neither side, wider than both (stochastic
+            // draws then span accesses, or several sit in one), and immediate updates through them.
+            ["w1.port_words=1", "w2.port_words=3"],
+            ["w1.port_words=5", "w2.port_words=64"],
+            ["w1.port_words=3", "w2.port_words=2", "w1.update=immediate", "w2.update=immediate"],
         ]
         let images = try Self.tinyTrainingImages()
         for v in variants {
@@ -90,7 +95,7 @@ final class RTLCosimTests: XCTestCase {
         try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: mine)
         let file = mine + "/crossbar_w2.v"
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        let planted = text.replacingOccurrences(of: "(sum >>> 8)", with: "(sum >>> 7)")
+        let planted = text.replacingOccurrences(of: "(s_value >>> 8)", with: "(s_value >>> 7)")
         XCTAssertNotEqual(planted, text)
         try planted.write(toFile: file, atomically: true, encoding: .utf8)
         let r = try cosim(sim, images: 1, name: "sweep", userRTL: mine)
@@ -130,6 +135,28 @@ final class RTLCosimTests: XCTestCase {
 
     /// The difference D = V - V(t - tau) of the hidden estimator made a sum by one changed
     /// operator in adder_d_h.v: cosim must stop at d_h.sum.
+    /// A sequencer that takes one more access per row than the port needs reads only zeros in
+    /// it, so every value stays right: the tick's system cycles, compared with the model's count,
+    /// are what finds it.
+    func testPlantedCycleBugIsFoundInTheSystemCycles() throws {
+        let sim = HDLSimulator.icarus
+        if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
+        let chip = try RTLTests.chip(RTLTests.tiny)
+        let mine = Self.directory("cycles-rtl")
+        try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: mine)
+        let file = mine + "/crossbar_w1.v"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let planted = text.replacingOccurrences(of: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd0);",
+                                                with: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd1);")
+        XCTAssertNotEqual(planted, text, "the row's last access is where the test expects it in crossbar_w1.v")
+        try planted.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try cosim(sim, images: 1, name: "cycles", userRTL: mine)
+        let m = try XCTUnwrap(r.mismatch, "a tick taking more system cycles went unnoticed")
+        XCTAssertEqual(m.signal, "system cycles", m.description)
+        XCTAssertTrue(m.expected.contains("w1: read"), m.description)
+        XCTAssertGreaterThan(Int(m.actual) ?? 0, Int(m.expected.prefix { $0 != " " }) ?? .max, m.description)
+    }
+
     func testPlantedBugIsFoundAtItsBlockAndSignal() throws {
         let sim = HDLSimulator.icarus
         if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
