@@ -65,6 +65,9 @@ public struct SystemCycleHistogram: Sendable, Equatable {
 }
 
 extension Chip {
+    /// Forgets the ticks recorded so far (a benchmark counts one run at a time).
+    public func clearSystemCycles() { systemCycles = SystemCycleHistogram() }
+
     /// `port_words` of each weight array, by instance name.
     public var portWords: [String: Int] {
         Dictionary(uniqueKeysWithValues: crossbars.map { ($0.name, $0.portWords) })

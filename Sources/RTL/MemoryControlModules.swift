@@ -7,9 +7,8 @@ import HDL
 /// as `eqspike export`), random sources from the model's current LFSR states, so a co-simulation
 /// can start from any checkpoint.
 ///
-/// This is the tick-level RTL: one clock per algorithm tick. The crossbar reads every spiking row
-/// and, at `apply`, sweeps every dirty row within that clock (loops over the array); a design with
-/// an SRAM port of `port_words` words per system cycle is the next step (issue 15, two clocks).
+/// Every block but the crossbar commits once per tick (`V.clocked`: in the tick's last system
+/// cycle); the crossbar (CrossbarModule.swift) sequences its SRAM port over the cycles before.
 enum MemoryControlModules {
     /// Files a module needs beside it (name -> contents).
     typealias Files = [String: String]

@@ -103,11 +103,14 @@ public enum Bench {
         public var eval: [(jobs: Int, timing: Timing)] = []
         public var peakRSSBytes = 0
         public var setupRSSBytes = 0
+        /// System cycles per tick of the timed training and inference runs (the RTL's count).
+        public var trainCycles = SystemCycleHistogram(), inferenceCycles = SystemCycleHistogram()
 
         public var json: [String: Any] {
             var d: [String: Any] = [
                 "netlist": netlist, "layers": layers, "images": images, "repeats": repeats,
                 "free_phase": free.json, "nudge_phase": nudge.json, "train": train.json, "inference": inference.json,
+                "system_cycles_per_tick": ["train": trainCycles.jsonObject, "inference": inferenceCycles.jsonObject],
                 "peak_rss_mb": round2(Double(peakRSSBytes) / 1048576), "rss_after_setup_mb": round2(Double(setupRSSBytes) / 1048576),
             ]
             if let name = referenceName, let rt = referenceTrain, let ri = referenceInference {
@@ -145,6 +148,7 @@ public enum Bench {
             lines.append("  free phase       \(f(free.clocksPerCPUSecond)) / \(f(free.clocksPerWallSecond)) clocks/s")
             lines.append("  nudge phase      \(f(nudge.clocksPerCPUSecond)) / \(f(nudge.clocksPerWallSecond)) clocks/s (learning on)")
             lines.append("  training         \(f(train.imagesPerCPUSecond)) / \(f(train.imagesPerWallSecond)) images/s, \(f(train.clocksPerCPUSecond)) clocks/s, nudged \(Int((100 * Double(train.nudged) / Double(max(train.images, 1))).rounded()))%")
+            lines.append("  system cycles    training \(String(format: "%.1f", trainCycles.mean)) per tick (max \(trainCycles.max)), inference \(String(format: "%.1f", inferenceCycles.mean)) (max \(inferenceCycles.max)): the RTL's clock per tick")
             lines.append("  inference        \(f(inference.imagesPerCPUSecond)) / \(f(inference.imagesPerWallSecond)) images/s")
             if let name = referenceName, let rt = referenceTrain, let ri = referenceInference {
                 lines.append("  \(name) train  \(f(rt.imagesPerCPUSecond)) images/s (\(f(rt.clocksPerCPUSecond)) clocks/s, nudged \(Int((100 * Double(rt.nudged) / Double(max(rt.images, 1))).rounded()))%); fixed/float \(String(format: "%.2f", train.imagesPerCPUSecond / rt.imagesPerCPUSecond))x")
@@ -194,13 +198,17 @@ public enum Bench {
         report.nudge = median(phases.map(\.1))
 
         log("training")
+        chip.clearSystemCycles()
         report.train = median(try repeated(repeats) { () throws -> Timing in
             try chip.restore(initial)
             return time(chip, trainImages, train: true)
         })
+        report.trainCycles = chip.systemCycles   // every repeat runs the same ticks
         log("inference")
         try chip.restore(initial)
+        chip.clearSystemCycles()
         report.inference = median(try repeated(repeats) { () throws -> Timing in time(chip, inferImages, train: false) })
+        report.inferenceCycles = chip.systemCycles
 
         if o.quick {
             report.peakRSSBytes = peakRSS()
