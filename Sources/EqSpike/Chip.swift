@@ -32,7 +32,11 @@ public final class Chip {
     /// Every weight array, for SynOp and SRAM counters.
     public let crossbars: [any SynapseArray]
     /// System cycles of every tick this chip has run (`runImage` records them).
-    public internal(set) var systemCycles = SystemCycleHistogram()
+    @exclusivity(unchecked) public internal(set) var systemCycles = SystemCycleHistogram()
+    /// The weight arrays again, for the per-tick cycle count: crossbars as their final class (a
+    /// field load per tick, no witness call or retain), any other conformer through the protocol.
+    let cycleCrossbars: [Crossbar]
+    let cycleOtherArrays: [any SynapseArray]
 
     /// Loads and elaborates a netlist, then binds the roles the learning system needs.
     public convenience init(path: String, overrides: [String] = []) throws(NetlistErrors) {
@@ -75,6 +79,8 @@ public final class Chip {
         self.biases = biases
         self.learningRates = rates
         crossbars = design.blocks.compactMap { $0 as? any SynapseArray }
+        cycleCrossbars = design.blocks.compactMap { $0 as? Crossbar }
+        cycleOtherArrays = crossbars.filter { !($0 is Crossbar) }
         try checkShapes()
     }
 

@@ -82,9 +82,15 @@ extension Chip {
     @inline(__always)
     public var lastTickSystemCycles: Int {
         var reads = 0, updates = 0
-        for x in crossbars {
+        for x in cycleCrossbars {
             reads = Swift.max(reads, x.tickReadCycles)
             updates = Swift.max(updates, x.tickUpdateCycles)
+        }
+        if !cycleOtherArrays.isEmpty {
+            for x in cycleOtherArrays {
+                reads = Swift.max(reads, x.tickReadCycles)
+                updates = Swift.max(updates, x.tickUpdateCycles)
+            }
         }
         return reads + updates + 1
     }
