@@ -20,7 +20,8 @@ public enum Testbench {
 
     /// `vcd`: a file the test bench dumps the whole RTL hierarchy into (`$dumpvars`), for GTKWave
     /// beside the model's `eqspike simulate` dump of the same images.
-    public static func text(circuit: Circuit, images: Int, maxTicks: Int, maxCyclesPerTick: Int, vcd: String? = nil) throws -> String {
+    public static func text(circuit: Circuit, signals: [ObservedSignal], images: Int, maxTicks: Int, maxCyclesPerTick: Int,
+                            vcd: String? = nil) throws -> String {
         guard let enc = circuit.instances.first(where: { $0.typeName == "pixel_encoder" }),
               let nudge = circuit.instances.first(where: { $0.typeName == "nudge" }),
               let ctrl = circuit.instances.first(where: { $0.typeName == "phase_controller" }) else {
@@ -74,7 +75,7 @@ public enum Testbench {
                         $fwrite(f, "T %0d %0d %0d", img, t, cycles);
 
         """
-        for sig in Observation.signals(circuit) {
+        for sig in signals {
             s += "                $fwrite(f, \" \");\n"
             // Verilator limits a $display-like argument to 8192 bits: wide vectors go out in
             // 4096-bit pieces (whole hex digits), most significant first, with no separator.

@@ -60,7 +60,8 @@ public enum Cosim {
     /// Writes the RTL (then the files of `userRTL` over it), the test bench and the stimulus into
     /// `directory`, runs `simulator`, then the model, and compares.
     public static func run(chip: Chip, images: LabeledImages, count: Int, learn: Bool, simulator: HDLSimulator,
-                           directory: String, userRTL: String?, vcd: String? = nil, cOptimization: String? = nil) throws -> Report {
+                           directory: String, userRTL: String?, vcd: String? = nil, signals traceSignals: Bool = true,
+                           cOptimization: String? = nil) throws -> Report {
         let circuit = chip.design.circuit
         var report = Report(simulator: simulator.rawValue)
         report.directory = directory
@@ -85,7 +86,9 @@ public enum Cosim {
         let maxTicks = chip.phase.tFree + chip.phase.tNudge + 4
         // Generous: twice the cycles of a tick that reads and updates every row and column.
         let maxCycles = 2 * chip.crossbars.reduce(1) { $0 + 3 * ($1.rows * (($1.cols + $1.portWords - 1) / $1.portWords) + $1.cols * (($1.rows + $1.portWords - 1) / $1.portWords)) + 2 }
-        try Data(Testbench.text(circuit: circuit, images: n, maxTicks: maxTicks, maxCyclesPerTick: maxCycles, vcd: vcd).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(Testbench.name).v"))
+        // Without the signal trace (`signals: false`) only the cycles and the memories are compared.
+        let signals = traceSignals ? Observation.signals(circuit) : []
+        try Data(Testbench.text(circuit: circuit, signals: signals, images: n, maxTicks: maxTicks, maxCyclesPerTick: maxCycles, vcd: vcd).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(Testbench.name).v"))
         var pixels: [[UInt8]] = [], labels: [Int] = []
         for i in 0..<n { pixels.append(Array(images.image(i))); labels.append(Int(images.label(i))) }
         for (name, text) in Testbench.stimulus(pixels: pixels, labels: labels, train: learn, outputs: chip.outputs) {
@@ -105,7 +108,6 @@ public enum Cosim {
         }
         var lines = trace.split(separator: "\n", omittingEmptySubsequences: true)[...]
         // 3. The model, compared as it goes.
-        let signals = Observation.signals(circuit)
         let memories = Observation.memories(circuit)
         report.signals = signals.count
         report.lanesPerTick = signals.reduce(0) { $0 + $1.lanes }

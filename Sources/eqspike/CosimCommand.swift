@@ -6,7 +6,7 @@ import Tooling
 /// `eqspike cosim`: the design's RTL under Icarus Verilog or Verilator against the model.
 enum CosimCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let o = try Options(args, valued: ["weights", "images", "simulator", "rtl", "out", "data", "set", "seed", "vcd", "verilator-opt"], booleans: ["learn", "json"])
+        let o = try Options(args, valued: ["weights", "images", "simulator", "rtl", "out", "data", "set", "seed", "vcd", "verilator-opt"], booleans: ["learn", "json", "light"])
         let path = try o.positional("netlist file")
         let count = try o.int("images", range: 1...1_000_000) ?? 2
         let simName = o.string("simulator") ?? "icarus"
@@ -38,7 +38,7 @@ enum CosimCommand {
         let report: Cosim.Report
         do {
             report = try Cosim.run(chip: chip, images: images, count: count, learn: o.flag("learn"), simulator: sim,
-                                   directory: dir, userRTL: o.string("rtl"), vcd: vcd,
+                                   directory: dir, userRTL: o.string("rtl"), vcd: vcd, signals: !o.flag("light"),
                                    cOptimization: o.string("verilator-opt").map { $0.hasPrefix("-") ? $0 : "-\($0)" })
         } catch let e as RTLError {
             throw CLIError.failed("\(path): \(e)")

@@ -79,14 +79,15 @@ let commandHelp: [String: String] = [
     """,
     "cosim": """
     eqspike cosim <netlist> [--weights CKPT] [--images N] [--learn] [--simulator icarus|verilator]
-                  [--rtl DIR] [--out DIR] [--vcd FILE] [--verilator-opt O0] [--json] [--data DIR]
-                  [--seed N] [--set k=v]
+                  [--rtl DIR] [--out DIR] [--vcd FILE] [--verilator-opt O0] [--light] [--json]
+                  [--data DIR] [--seed N] [--set k=v]
       Co-simulation: writes the RTL (as `verilog`) with a test bench into --out (default a fresh
       temporary directory), runs it under the HDL simulator (icarus: iverilog + vvp, the default;
       verilator: verilator --binary, needs g++ and make), then runs the model on the same images
       exactly as the trainer presents them (load, reset, clock until done; --learn: training images
       with learning, else test images) and compares every block output and register, every lane, on
-      every tick, and every crossbar and bias word at the end of each image. The first difference
+      every tick, the tick's system cycles (the SRAM ports' sequencing: model count against RTL),
+      and every crossbar and bias word at the end of each image. The first difference
       stops it: image, tick, block, signal, lane, expected and actual (raw and real), exit 1. At the
       end: ticks, signals and lanes compared, and the wall time of each side. --rtl DIR lays the
       files of DIR over the emitted ones (DIR/files.f, if present, lists the sources): hand-written
@@ -94,8 +95,9 @@ let commandHelp: [String: String] = [
       default 2. --vcd FILE: the RTL's waveform (the whole hierarchy under eqspike_tb.dut, lane-packed
       vectors named as in the netlist), beside which `eqspike simulate ... --vcd` dumps the model's.
       --verilator-opt O0: the C++ optimisation of Verilator's model (a 784-lane design builds
-      several times faster at O0 and runs slower). A missing simulator is an error naming the
-      Debian package to install.
+      several times faster at O0 and runs slower). --light: compare the system cycles of every
+      tick and the memories at image ends only, without the per-tick signal trace (the RTL's own
+      speed, for a benchmark). A missing simulator is an error naming the Debian package to install.
     """,
     "compare": """
     eqspike compare <netlist> [--weights CKPT] [--images N] [--clocks N] [--learn] [--json]

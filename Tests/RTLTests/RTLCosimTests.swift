@@ -150,11 +150,27 @@ final class RTLCosimTests: XCTestCase {
                                                 with: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd1);")
         XCTAssertNotEqual(planted, text, "the row's last access is where the test expects it in crossbar_w1.v")
         try planted.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try cosim(sim, images: 1, name: "cycles", userRTL: mine)
-        let m = try XCTUnwrap(r.mismatch, "a tick taking more system cycles went unnoticed")
-        XCTAssertEqual(m.signal, "system cycles", m.description)
-        XCTAssertTrue(m.expected.contains("w1: read"), m.description)
-        XCTAssertGreaterThan(Int(m.actual) ?? 0, Int(m.expected.prefix { $0 != " " }) ?? .max, m.description)
+        for light in [false, true] {   // --light compares the cycles too
+            let r = try Cosim.run(chip: try RTLTests.chip(RTLTests.tiny), images: Self.tinyTrainingImages(), count: 1, learn: true,
+                                  simulator: sim, directory: Self.directory("cycles"), userRTL: mine, signals: !light)
+            let m = try XCTUnwrap(r.mismatch, "a tick taking more system cycles went unnoticed (light: \(light))")
+            XCTAssertEqual(m.signal, "system cycles", m.description)
+            XCTAssertTrue(m.expected.contains("w1: read"), m.description)
+            XCTAssertGreaterThan(Int(m.actual) ?? 0, Int(m.expected.prefix { $0 != " " }) ?? .max, m.description)
+        }
+    }
+
+    /// --light: no signal trace, the cycles of every tick and the memories still compared.
+    func testLightCosimComparesCyclesAndMemories() throws {
+        let sim = HDLSimulator.icarus
+        if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
+        let r = try Cosim.run(chip: try RTLTests.chip(RTLTests.tiny), images: Self.tinyTrainingImages(), count: 2, learn: true,
+                              simulator: sim, directory: Self.directory("light"), userRTL: nil, signals: false)
+        XCTAssertNil(r.mismatch, r.mismatch?.description ?? "")
+        XCTAssertEqual(r.comparisons, 0)
+        XCTAssertEqual(r.ticks, 400)
+        XCTAssertEqual(r.rtlCycles, r.modelCycles)
+        XCTAssertGreaterThan(r.memoryWords, 0)
     }
 
     func testPlantedBugIsFoundAtItsBlockAndSignal() throws {
