@@ -20,6 +20,8 @@ public struct ExperimentSettings: Sendable, Equatable {
     public var synopEnergyPicojoules: Double
     /// Clock by which the first-spike readout must have seen an output spike (paper: 10/f_max).
     public var firstSpikeDeadline: Int
+    /// Energy per event of the activity-based energy account (`energy_*` keys).
+    public var energy: EventEnergies
 
     init(reading r: inout ExperimentReader) {
         epochs = r.int("epochs", in: 1...100_000, default: 1)
@@ -30,6 +32,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         learningRateStepsPerEpoch = r.int("lr_steps_per_epoch", in: 1...1_000_000, default: 1)
         synopEnergyPicojoules = r.real("synop_energy_pj", in: 0...1e9, default: 10)
         firstSpikeDeadline = r.int("first_spike_deadline", in: 1...1_000_000, default: 20)
+        energy = EventEnergies(reading: &r)
     }
 
     /// The multiplier for training image `image` (its position in the epoch's order) of `images`

@@ -105,12 +105,23 @@ public enum Bench {
         public var setupRSSBytes = 0
         /// System cycles per tick of the timed training and inference runs (the RTL's count).
         public var trainCycles = SystemCycleHistogram(), inferenceCycles = SystemCycleHistogram()
+        /// Energy from activity of the timed runs, all repeats (divide by images x repeats).
+        public var trainEnergy: [BlockEnergy] = [], inferenceEnergy: [BlockEnergy] = []
+        public func energyPerImage(_ e: [BlockEnergy], images timedImages: Int) -> Double {
+            e.reduce(0) { $0 + $1.total } / Double(max(timedImages * repeats, 1))
+        }
 
         public var json: [String: Any] {
             var d: [String: Any] = [
                 "netlist": netlist, "layers": layers, "images": images, "repeats": repeats,
                 "free_phase": free.json, "nudge_phase": nudge.json, "train": train.json, "inference": inference.json,
                 "system_cycles_per_tick": ["train": trainCycles.jsonObject, "inference": inferenceCycles.jsonObject],
+                "activity_energy_joules_per_image": ["train": energyPerImage(trainEnergy, images: train.images),
+                                                     "inference": energyPerImage(inferenceEnergy, images: inference.images)],
+                "activity_energy_by_block_joules_per_image": [
+                    "train": trainEnergy.map { b in b.jsonObject.mapValues { v in (v as? Double).map { $0 / Double(max(train.images * repeats, 1)) } ?? v } },
+                    "inference": inferenceEnergy.map { b in b.jsonObject.mapValues { v in (v as? Double).map { $0 / Double(max(inference.images * repeats, 1)) } ?? v } },
+                ],
                 "peak_rss_mb": round2(Double(peakRSSBytes) / 1048576), "rss_after_setup_mb": round2(Double(setupRSSBytes) / 1048576),
             ]
             if let name = referenceName, let rt = referenceTrain, let ri = referenceInference {
@@ -148,6 +159,9 @@ public enum Bench {
             lines.append("  free phase       \(f(free.clocksPerCPUSecond)) / \(f(free.clocksPerWallSecond)) clocks/s")
             lines.append("  nudge phase      \(f(nudge.clocksPerCPUSecond)) / \(f(nudge.clocksPerWallSecond)) clocks/s (learning on)")
             lines.append("  training         \(f(train.imagesPerCPUSecond)) / \(f(train.imagesPerWallSecond)) images/s, \(f(train.clocksPerCPUSecond)) clocks/s, nudged \(Int((100 * Double(train.nudged) / Double(max(train.images, 1))).rounded()))%")
+            lines.append(String(format: "  energy           training %.2f uJ per image, inference %.2f uJ per image (activity, 45 nm event costs)",
+                                1e6 * energyPerImage(trainEnergy, images: train.images),
+                                1e6 * energyPerImage(inferenceEnergy, images: inference.images)))
             lines.append("  system cycles    training \(String(format: "%.1f", trainCycles.mean)) per tick (max \(trainCycles.max)), inference \(String(format: "%.1f", inferenceCycles.mean)) (max \(inferenceCycles.max)): the RTL's clock per tick")
             lines.append("  inference        \(f(inference.imagesPerCPUSecond)) / \(f(inference.imagesPerWallSecond)) images/s")
             if let name = referenceName, let rt = referenceTrain, let ri = referenceInference {
@@ -199,16 +213,20 @@ public enum Bench {
 
         log("training")
         chip.clearSystemCycles()
+        var before = chip.activity
         report.train = median(try repeated(repeats) { () throws -> Timing in
             try chip.restore(initial)
             return time(chip, trainImages, train: true)
         })
         report.trainCycles = chip.systemCycles   // every repeat runs the same ticks
+        report.trainEnergy = chip.energy(from: before, to: chip.activity, costs: chip.settings.energy)
         log("inference")
         try chip.restore(initial)
         chip.clearSystemCycles()
+        before = chip.activity
         report.inference = median(try repeated(repeats) { () throws -> Timing in time(chip, inferImages, train: false) })
         report.inferenceCycles = chip.systemCycles
+        report.inferenceEnergy = chip.energy(from: before, to: chip.activity, costs: chip.settings.energy)
 
         if o.quick {
             report.peakRSSBytes = peakRSS()
