@@ -1,0 +1,93 @@
+import XCTest
+import Blocks
+@testable import EqSpike
+
+/// System cycles per tick (the RTL's clock) and the activity energy account, on 784-100-10.
+final class SystemCyclesAndEnergyTests: XCTestCase {
+    func chip(_ overrides: [String] = []) throws -> Chip {
+        let c = try Chip(path: Repo.design100, overrides: overrides)
+        try c.initialiseMemories(seed: 1)
+        return c
+    }
+
+    func present(_ c: Chip, images: Int, train: Bool) throws -> [ImageResult] {
+        let (trainSet, _) = try Repo.subsetData()
+        return (0..<images).map { i in trainSet.withImage(i) { c.present(pixels: $0, label: Int(trainSet.labels[i]), train: train) } }
+    }
+
+    /// The port width changes the cycles, never a bit; a tick's cycles are its read and update
+    /// cycles plus the commit, and a tick with nothing to read takes one cycle.
+    func testCyclesFollowThePortWidthAndChangeNoBit() throws {
+        let narrow = try chip(), wide = try chip(["w1.port_words=64", "w2.port_words=64"])
+        let a = try present(narrow, images: 2, train: true), b = try present(wide, images: 2, train: true)
+        XCTAssertEqual(a.map(\.counts), b.map(\.counts))
+        XCTAssertEqual(narrow.persistentState().map(\.values), wide.persistentState().map(\.values), "the port width changed a stored bit")
+        XCTAssertEqual(narrow.systemCycles.ticks, a.reduce(0) { $0 + $1.clocks })
+        XCTAssertEqual(narrow.systemCycles.total, a.reduce(0) { $0 + $1.systemCycles })
+        XCTAssertGreaterThan(narrow.systemCycles.total, wide.systemCycles.total)
+        XCTAssertGreaterThanOrEqual(narrow.systemCycles.min, 1)
+        // Every tick: the slowest reader, then the slowest updater, then the commit cycle.
+        let c = try chip()
+        let (trainSet, _) = try Repo.subsetData()
+        trainSet.withImage(0) { c.load(pixels: $0, label: Int(trainSet.labels[0]), train: true) }
+        var checked = 0
+        _ = c.runImage(afterClock: { _ in
+            let expected = c.crossbars.map(\.tickReadCycles).max()! + c.crossbars.map(\.tickUpdateCycles).max()! + 1
+            XCTAssertEqual(c.lastTickSystemCycles, expected)
+            checked += 1
+            return true
+        })
+        XCTAssertGreaterThan(checked, 100)
+    }
+
+    func testReadCyclesCountAccessesOfThePort() throws {
+        let c = try chip()
+        let (trainSet, _) = try Repo.subsetData()
+        trainSet.withImage(0) { c.load(pixels: $0, label: Int(trainSet.labels[0]), train: false) }
+        let w1 = c.crossbars.first { $0.name == "w1" } as! Crossbar
+        var before = w1.rowReads
+        var seen = 0
+        _ = c.runImage(afterClock: { _ in
+            let words = w1.rowReads - before   // words read by W1's row read this tick: 100 per spiking input
+            before = w1.rowReads
+            let rows = words / 100
+            XCTAssertEqual(w1.tickReadCycles, rows == 0 ? 0 : rows * 7 + 1, "\(rows) spiking input rows through a 16-word port")
+            if rows > 0 { seen += 1 }
+            return true
+        })
+        XCTAssertGreaterThan(seen, 10)
+    }
+
+    func testEnergyMovesTheRightWayAndAddsUp() throws {
+        var perInference: [Double] = []
+        var sramW1: [Double] = []
+        for weight in ["s1.7", "s1.15"] {
+            let c = try chip(["weight=\(weight)"])
+            let before = c.activity
+            _ = try present(c, images: 2, train: false)
+            let blocks = c.energy(from: before, to: c.activity, costs: c.settings.energy)
+            let total = blocks.reduce(0) { $0 + $1.total }
+            XCTAssertEqual(total, blocks.reduce(0) { $0 + $1.sram + $1.arithmetic + $1.registers }, accuracy: total * 1e-12)
+            perInference.append(total / 2)
+            sramW1.append(try XCTUnwrap(blocks.first { $0.block == "w1" }).sram)
+            XCTAssertGreaterThan(try XCTUnwrap(blocks.first { $0.block == "h" }).arithmetic, 0)
+        }
+        XCTAssertGreaterThan(sramW1[1], 1.9 * sramW1[0], "16-bit words cost about twice 8-bit ones (and the array is larger)")
+        XCTAssertGreaterThan(perInference[1], perInference[0])
+        // The event costs at Horowitz's figures, and monotone between them.
+        let e = EventEnergies()
+        XCTAssertEqual(e.sramPerBit(arrayBits: 8 * 8 * 1024), 10.0 / 64, accuracy: 1e-12)
+        XCTAssertEqual(e.sramPerBit(arrayBits: 8 * 1024 * 1024), 100.0 / 64, accuracy: 1e-12)
+        XCTAssertLessThan(e.sramPerBit(arrayBits: 8 * 100 * 1024), e.sramPerBit(arrayBits: 8 * 200 * 1024))
+        XCTAssertEqual(e.add(32), 0.1, accuracy: 1e-12)
+        XCTAssertEqual(e.multiply(32), 3.1, accuracy: 1e-9)
+        XCTAssertEqual(e.multiply(8), 0.2, accuracy: 1e-12)
+    }
+
+    /// An event cost is a netlist key, settable with --set.
+    func testEventCostsAreSettable() throws {
+        let c = try chip(["energy_add32_pj=1"])   // a key of the netlist's experiment section
+        XCTAssertEqual(c.settings.energy.add32, 1)
+        XCTAssertThrowsError(try chip(["energy_add32_pj=-1"]))
+    }
+}
