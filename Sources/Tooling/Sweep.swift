@@ -143,6 +143,13 @@ public struct SweepResult: Codable, Sendable, Equatable {
     /// From DesignBudget: SRAM bits and all state bits (registers + SRAM + delay lines).
     public var sramBits = 0
     public var stateBits = 0
+    /// Energy from activity (`Chip.energy`), joules: per test inference (the whole free phase) and
+    /// per training image; mean system cycles per tick of the training and of the test images
+    /// (optional: results written before they existed have none).
+    public var energyPerInference: Double?
+    public var energyPerTrainingImage: Double?
+    public var cyclesPerTickTrain: Double?
+    public var cyclesPerTickInference: Double?
     public var wallSeconds = 0.0
 
     public init(index: Int, key: String, settings: [SweepSetting], status: String) {
@@ -266,6 +273,7 @@ public final class SweepRunner {
             let trainSet = spec.trainLimit.map { train.prefix(min($0, train.count)) } ?? train
             let testCount = min(spec.testLimit ?? test.count, test.count)
             var trainTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
+            let beforeTraining = chip.activity
             for epoch in 0..<spec.epochs {
                 let order = SeededShuffle.epochOrder(count: trainSet.count, seed: seed, epoch: epoch)
                 trainTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
@@ -279,11 +287,21 @@ public final class SweepRunner {
                     }
                 }
             }
+            let afterTraining = chip.activity
+            let trainingEnergy = chip.energy(from: beforeTraining, to: afterTraining, costs: chip.settings.energy).reduce(0) { $0 + $1.total }
+            let trainingCycles = chip.systemCycles
+            chip.clearSystemCycles()
+            let beforeTest = chip.activity
             var testTally = EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
             for i in 0..<testCount {
                 if Interrupt.requested { return nil }
                 testTally.add(test.withImage(i) { chip.present(pixels: $0, label: Int(test.labels[i]), train: false) })
             }
+            let testEnergy = chip.energy(from: beforeTest, to: chip.activity, costs: chip.settings.energy).reduce(0) { $0 + $1.total }
+            r.energyPerTrainingImage = trainTally.images > 0 ? trainingEnergy / Double(spec.epochs * trainSet.count) : nil
+            r.energyPerInference = testTally.images > 0 ? testEnergy / Double(testTally.images) : nil
+            r.cyclesPerTickTrain = trainingCycles.ticks > 0 ? trainingCycles.mean : nil
+            r.cyclesPerTickInference = chip.systemCycles.ticks > 0 ? chip.systemCycles.mean : nil
             r.trainImages = trainTally.images
             r.trainAccuracy = trainTally.accuracy
             r.testImages = testTally.images
@@ -383,7 +401,8 @@ public enum SweepFiles {
     public static let resultColumns = ["weight_format", "weight_bits", "weight_rounding", "status", "train_images", "train_accuracy",
                                        "test_images", "test_accuracy", "test_first_spike_accuracy", "nudged_fraction",
                                        "synops_per_inference", "train_saturations", "test_saturations", "sram_bits", "state_bits",
-                                       "wall_seconds"]
+                                       "energy_per_inference_uj", "energy_per_training_image_uj", "cycles_per_tick_train",
+                                       "cycles_per_tick_inference", "wall_seconds"]
 
     public static func csv(spec: SweepSpec, results: [SweepResult]) -> String {
         let keys = spec.varying.map(\.key)
@@ -395,7 +414,12 @@ public enum SweepFiles {
             cells += [r.weightFormat, String(r.weightBits), r.weightRounding, r.status, String(r.trainImages), f(r.trainAccuracy),
                       String(r.testImages), f(r.testAccuracy), f(r.testFirstSpikeAccuracy), f(r.nudgedFraction),
                       String(format: "%.1f", r.synopsPerInference), String(r.trainSaturations), String(r.testSaturations),
-                      String(r.sramBits), String(r.stateBits), String(format: "%.2f", r.wallSeconds)]
+                      String(r.sramBits), String(r.stateBits),
+                      r.energyPerInference.map { String(format: "%.4f", $0 * 1e6) } ?? "",
+                      r.energyPerTrainingImage.map { String(format: "%.4f", $0 * 1e6) } ?? "",
+                      r.cyclesPerTickTrain.map { String(format: "%.2f", $0) } ?? "",
+                      r.cyclesPerTickInference.map { String(format: "%.2f", $0) } ?? "",
+                      String(format: "%.2f", r.wallSeconds)]
             out += cells.joined(separator: ",") + "\n"
         }
         return out

@@ -54,6 +54,11 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(results.map(\.weightRounding), ["nearest", "stochastic", "nearest", "stochastic"])
         XCTAssertLessThan(results[0].sramBits, results[2].sramBits)
         XCTAssertGreaterThan(results[0].synopsPerInference, 0)
+        // Activity energy and system cycles per point; wider weights read more SRAM bits per word.
+        XCTAssertTrue(results.allSatisfy { ($0.energyPerInference ?? 0) > 0 && ($0.energyPerTrainingImage ?? 0) > 0 }, "\(results)")
+        XCTAssertTrue(results.allSatisfy { ($0.cyclesPerTickTrain ?? 0) >= 1 && ($0.cyclesPerTickInference ?? 0) >= 1 })
+        XCTAssertGreaterThan(try XCTUnwrap(results[2].energyPerInference) / results[2].synopsPerInference,
+                             try XCTUnwrap(results[0].energyPerInference) / results[0].synopsPerInference)
 
         var dirs: [String] = []
         for k in 0..<3 {
