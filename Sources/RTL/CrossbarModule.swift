@@ -159,6 +159,9 @@ extension MemoryControlModules {
         // Accumulators and the read outputs.
         m.line("")
         // One exact accumulator per lane: lane n adds word n mod P of the access that read chunk n / P.
+        // The output comes from a copy taken as the last read's words arrive, so it changes twice a
+        // tick (there, and cleared at the tick's end), not every cycle: what reads it settles once.
+        m.line("wire reads_end = read_pending && !job_is_read;   // the last read's words arrive this cycle")
         for (out, lanes, side, wired) in [("col_current", C, "!read_pending_col", rowRead), ("row_current", R, "read_pending_col", colRead)] {
             let k = "\(out)_k"
             m.line("genvar \(k);")
@@ -168,9 +171,14 @@ extension MemoryControlModules {
                 m.line("    wire [\(fw.width - 1):0] word = w_rdata[(\(k) % \(P))*\(fw.width) +: \(fw.width)];")
                 m.line("    wire add = read_pending && \(side) && {{\(32 - chunkBits){1'b0}}, read_pending_chunk} == \(k) / \(P);")
                 let ext = fw.isSigned ? "{{\(accW - fw.width){word[\(fw.width - 1)]}}, word}" : "{\(accW - fw.width)'d0, word}"
-                m.line("    initial acc = \(accW)'d0;")
-                m.line("    always @(posedge clk) acc <= (rst || tick) ? \(accW)'d0 : add ? acc + \(ext) : acc;")
-                m.line("    wire signed [63:0] lane_sum = \(V.ext("acc", msb: "acc[\(accW - 1)]", width: accW, signed: true));")
+                m.line("    reg [\(accW - 1):0] sum_q;   // the lane's sum, from the end of the reads to the end of the tick")
+                m.line("    wire [\(accW - 1):0] acc_next = add ? acc + \(ext) : acc;")
+                m.line("    initial begin acc = \(accW)'d0; sum_q = \(accW)'d0; end")
+                m.line("    always @(posedge clk) begin")
+                m.line("        acc <= (rst || tick) ? \(accW)'d0 : acc_next;")
+                m.line("        sum_q <= (rst || tick) ? \(accW)'d0 : reads_end ? acc_next : sum_q;")
+                m.line("    end")
+                m.line("    wire signed [63:0] lane_sum = \(V.ext("sum_q", msb: "sum_q[\(accW - 1)]", width: accW, signed: true));")
                 m.line("    wire signed [63:0] lane_current = \(V.fit("(\(fitc))", fc, .saturate));")
                 m.line("    assign \(V.lane(out, k, fc.width)) = lane_current[\(fc.width - 1):0];")
             } else {
