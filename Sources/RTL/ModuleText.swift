@@ -19,11 +19,18 @@ struct ModuleText {
 
     mutating func input(_ name: String, width: Int, _ why: String = "") {
         portNames.append(name)
-        ports.append("input  wire \(width > 1 ? "[\(width - 1):0] " : "")\(name)\(why.isEmpty ? "" : "  // \(why)")")
+        ports.append("input  wire \(ModuleText.range(name, width))\(name)\(why.isEmpty ? "" : "  // \(why)")")
     }
     mutating func output(_ name: String, width: Int, _ why: String = "") {
         portNames.append(name)
-        ports.append("output wire \(width > 1 ? "[\(width - 1):0] " : "")\(name)\(why.isEmpty ? "" : "  // \(why)")")
+        ports.append("output wire \(ModuleText.range(name, width))\(name)\(why.isEmpty ? "" : "  // \(why)")")
+    }
+
+    /// The clock and sequencing inputs are scalars; every other port carries lanes and is a
+    /// vector even when it has one lane of one bit, so `spike[k]` is legal for lanes = 1.
+    static let scalarPorts: Set<String> = ["clk", "rst", "tick", "load", "reading", "updating", "read_busy", "update_busy"]
+    static func range(_ name: String, _ width: Int) -> String {
+        width > 1 || !scalarPorts.contains(name) ? "[\(width - 1):0] " : ""
     }
     mutating func line(_ s: String) { body.append(s) }
 
@@ -40,7 +47,7 @@ struct ModuleText {
     /// co-simulation only, so nothing inside the module uses it.
     mutating func register(_ name: String, width: Int, _ why: String = "") {
         body.append("/* verilator lint_off UNUSEDSIGNAL */")
-        body.append("wire \(width > 1 ? "[\(width - 1):0] " : "")\(name);   // register \(name)\(why.isEmpty ? "" : ": \(why)")")
+        body.append("wire [\(width - 1):0] \(name);   // register \(name)\(why.isEmpty ? "" : ": \(why)")")
         body.append("/* verilator lint_on UNUSEDSIGNAL */")
     }
     mutating func lines(_ s: [String]) { body += s }

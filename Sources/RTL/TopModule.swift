@@ -118,17 +118,24 @@ enum TopModule {
                 out.append("    genvar \(label)_k;")
                 out.append("    generate for (\(label)_k = 0; \(label)_k < \(n); \(label)_k = \(label)_k + 1) begin : \(label)")
                 let k = "\(label)_k"
-                out.append("        wire signed [63:0] x = \(V.ext("\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) +: \(sw)]", msb: "\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) + \(sw - 1)]", width: sw, signed: sp.format.isSigned));")
+                // A one-bit net (one lane of one bit) is a scalar: it is named, not part-selected.
+                let srcScalar = sp.lanes * sw == 1, dstScalar = dp.lanes * dw == 1
+                let lane = srcScalar ? src : "\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) +: \(sw)]"
+                let msb = srcScalar ? src : "\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) + \(sw - 1)]"
+                out.append("        wire signed [63:0] x = \(V.ext(lane, msb: msb, width: sw, signed: sp.format.isSigned));")
                 let sh = sp.format.fracBits - dp.format.fracBits
                 out.append("        wire signed [63:0] r = \(V.round("x", sh, r.rounding));")
                 out.append("        wire signed [63:0] y = \(V.fit("r", dp.format, r.overflow));")
-                out.append("        assign \(dst)[(\(w.destination.lanes.lowerBound) + \(k))*\(dw) +: \(dw)] = y[\(dw - 1):0];")
+                out.append(dstScalar ? "        assign \(dst) = y[0];"
+                                     : "        assign \(dst)[(\(w.destination.lanes.lowerBound) + \(k))*\(dw) +: \(dw)] = y[\(dw - 1):0];")
                 out.append("    end endgenerate")
                 out.append("    /* verilator lint_on UNUSEDSIGNAL */")
             } else if w.source.lanes.count == sp.lanes && w.destination.lanes.count == dp.lanes {
                 out.append("    assign \(dst) = \(src);   \(note)")
             } else {
-                out.append("    assign \(dst)[\(w.destination.lanes.upperBound * dw - 1):\(w.destination.lanes.lowerBound * dw)] = \(src)[\(w.source.lanes.upperBound * sw - 1):\(w.source.lanes.lowerBound * sw)];   \(note)")
+                let lhs = w.destination.lanes.count == dp.lanes ? dst : "\(dst)[\(w.destination.lanes.upperBound * dw - 1):\(w.destination.lanes.lowerBound * dw)]"
+                let rhs = w.source.lanes.count == sp.lanes ? src : "\(src)[\(w.source.lanes.upperBound * sw - 1):\(w.source.lanes.lowerBound * sw)]"
+                out.append("    assign \(lhs) = \(rhs);   \(note)")
             }
         }
         out.append("")
