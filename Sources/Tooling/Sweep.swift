@@ -443,6 +443,9 @@ public enum SweepFiles {
         try writeJSON(ResultsJSON(spec: spec, shard: shard.map { "\($0.k)/\($0.n)" }, points: sorted, float: float),
                       to: directory + "/results.json")
         try OutputFiles.write(SweepPlot.svg(spec: spec, results: sorted, float: float), to: directory + "/plot.svg")
+        if sorted.contains(where: { $0.energyPerInference != nil }) {
+            try OutputFiles.write(SweepPlot.energySVG(spec: spec, results: sorted, float: float), to: directory + "/energy.svg")
+        }
     }
 
     public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {

@@ -106,3 +106,36 @@ public enum SweepPlot {
         return s
     }
 }
+
+extension SweepPlot {
+    /// The points that no other point beats on both counts: higher test accuracy and lower energy
+    /// per inference (ties keep both). Increasing energy.
+    public static func paretoFront(_ results: [SweepResult]) -> [SweepResult] {
+        let ok = results.filter { $0.status == "ok" && $0.energyPerInference != nil }
+        return ok.filter { p in
+            !ok.contains { q in
+                q.index != p.index && q.testAccuracy >= p.testAccuracy && q.energyPerInference! <= p.energyPerInference!
+                    && (q.testAccuracy > p.testAccuracy || q.energyPerInference! < p.energyPerInference!)
+            }
+        }.sorted { $0.energyPerInference! < $1.energyPerInference! }
+    }
+
+    /// Test accuracy against energy per inference (activity account, uJ), every point, the Pareto
+    /// front drawn through its points, and the float model's accuracy when there is one.
+    public static func energySVG(spec: SweepSpec, results: [SweepResult], float: SweepFloatBaseline?) -> String {
+        let ok = results.filter { $0.status == "ok" && $0.energyPerInference != nil }
+        let xs = ok.map { $0.energyPerInference! * 1e6 }, ys = ok.map { 100 * $0.testAccuracy }
+        let x0 = (xs.min() ?? 0) * 0.95, x1 = max((xs.max() ?? 1) * 1.05, x0 + 1e-9)
+        var yLow = ys.min() ?? 0, yHigh = ys.max() ?? 100
+        if let f = float { yLow = min(yLow, 100 * f.testAccuracy); yHigh = max(yHigh, 100 * f.testAccuracy) }
+        let pad = max(0.5, (yHigh - yLow) * 0.1)
+        var p = SVGPlot(title: "Accuracy against energy per inference (\(ok.count) points)", xLabel: "energy per inference (uJ, activity account, 45 nm)",
+                        yLabel: "test accuracy (%)", x: x0...x1, y: (yLow - pad)...min(100, yHigh + pad))
+        p.markers(zip(xs, ys).map { ($0, $1) }, color: "#1f77b4", label: "design points")
+        let front = paretoFront(ok)
+        p.line(front.map { ($0.energyPerInference! * 1e6, 100 * $0.testAccuracy) }, color: "#d62728", label: "Pareto front")
+        for r in front { p.text("#\(r.index)", x: r.energyPerInference! * 1e6, y: 100 * r.testAccuracy, color: "#d62728", size: 10) }
+        if let f = float { p.horizontalLine(at: 100 * f.testAccuracy, color: "#2ca02c", label: "float model") }
+        return p.render()
+    }
+}

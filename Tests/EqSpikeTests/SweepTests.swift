@@ -21,6 +21,20 @@ final class SweepTests: XCTestCase {
         }
     }
 
+    /// The Pareto front keeps the points no other point beats on both accuracy and energy.
+    func testParetoFrontOfAccuracyAndEnergy() throws {
+        func point(_ i: Int, _ acc: Double, _ uj: Double?) -> SweepResult {
+            var r = SweepResult(index: i, key: "\(i)", settings: [], status: "ok")
+            r.testAccuracy = acc
+            r.energyPerInference = uj.map { $0 * 1e-6 }
+            return r
+        }
+        let points = [point(0, 0.90, 5), point(1, 0.95, 8), point(2, 0.93, 9), point(3, 0.97, 12), point(4, 0.89, 4), point(5, 0.99, nil)]
+        XCTAssertEqual(SweepPlot.paretoFront(points).map(\.index), [4, 0, 1, 3])
+        let svg = SweepPlot.energySVG(spec: try Self.spec([]), results: points, float: nil)
+        XCTAssertTrue(svg.contains("Pareto front") && svg.hasPrefix("<svg"), String(svg.prefix(200)))
+    }
+
     func testAxesAndGridOrder() throws {
         let a = try SweepAxis.parse("lr_schedule=[1,0.25],[1]")
         XCTAssertEqual(a.values, ["[1,0.25]", "[1]"])
@@ -57,6 +71,7 @@ final class SweepTests: XCTestCase {
         // Activity energy and system cycles per point; wider weights read more SRAM bits per word.
         XCTAssertTrue(results.allSatisfy { ($0.energyPerInference ?? 0) > 0 && ($0.energyPerTrainingImage ?? 0) > 0 }, "\(results)")
         XCTAssertTrue(results.allSatisfy { ($0.cyclesPerTickTrain ?? 0) >= 1 && ($0.cyclesPerTickInference ?? 0) >= 1 })
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/whole/energy.svg"), "the accuracy-energy plot")
         XCTAssertGreaterThan(try XCTUnwrap(results[2].energyPerInference) / results[2].synopsPerInference,
                              try XCTUnwrap(results[0].energyPerInference) / results[0].synopsPerInference)
 

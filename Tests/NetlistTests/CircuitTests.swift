@@ -81,7 +81,7 @@ final class CircuitTests: XCTestCase {
         XCTAssertEqual(w1.lanesText, "784x60000")
         XCTAssertEqual(w1.sramBits, 784 * 60_000 * (16 + 24), "weights (16 bits) and the deferred update's shadow (delta, 24 bits)")
         XCTAssertThrowsError(try Netlist.load(path: path, registry: standardBlocks, overrides: ["H=60000"])) { error in
-            XCTAssertTrue("\(error)".contains("eqspike-784-300-10.net:99:7: error: block 'w1' would hold"), "\(error)")
+            XCTAssertTrue("\(error)".contains("eqspike-784-300-10.net:109:7: error: block 'w1' would hold"), "\(error)")
         }
     }
 

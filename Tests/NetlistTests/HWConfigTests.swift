@@ -50,6 +50,12 @@ final class HWConfigTests: XCTestCase {
             XCTAssertEqual(r.int("lr_steps_per_epoch", in: 1...1_000_000, default: 1), 1, f)   // whole-epoch steps
             XCTAssertEqual(r.real("synop_energy_pj", in: 0...1e9, default: 10), 10)
             XCTAssertEqual(r.int("first_spike_deadline", in: 1...1_000_000, default: 20), 20)
+            // The activity energy account's event costs (Horowitz, ISSCC 2014, 45 nm), in every design.
+            for (key, value) in [("energy_add8_pj", 0.03), ("energy_add32_pj", 0.1), ("energy_mult8_pj", 0.2), ("energy_mult32_pj", 3.1),
+                                 ("energy_sram8kb_read64_pj", 10), ("energy_sram32kb_read64_pj", 20), ("energy_sram1mb_read64_pj", 100),
+                                 ("energy_flop_fj", 2)] {
+                XCTAssertEqual(r.real(key, in: 0...1e6, default: -1), value, "\(f): \(key)")
+            }
             XCTAssertNoThrow(try r.finish(), "\(f): every other key is used by the netlist itself")
             // The starting point of DESIGN.md, as the blocks see it.
             let ctrl = try XCTUnwrap(d.instance(named: "ctrl")?.parameters)
