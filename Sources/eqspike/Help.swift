@@ -37,13 +37,17 @@ let commandHelp: [String: String] = [
     "eval": """
     eqspike eval <netlist> --weights CKPT [--data DIR] [--test-limit N] [--jobs N] [--energy-pj X] [--json] [--set k=v]
       Test accuracy with the rate readout and the first-spike readout, confusion matrix, mean clock of
-      the first output spike, SynOps and energy per inference.
+      the first output spike, SynOps and energy per inference (SynOps x --energy-pj, and from
+      activity: SRAM words, per-lane arithmetic and registers priced by the design's energy_* keys,
+      per block), and the system cycles per tick the RTL's SRAM ports take (mean, median, p99, max,
+      and the tick rate at 100 MHz).
     """,
     "simulate": """
     eqspike simulate <netlist> [--data DIR] [--weights CKPT] --images N --vcd FILE [--signals P,...]
                      [--from CLOCK] [--to CLOCK | --image K] [--learn] [--json] [--set k=v]
       Runs N test images (inference, or the full learning procedure with --learn) and writes a
-      waveform and a GTKWave save file beside it. FILE.vcd: plain VCD; FILE.fst: GTKWave's FST (5-7x
+      waveform and a GTKWave save file beside it; prints each image's system cycles and their
+      distribution per tick. FILE.vcd: plain VCD; FILE.fst: GTKWave's FST (5-7x
       smaller; made by GTKWave's vcd2fst from a temporary VCD, package gtkwave); -: VCD on standard
       output (the summary goes to stderr, no save file). Other names are refused. Each image's first
       and last clock are printed (and given in --json). The save file opens zoomed to the whole dump,
@@ -157,7 +161,9 @@ let commandHelp: [String: String] = [
       (learning on), training and inference images/s, the fixed-point chip against the float golden
       model on the same images, the cost of tracing (an observer that does nothing, a VCD of one
       block's signals, a VCD of every signal) and VCD bytes/s, evaluation images/s with 1 and 2 jobs,
-      and peak memory. Each figure is the median of R repeats (default 3) of identical work; rates
+      and peak memory; with the training and inference runs, their system cycles per tick (the RTL's
+      clock) and their energy per image from activity. Each figure is the median of R repeats
+      (default 3) of identical work; rates
       are per CPU second of the thread and per wall second. Data: the shipped subset unless --data.
       --json prints one JSON record (machine, command, results); --out writes it to FILE.
       --quick measures only the phases, training and inference.
