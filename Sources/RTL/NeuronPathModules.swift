@@ -179,8 +179,19 @@ enum NeuronPathModules {
         } else {
             let e = max(0, fo.fracBits - fi.fracBits)
             let d = Int64(N) << Int64(max(0, fi.fracBits - fo.fracBits))
+            // The quotient is computed at the numerator's own width, not 64 bits: a 64-bit
+            // divider per lane made the tiny design's FIR too large for Yosys (eqspike synth), and
+            // the narrow one is exact: |S'| <= 2^(sum bits - 1) + 2^(x bits), so num = S' * 2^e
+            // fits in nb bits, and so does d (truncation towards zero at any width that holds both).
+            let nb = max(max(fs.width, W + 1) + 1 + e, (64 - d.leadingZeroBitCount) + 1)
             m.line("    wire signed [63:0] num = s_next <<< \(e);")
-            m.line("    wire signed [63:0] q_trunc = num / \(V.lit(d));           // towards zero")
+            if nb < 64 {
+                m.line("    wire signed [\(nb - 1):0] num_n = num[\(nb - 1):0];   // holds num exactly")
+                m.line("    wire signed [\(nb - 1):0] q_n = num_n / \(nb)'sd\(d);")
+                m.line("    wire signed [63:0] q_trunc = {{\(64 - nb){q_n[\(nb - 1)]}}, q_n};   // towards zero")
+            } else {
+                m.line("    wire signed [63:0] q_trunc = num / \(V.lit(d));           // towards zero")
+            }
             m.line("    wire signed [63:0] q_floor = (num < 64'sd0 && q_trunc * \(V.lit(d)) != num) ? q_trunc - 64'sd1 : q_trunc;")
             m.line("    wire signed [63:0] rem = num - q_floor * \(V.lit(d));      // 0 <= rem < d")
             switch b.rounding {
