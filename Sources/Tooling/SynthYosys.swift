@@ -25,7 +25,9 @@ public enum SynthYosys {
                   "dfflibmap -liberty \(l)",
                   "abc -liberty \(l)",
                   "opt_clean",
-                  "tee -q -o stat-liberty.json stat -liberty \(l) -json"]
+                  "tee -q -o stat-liberty.json stat -liberty \(l) -json",
+                  // 0.23's JSON has no area; its text has "Chip area for module '\\M': A".
+                  "tee -q -o stat-liberty.txt stat -liberty \(l)"]
         }
         return s.joined(separator: "\n") + "\n"
     }
@@ -76,7 +78,11 @@ public enum SynthYosys {
             return .failed("yosys exit \(p.terminationStatus) (memory limit \(memoryLimitMB) MB?) \(tail)")
         }
         let cmos = try parse(work + "/stat.json", module: module, designModules: designModules)
-        let lib = liberty == nil ? cmos : try parse(work + "/stat-liberty.json", module: module, designModules: designModules)
+        var lib = cmos
+        if liberty != nil {
+            lib = try parse(work + "/stat-liberty.json", module: module, designModules: designModules)
+            lib.area = try chipArea(work + "/stat-liberty.txt", module: module)
+        }
         return .done(lib, cmos: cmos)
     }
 
@@ -101,8 +107,18 @@ public enum SynthYosys {
         if let t = m["estimated_num_transistors"] {
             s.transistors = Int(String(describing: t).filter(\.isNumber)) ?? 0
         }
-        s.area = (m["area"] as? NSNumber)?.doubleValue
         return s
+    }
+
+    /// The area `stat -liberty` prints for the module (cells of the library only; black boxes have none).
+    static func chipArea(_ path: String, module: String) throws -> Double {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let prefix = "Chip area for module '\\\(module)': "
+        guard let line = text.split(separator: "\n").first(where: { $0.contains(prefix) }),
+              let a = Double(line.components(separatedBy: prefix).last?.trimmingCharacters(in: .whitespaces) ?? "") else {
+            throw Synth.Failure.unreadable("\(path): no chip area for module \(module)")
+        }
+        return a
     }
 
     /// `$_NAND_` -> `NAND`, `$_DFF_P_` -> `DFF_P`; Liberty cell names stay as they are.
