@@ -9,9 +9,11 @@ import XCTest
 final class SynthTests: XCTestCase {
     static let small = ["N_in=4", "H=2", "N_out=2"]
 
-    static func cache(_ name: String) -> String {
+    /// A fresh cache directory of this test, removed when it ends.
+    func cache(_ name: String) -> String {
         let d = NSTemporaryDirectory() + "eqspike-synthtests-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: d)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
         return d
     }
 
@@ -28,7 +30,7 @@ final class SynthTests: XCTestCase {
 
     /// Weights of 18 instead of 16 bits (s3.15: two more integer bits): every weight array grows, shadows stay.
     func testWiderWeightFormatGrowsSRAMBitsAndArea() throws {
-        let c = Self.cache("sram")
+        let c = cache("sram")
         let narrow = try synth([], only: [], cache: c)
         let wide = try synth(["weight=s3.15"], only: [], cache: c)
         XCTAssertTrue(narrow.blocks.isEmpty && wide.blocks.isEmpty, "SRAM sizes need no logic synthesis")
@@ -49,7 +51,7 @@ final class SynthTests: XCTestCase {
     /// The LIF membrane at 10 instead of 16 bits: fewer cells, flip-flops and transistors in the
     /// hidden layer's LIF core.
     func testNarrowerMembraneShrinksTheLIFCore() throws {
-        let c = Self.cache("lif")
+        let c = cache("lif")
         let wide = try XCTUnwrap(try synth([], only: ["h"], cache: c).blocks.first)
         let narrow = try XCTUnwrap(try synth(["membrane=s2.8"], only: ["h"], cache: c).blocks.first)
         XCTAssertNil(wide.failure)
@@ -64,7 +66,7 @@ final class SynthTests: XCTestCase {
     /// Totals are the sums of the blocks and SRAMs; area = transistors x the cited figure; the
     /// second run comes from the cache, and `check`'s lookup finds it.
     func testTotalsAreTheSumsOfTheParts() throws {
-        let c = Self.cache("totals")
+        let c = cache("totals")
         let r = try synth([], only: ["x", "sum_o", "count", Synth.topInstance], cache: c)
         XCTAssertEqual(r.blocks.map(\.instance), ["x", "sum_o", "count", Synth.topInstance])
         XCTAssertTrue(r.blocks.allSatisfy { $0.failure == nil && $0.cells > 0 && $0.transistors > 0 })
@@ -97,7 +99,7 @@ final class SynthTests: XCTestCase {
 
     /// With a Liberty file, cells are the library's and area is the sum of their areas.
     func testLibertyAreaIsTheSumOfItsCells() throws {
-        let dir = Self.cache("liberty")
+        let dir = cache("liberty")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let lib = dir + "/cells.lib"
         let areas = ["BUF": 1.5, "INV": 1.0, "NAND2": 2.0, "NOR2": 2.5, "DFF": 7.0]
@@ -112,10 +114,10 @@ final class SynthTests: XCTestCase {
     }
 
     func testBadInputIsRefused() throws {
-        XCTAssertThrowsError(try synth([], only: ["nonexistent"], cache: Self.cache("bad"))) { e in
+        XCTAssertThrowsError(try synth([], only: ["nonexistent"], cache: cache("bad"))) { e in
             XCTAssertTrue("\(e)".contains("no instance 'nonexistent'"), "\(e)")
         }
-        XCTAssertThrowsError(try synth([], only: ["h"], liberty: "/nonexistent/cells.lib", cache: Self.cache("bad"))) { e in
+        XCTAssertThrowsError(try synth([], only: ["h"], liberty: "/nonexistent/cells.lib", cache: cache("bad"))) { e in
             XCTAssertTrue("\(e)".contains("--liberty /nonexistent/cells.lib"), "\(e)")
         }
         XCTAssertEqual("\(Synth.Failure.noYosys)", "yosys is not installed (Debian: apt-get install yosys)")
