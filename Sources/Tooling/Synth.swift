@@ -93,7 +93,7 @@ public enum Synth {
         if let o = only {
             let names = Set(circuit.instances.map(\.name))
             for n in o.sorted() where !names.contains(n) && n != topInstance {
-                throw Failure.unknownBlock("no instance '\(n)' in the design (instances: \(circuit.instances.map(\.name).joined(separator: ", ")))")
+                throw Failure.unknownBlock("no instance '\(n)' in the design (instances: \((circuit.instances.map(\.name) + [topInstance]).joined(separator: ", ")))")
             }
         }
         if only?.contains(topInstance) ?? true { w.append((topInstance, "top", rtl.topName)) }
