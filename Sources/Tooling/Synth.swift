@@ -124,11 +124,13 @@ public enum Synth {
         try? FileManager.default.removeItem(atPath: dir)
         try rtl.write(to: dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = fileMap(rtl)
+        if let p = files[sramPortsFile] { try Data(p.utf8).write(to: URL(fileURLWithPath: "\(dir)/\(sramPortsFile)")) }
         let modules = Set(rtl.sources.map { String($0.dropLast(2)) })
         var report = Report(yosys: version, liberty: lib, blocks: [], srams: srams(circuit, blocks: blocks), missing: [])
         for (instance, type, module) in try work(circuit, rtl, only: settings.only) {
-            let libs = libraries(for: module, rtl)
-            let key = try cacheKey(module: module, rtl: rtl, libraries: libs, version: version, liberty: lib)
+            let libs = libraries(for: module, files, rtl)
+            let key = try cacheKey(module: module, files: files, libraries: libs, version: version, liberty: lib)
             if let b = cached(key, settings.cacheDirectory) {
                 report.blocks.append(b)
                 progress(b, true)
@@ -162,17 +164,39 @@ public enum Synth {
         let rtl = try RTLDesign.emit(circuit: circuit, blocks: blocks)
         let version = try SynthYosys.version()
         var report = Report(yosys: version, liberty: nil, blocks: [], srams: srams(circuit, blocks: blocks), missing: [])
+        let files = fileMap(rtl)
         for (instance, _, module) in try work(circuit, rtl, only: nil) {
-            let key = try cacheKey(module: module, rtl: rtl, libraries: libraries(for: module, rtl), version: version, liberty: nil)
+            let key = try cacheKey(module: module, files: files, libraries: libraries(for: module, files, rtl), version: version, liberty: nil)
             if let b = cached(key, cacheDirectory) { report.blocks.append(b) } else { report.missing.append(instance) }
         }
         return report.blocks.isEmpty ? nil : report
     }
 
-    /// A block reads the SRAM as a black box; the top reads every block as one.
-    static func libraries(for module: String, _ rtl: RTLDesign) -> [String] {
-        let sram = rtl.sources.filter { $0 == "eqspike_sram.v" }
-        return module == rtl.topName ? rtl.sources.filter { $0 != "\(rtl.topName).v" } : sram
+    /// The black boxes a module reads: the top every block module; a crossbar the SRAM's ports
+    /// only (`sramPorts`), because Yosys 0.23 elaborates the body of a `-lib` module when
+    /// `hierarchy` derives it with the crossbar's parameters (784-100-10's W1: a 78,400-word array
+    /// turned into registers, out of memory in 17 s); other blocks `eqspike_sram.v` as a library,
+    /// which they never instantiate (cheap, and it keeps their cached results' keys).
+    static func libraries(for module: String, _ files: [String: String], _ rtl: RTLDesign) -> [String] {
+        if module == rtl.topName { return rtl.sources.filter { $0 != "\(rtl.topName).v" } }
+        if files["\(module).v"]?.contains("eqspike_sram #(") == true { return [sramPortsFile] }
+        return rtl.sources.filter { $0 == "eqspike_sram.v" }
+    }
+
+    static let sramPortsFile = "eqspike_sram_ports.v"
+
+    /// `eqspike_sram` with its parameters and ports and no body: a true black box.
+    static func sramPorts(_ sram: String) -> String? {
+        guard let start = sram.range(of: "module eqspike_sram"),
+              let end = sram.range(of: "\n);", range: start.upperBound..<sram.endIndex) else { return nil }
+        return "(* blackbox *)\n" + sram[start.lowerBound..<end.upperBound] + "\nendmodule\n"
+    }
+
+    /// The emitted files by name, with the SRAM's ports-only black box added.
+    static func fileMap(_ rtl: RTLDesign) -> [String: String] {
+        var m = Dictionary(rtl.files.map { ($0.name, $0.contents) }, uniquingKeysWith: { a, _ in a })
+        if let s = m["eqspike_sram.v"], let p = sramPorts(s) { m[sramPortsFile] = p }
+        return m
     }
 
     static func libertyPath(_ path: String) throws -> String {
@@ -183,15 +207,15 @@ public enum Synth {
     /// FNV-1a (64 bit) of everything the result depends on: the module's Verilog and that of the
     /// black boxes it reads, the script, the Yosys version and the Liberty file's contents. Not
     /// cryptographic; a collision would only show a stale table.
-    static func cacheKey(module: String, rtl: RTLDesign, libraries: [String], version: String, liberty: String?) throws -> String {
+    static func cacheKey(module: String, files: [String: String], libraries: [String], version: String, liberty: String?) throws -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 } ; h = (h ^ 0xff) &* 0x0000_0100_0000_01b3 }
         mix(version)
         mix(SynthYosys.script(module: module, file: "", libraries: libraries, liberty: liberty == nil ? nil : "LIB"))
         for f in libraries + ["\(module).v"] {
-            guard let file = rtl.files.first(where: { $0.name == f }) else { throw Failure.unknownBlock("no \(f) in the emitted RTL") }
+            guard let text = files[f] else { throw Failure.unknownBlock("no \(f) in the emitted RTL") }
             mix(f)
-            mix(file.contents)
+            mix(text)
         }
         if let l = liberty { mix(try String(contentsOfFile: l, encoding: .utf8)) }
         return String(h, radix: 16)
