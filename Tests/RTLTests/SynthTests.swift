@@ -113,6 +113,19 @@ final class SynthTests: XCTestCase {
         XCTAssertGreaterThan(b.transistors, 0, "transistors still from the generic mapping")
     }
 
+    /// A crossbar reads the SRAM's ports only: its body (the array) is never elaborated.
+    func testSRAMBlackBoxHasPortsOnly() throws {
+        let (_, rtl) = try RTLTests.emit(RTLTests.tiny, into: "sramports")
+        let files = Synth.fileMap(rtl)
+        let ports = try XCTUnwrap(files[Synth.sramPortsFile])
+        XCTAssertTrue(ports.hasPrefix("(* blackbox *)\nmodule eqspike_sram #("))
+        XCTAssertTrue(ports.contains("output reg  [P*WIDTH-1:0] rdata"))
+        XCTAssertTrue(ports.hasSuffix(");\nendmodule\n"))
+        XCTAssertFalse(ports.contains("mem"))
+        XCTAssertEqual(Synth.libraries(for: "crossbar_w1", files, rtl), [Synth.sramPortsFile])
+        XCTAssertEqual(Synth.libraries(for: rtl.topName, files, rtl).count, rtl.sources.count - 1)
+    }
+
     func testBadInputIsRefused() throws {
         XCTAssertThrowsError(try synth([], only: ["nonexistent"], cache: cache("bad"))) { e in
             XCTAssertTrue("\(e)".contains("no instance 'nonexistent'"), "\(e)")
