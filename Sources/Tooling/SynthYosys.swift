@@ -73,9 +73,10 @@ public enum SynthYosys {
             return .failed("not finished in \(Int(timeoutSeconds)) s (--timeout)")
         }
         guard p.terminationStatus == 0 else {
-            let tail = (try? String(contentsOfFile: work + "/yosys.log", encoding: .utf8))?
-                .split(separator: "\n").suffix(3).joined(separator: " | ") ?? ""
-            return .failed("yosys exit \(p.terminationStatus) (memory limit \(memoryLimitMB) MB?) \(tail)")
+            let log = (try? String(contentsOfFile: work + "/yosys.log", encoding: .utf8)) ?? ""
+            if log.contains("bad_alloc") { return .failed("out of memory at the \(memoryLimitMB) MB limit (--memory-mb)") }
+            let how = p.terminationReason == .uncaughtSignal ? "killed by signal" : "exit status"
+            return .failed("yosys \(how) \(p.terminationStatus): \(log.split(separator: "\n").suffix(3).joined(separator: " | "))")
         }
         let cmos = try parse(work + "/stat.json", module: module, designModules: designModules)
         var lib = cmos
