@@ -4,7 +4,9 @@ let commandHelp: [String: String] = [
     eqspike check <netlist> [--json] [--set key=value ...]
       Elaborates the design and prints its hardware budget: blocks with lanes and formats, register,
       SRAM and delay-line bits, total state bits, clock and SynOp energy. Errors are printed as
-      file:line:col: error: message, and the exit status is 1.
+      file:line:col: error: message, and the exit status is 1. When `eqspike synth` has synthesised
+      the design (in .eqspike-cache/synth of the working directory), its per-block area table too;
+      else a line saying how to get one.
     """,
     "train": """
     eqspike train <netlist> [options]
@@ -80,6 +82,24 @@ let commandHelp: [String: String] = [
       per algorithm tick. Configurations it cannot write bit-exactly (crossbar update = rank1,
       stochastic rounding in lif, li, fir or scale, a stochastic resize) are refused, naming the instance
       and parameter, with a non-zero exit.
+    """,
+    "synth": """
+    eqspike synth <netlist> [--liberty FILE] [--json] [--timeout S] [--memory-mb M] [--only a,b,...]
+                  [--cache DIR] [--set k=v]
+      Area of the design from logic synthesis of its RTL (as `verilog` writes it) with Yosys (Debian
+      package yosys): each block instance's module, and the top's glue as "(top)", synthesised on its
+      own (synth; flip-flops legalised to plain D flip-flops; abc -g cmos2; stat -tech cmos -json),
+      printed per block: cells by kind, flip-flops, estimated transistors, area. Area: from the
+      Liberty file's cells with --liberty (mapped with dfflibmap and abc -liberty), else transistors x
+      0.1995 um^2 (NanGate 45 nm NAND2_X1 / 4). SRAM macros (eqspike_sram: crossbar weights and
+      shadows) are black boxes, listed with words, bits and port width, and sized at 0.346 um^2 per
+      6T bit (45 nm) / 0.7 array efficiency (docs/synthesis.md). Totals are the sums of the parts.
+      Each module runs under --timeout S seconds (default 600) and --memory-mb M (default 4096,
+      ulimit -v); a block that exceeds them is listed as not synthesised, left out of the totals, and
+      the exit status is 1. Results are cached per module in --cache DIR (default
+      .eqspike-cache/synth in the working directory) under a hash of its Verilog, the script, the
+      Yosys version and the Liberty file; `eqspike check` shows the cached table. --only a,b
+      synthesises those instances only ("(top)" for the glue).
     """,
     "cosim": """
     eqspike cosim <netlist> [--weights CKPT] [--images N] [--learn] [--simulator icarus|verilator]

@@ -12,6 +12,7 @@ commands:
   simulate <netlist> --images N --vcd FILE       run images and write a VCD + GTKWave save file
   export <netlist> --weights CKPT --out DIR      crossbar contents as $readmemh hex files
   verilog <netlist> [--weights CKPT] --out DIR   synthesizable Verilog-2005 of the design, bit-exact with the model
+  synth <netlist> [--liberty FILE] [--json]     area from Yosys on the emitted RTL: cells, flip-flops, transistors per block; SRAM macros
   cosim <netlist> [--images N] [--learn]         the emitted RTL under Icarus or Verilator against the model, tick by tick
   compare <netlist> [--images N] [--learn]       fixed chip vs float golden model in lockstep: errors in LSBs, spike agreement
   sweep <netlist> --set key=v1,v2 [...]          grid of designs trained and tested in parallel: results.csv, plot.svg
@@ -45,6 +46,7 @@ do {
     case "simulate": try SimulateCommand.run(rest)
     case "export": try ExportCommand.run(rest)
     case "verilog": try VerilogCommand.run(rest)
+    case "synth": try SynthCommand.run(rest)
     case "cosim": try CosimCommand.run(rest)
     case "bench": try BenchCommand.run(rest)
     case "compare": try CompareCommand.run(rest)
@@ -60,7 +62,7 @@ do {
         print(text)
     case "--version", "version": print("eqspike \(version)")
     default:
-        let hint = closest(command, in: ["check", "train", "eval", "simulate", "export", "verilog", "cosim", "compare", "sweep", "report", "bench", "help"]).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = closest(command, in: ["check", "train", "eval", "simulate", "export", "verilog", "synth", "cosim", "compare", "sweep", "report", "bench", "help"]).map { " (did you mean '\($0)'?)" } ?? ""
         fail("unknown command '\(command)'\(hint)\n\n\(usage)", code: 2)
     }
 } catch let e as CLIError {
