@@ -53,6 +53,10 @@ extension Chip {
         let saturationsBefore = simulator.saturations
         let cyclesBefore = systemCycles.total
         var result = ImageResult(label: label)
+        // Activity at the start and at the first-spike readout's answer (clocks 0 ... deadline), so
+        // that the energy of that readout is its own, not the whole free phase's.
+        result.activityAtStart = activity
+        let deadlineClocks = settings.firstSpikeDeadline + 1
         let outSpike = outputLayer.spike.pointer
         let nOut = outputs
         let tFree = phase.tFree
@@ -69,6 +73,7 @@ extension Chip {
                 result.interrupted = true
                 return false
             }
+            if clocks == deadlineClocks { result.activityAtDeadline = self.activity }
             if clocks == tFree {
                 freeSynOps = synapticOperations - synBefore
                 result.counts = readout.count.values.map(Int.init)
@@ -103,6 +108,10 @@ public struct ImageResult: Sendable {
     public var synopsNudge = 0
     /// System cycles the image's ticks took (`SystemCycleHistogram`).
     public var systemCycles = 0
+    /// The chip's activity counters when the image started and after clock `first_spike_deadline`
+    /// (nil if the image ended before it): the first-spike readout's energy lies between them.
+    public var activityAtStart: ActivitySnapshot? = nil
+    public var activityAtDeadline: ActivitySnapshot? = nil
     /// Values clamped or wrapped by any block while this image ran.
     public var saturations = 0
     public var spikes: (input: Int, hidden: Int, output: Int) = (0, 0, 0)

@@ -17,7 +17,7 @@ enum EvalCommand {
         guard n > 0 else { throw CLIError.failed("the test set in \(data.source) is empty: nothing to evaluate") }
         let started = Date()
         let before = chips.map(\.activity)
-        let (t, _, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
+        let (t, results, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
                                         progress: o.flag("json") ? nil : Progress(total: n, label: "eval"))
         let seconds = Date().timeIntervalSince(started)
         let fMax = chip.nudge.fMax
@@ -26,6 +26,12 @@ enum EvalCommand {
         // Energy from activity: the whole inference (free phase, the rate readout's window).
         let blocks = BlockEnergy.sum(zip(chips, before).map { $0.energy(from: $1, to: $0.activity, costs: chip.settings.energy) })
         let activityJoules = blocks.reduce(0) { $0 + $1.total } / Double(max(t.images, 1))
+        // The first-spike readout answers after clock first_spike_deadline: its energy is that of
+        // clocks 0 ... deadline of each image.
+        let byDeadline = results.reduce(0.0) { sum, r in
+            guard let a = r.activityAtStart, let b = r.activityAtDeadline else { return sum }
+            return sum + chip.energy(from: a, to: b, costs: chip.settings.energy).reduce(0) { $0 + $1.total }
+        } / Double(max(t.images, 1))
         if o.flag("json") {
             let obj: [String: Any] = [
                 "netlist": path, "weights": weights, "images": t.images,
@@ -38,6 +44,7 @@ enum EvalCommand {
                 "energy_pj_per_synop": pj, "classes": t.classes,
                 "system_cycles_per_tick": cycles.jsonObject, "port_words": chip.portWords,
                 "activity_energy_per_inference_joules": activityJoules,
+                "activity_energy_per_inference_by_deadline_joules": byDeadline,
                 "activity_energy_per_inference_by_block": blocks.map { b in b.jsonObject.mapValues { v in (v as? Double).map { $0 / Double(max(t.images, 1)) } ?? v } },
                 // confusion[label][prediction]: one row per true class
                 "confusion": (0..<t.classes).map { Array(t.confusion[($0 * t.classes)..<(($0 + 1) * t.classes)]) }, "wall_seconds": seconds, "jobs": jobs,
@@ -57,6 +64,7 @@ enum EvalCommand {
         print("system cycles          \(cycles.summary()) (SRAM ports: \(chip.portWordsDescription))")
         print(String(format: "energy from activity   %.3f uJ per inference (%d clocks: the rate readout's whole free phase), 45 nm event costs (Horowitz 2014); per block:", activityJoules * 1e6, chip.phase.tFree))
         for l in BlockEnergy.table(blocks, images: t.images) { print(l) }
+        print(String(format: "                       %.3f uJ per inference by clock %d (the first-spike readout's answer)", byDeadline * 1e6, chip.settings.firstSpikeDeadline))
         print(String(format: "wall time              %.1f s with %d job(s), %.0f images/s", seconds, jobs, Double(t.images) / max(seconds, 1e-9)))
         print("confusion matrix (rows: label, columns: prediction)")
         print("     " + (0..<t.classes).map { String(format: "%6d", $0) }.joined())

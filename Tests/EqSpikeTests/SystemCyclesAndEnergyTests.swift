@@ -84,6 +84,18 @@ final class SystemCyclesAndEnergyTests: XCTestCase {
         XCTAssertEqual(e.multiply(8), 0.2, accuracy: 1e-12)
     }
 
+    /// The first-spike readout's energy is that of clocks 0 ... deadline: less than the whole free phase's.
+    func testEnergyByTheFirstSpikeDeadline() throws {
+        let c = try chip()
+        let r = try XCTUnwrap(try present(c, images: 1, train: false).first)
+        let a = try XCTUnwrap(r.activityAtStart), b = try XCTUnwrap(r.activityAtDeadline)
+        XCTAssertEqual(b.clocks - a.clocks, c.settings.firstSpikeDeadline + 1)
+        let byDeadline = c.energy(from: a, to: b, costs: c.settings.energy).reduce(0) { $0 + $1.total }
+        let whole = c.energy(from: a, to: c.activity, costs: c.settings.energy).reduce(0) { $0 + $1.total }
+        XCTAssertGreaterThan(byDeadline, 0)
+        XCTAssertLessThan(byDeadline, whole)
+    }
+
     /// An event cost is a netlist key, settable with --set.
     func testEventCostsAreSettable() throws {
         let c = try chip(["energy_add32_pj=1"])   // a key of the netlist's experiment section
