@@ -26,18 +26,34 @@ final class SystemCyclesAndEnergyTests: XCTestCase {
         XCTAssertEqual(narrow.systemCycles.total, a.reduce(0) { $0 + $1.systemCycles })
         XCTAssertGreaterThan(narrow.systemCycles.total, wide.systemCycles.total)
         XCTAssertGreaterThanOrEqual(narrow.systemCycles.min, 1)
-        // Every tick: the slowest reader, then the slowest updater, then the commit cycle.
+        // Every tick of a training image, recounted from the crossbars' word counters alone: a
+        // W1 row is 100 words (7 accesses of 16), a W2 row 10 words (1 access), a W2 column 100
+        // (7); reads take their accesses + 1, updates and sweeps 2 per access; the tick is the
+        // slowest reader, then the slowest updater, then the commit cycle.
         let c = try chip()
         let (trainSet, _) = try Repo.subsetData()
         trainSet.withImage(0) { c.load(pixels: $0, label: Int(trainSet.labels[0]), train: true) }
-        var checked = 0
+        let w1 = try XCTUnwrap(c.crossbars.first { $0.name == "w1" } as? Crossbar)
+        let w2 = try XCTUnwrap(c.crossbars.first { $0.name == "w2" } as? Crossbar)
+        func counters() -> [Int] {
+            [w1.rowReads, w1.rowWrites, w1.commitWrites, w2.rowReads, w2.colReads, w2.rowWrites, w2.colWrites, w2.commitWrites]
+        }
+        var last = counters()
+        var checked = 0, withUpdates = 0
         _ = c.runImage(afterClock: { _ in
-            let expected = c.crossbars.map(\.tickReadCycles).max()! + c.crossbars.map(\.tickUpdateCycles).max()! + 1
-            XCTAssertEqual(c.lastTickSystemCycles, expected)
+            let now = counters()
+            let d = zip(now, last).map { $0 - $1 }
+            last = now
+            let r1 = d[0] / 100 * 7, r2 = d[3] / 10 + d[4] / 100 * 7
+            let u1 = 2 * (d[1] / 100 * 7 + d[2] / 100 * 7), u2 = 2 * (d[5] / 10 + d[6] / 100 * 7 + d[7] / 10)
+            let expected = max(r1 == 0 ? 0 : r1 + 1, r2 == 0 ? 0 : r2 + 1) + max(u1, u2) + 1
+            XCTAssertEqual(c.lastTickSystemCycles, expected, "tick \(checked)")
             checked += 1
+            if u1 + u2 > 0 { withUpdates += 1 }
             return true
         })
-        XCTAssertGreaterThan(checked, 100)
+        XCTAssertGreaterThan(checked, 200)
+        XCTAssertGreaterThan(withUpdates, 50, "the nudge phase's updates were counted")
     }
 
     func testReadCyclesCountAccessesOfThePort() throws {
