@@ -38,7 +38,7 @@ public enum Testbench {
         module \(name);
             reg clk = 1'b0, rst = 1'b0, load = 1'b0;
             reg [\(n * 8 - 1):0] \(pix);
-            reg \(l > 1 ? "[\(l - 1):0] " : "")\(tgt);
+            reg [\(l - 1):0] \(tgt);
             reg \(train);
             wire \(done), tick_done;
             \(TopModule.name) dut (\(hostPorts.joined(separator: ", ")));

@@ -40,14 +40,14 @@ enum TopModule {
             case "nudge":
                 let n = net(inst.name, "target"); try claim(n, "host target")
                 let l = inst.interface.port(named: "target")!.lanes
-                ports.append("input  wire \(l > 1 ? "[\(l - 1):0] " : "")\(n)   // host: target of the next image, one-hot")
+                ports.append("input  wire [\(l - 1):0] \(n)   // host: target of the next image, one-hot")
                 hostInputs[inst.name] = ["load": "load", "target_in": n]
             case "phase_controller":
                 let n = net(inst.name, "train"); try claim(n, "host train flag")
                 ports.append("input  wire \(n)   // host: 1 = learn from the next image")
                 hostInputs[inst.name] = ["load": "load", "train_in": n]
                 let d = net(inst.name, "done"); try claim(d, "done")
-                ports.append("output wire \(d)   // the image is finished (phase done)")
+                ports.append("output wire [0:0] \(d)   // the image is finished (phase done)")
                 topOutputs.insert(d)
             default: break
             }
@@ -62,7 +62,8 @@ enum TopModule {
         out.append(");")
         out.append("    // Every block output has a net, read or not, so that waveforms and co-simulation see it.")
         out.append("    /* verilator lint_off UNUSEDSIGNAL */")
-        // Nets: outputs, then driven inputs.
+        // Nets: outputs, then driven inputs; every one a vector of lanes (even one bit), as the
+        // modules' ports are, so a wire may select lanes of any of them.
         var driven: [String: Set<String>] = [:]
         for w in circuit.wires { driven[w.destination.instance, default: []].insert(w.destination.port) }
         for (inst, _) in modules {
@@ -70,14 +71,14 @@ enum TopModule {
                 let n = net(inst.name, p.name)
                 if topOutputs.contains(n) { continue }
                 try claim(n, "output \(inst.name).\(p.name)")
-                out.append("    wire \(width(p) > 1 ? "[\(width(p) - 1):0] " : "")\(n);")
+                out.append("    wire [\(width(p) - 1):0] \(n);")
             }
         }
         for (inst, _) in modules {
             for p in inst.interface.inputs where driven[inst.name]?.contains(p.name) == true {
                 let n = net(inst.name, p.name)
                 try claim(n, "input \(inst.name).\(p.name)")
-                out.append("    wire \(width(p) > 1 ? "[\(width(p) - 1):0] " : "")\(n);")
+                out.append("    wire [\(width(p) - 1):0] \(n);")
             }
         }
         out.append("    /* verilator lint_on UNUSEDSIGNAL */")
@@ -118,24 +119,17 @@ enum TopModule {
                 out.append("    genvar \(label)_k;")
                 out.append("    generate for (\(label)_k = 0; \(label)_k < \(n); \(label)_k = \(label)_k + 1) begin : \(label)")
                 let k = "\(label)_k"
-                // A one-bit net (one lane of one bit) is a scalar: it is named, not part-selected.
-                let srcScalar = sp.lanes * sw == 1, dstScalar = dp.lanes * dw == 1
-                let lane = srcScalar ? src : "\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) +: \(sw)]"
-                let msb = srcScalar ? src : "\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) + \(sw - 1)]"
-                out.append("        wire signed [63:0] x = \(V.ext(lane, msb: msb, width: sw, signed: sp.format.isSigned));")
+                out.append("        wire signed [63:0] x = \(V.ext("\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) +: \(sw)]", msb: "\(src)[(\(w.source.lanes.lowerBound) + \(k))*\(sw) + \(sw - 1)]", width: sw, signed: sp.format.isSigned));")
                 let sh = sp.format.fracBits - dp.format.fracBits
                 out.append("        wire signed [63:0] r = \(V.round("x", sh, r.rounding));")
                 out.append("        wire signed [63:0] y = \(V.fit("r", dp.format, r.overflow));")
-                out.append(dstScalar ? "        assign \(dst) = y[0];"
-                                     : "        assign \(dst)[(\(w.destination.lanes.lowerBound) + \(k))*\(dw) +: \(dw)] = y[\(dw - 1):0];")
+                out.append("        assign \(dst)[(\(w.destination.lanes.lowerBound) + \(k))*\(dw) +: \(dw)] = y[\(dw - 1):0];")
                 out.append("    end endgenerate")
                 out.append("    /* verilator lint_on UNUSEDSIGNAL */")
             } else if w.source.lanes.count == sp.lanes && w.destination.lanes.count == dp.lanes {
                 out.append("    assign \(dst) = \(src);   \(note)")
             } else {
-                let lhs = w.destination.lanes.count == dp.lanes ? dst : "\(dst)[\(w.destination.lanes.upperBound * dw - 1):\(w.destination.lanes.lowerBound * dw)]"
-                let rhs = w.source.lanes.count == sp.lanes ? src : "\(src)[\(w.source.lanes.upperBound * sw - 1):\(w.source.lanes.lowerBound * sw)]"
-                out.append("    assign \(lhs) = \(rhs);   \(note)")
+                out.append("    assign \(dst)[\(w.destination.lanes.upperBound * dw - 1):\(w.destination.lanes.lowerBound * dw)] = \(src)[\(w.source.lanes.upperBound * sw - 1):\(w.source.lanes.lowerBound * sw)];   \(note)")
             }
         }
         out.append("")
