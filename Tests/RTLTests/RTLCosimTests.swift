@@ -29,6 +29,20 @@ final class RTLCosimTests: XCTestCase {
                              directory: Self.directory(name), userRTL: userRTL)
     }
 
+    /// The tiny design's RTL written into a fresh directory with one piece of `file` replaced (a
+    /// planted bug); fails the test if the piece is not where the test expects it.
+    func plantedRTL(_ name: String, file: String, replacing piece: String, with bug: String) throws -> String {
+        let chip = try RTLTests.chip(RTLTests.tiny)
+        let dir = Self.directory(name)
+        try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: dir)
+        let path = dir + "/" + file
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let planted = text.replacingOccurrences(of: piece, with: bug)
+        XCTAssertNotEqual(planted, text, "'\(piece)' is not in \(file)")
+        try planted.write(toFile: path, atomically: true, encoding: .utf8)
+        return dir
+    }
+
     func checkMatch(_ r: Cosim.Report, images: Int) {
         XCTAssertNil(r.mismatch, r.mismatch?.description ?? "")
         XCTAssertEqual(r.images, images)
@@ -90,14 +104,7 @@ final class RTLCosimTests: XCTestCase {
     func testPlantedSweepBugIsFoundInTheMemory() throws {
         let sim = HDLSimulator.icarus
         if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
-        let chip = try RTLTests.chip(RTLTests.tiny)
-        let mine = Self.directory("sweep-rtl")
-        try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: mine)
-        let file = mine + "/crossbar_w2.v"
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-        let planted = text.replacingOccurrences(of: "(s_value >>> 8)", with: "(s_value >>> 7)")
-        XCTAssertNotEqual(planted, text)
-        try planted.write(toFile: file, atomically: true, encoding: .utf8)
+        let mine = try plantedRTL("sweep-rtl", file: "crossbar_w2.v", replacing: "(s_value >>> 8)", with: "(s_value >>> 7)")
         let r = try cosim(sim, images: 1, name: "sweep", userRTL: mine)
         let m = try XCTUnwrap(r.mismatch, "the changed shift went unnoticed")
         XCTAssertEqual(m.signal, "w2.weights")
@@ -133,23 +140,15 @@ final class RTLCosimTests: XCTestCase {
         XCTAssertTrue(text.contains("$scope module dut $end") && text.contains("$scope module h $end") && text.contains(" h_spike "), String(text.prefix(2000)))
     }
 
-    /// The difference D = V - V(t - tau) of the hidden estimator made a sum by one changed
-    /// operator in adder_d_h.v: cosim must stop at d_h.sum.
     /// A sequencer that takes one more access per row than the port needs reads only zeros in
     /// it, so every value stays right: the tick's system cycles, compared with the model's count,
     /// are what finds it.
     func testPlantedCycleBugIsFoundInTheSystemCycles() throws {
         let sim = HDLSimulator.icarus
         if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
-        let chip = try RTLTests.chip(RTLTests.tiny)
-        let mine = Self.directory("cycles-rtl")
-        try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: mine)
-        let file = mine + "/crossbar_w1.v"
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-        let planted = text.replacingOccurrences(of: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd0);",
-                                                with: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd1);")
-        XCTAssertNotEqual(planted, text, "the row's last access is where the test expects it in crossbar_w1.v")
-        try planted.write(toFile: file, atomically: true, encoding: .utf8)
+        let mine = try plantedRTL("cycles-rtl", file: "crossbar_w1.v",
+                                  replacing: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd0);",
+                                  with: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd1);")
         for light in [false, true] {   // --light compares the cycles too
             let r = try Cosim.run(chip: try RTLTests.chip(RTLTests.tiny), images: Self.tinyTrainingImages(), count: 1, learn: true,
                                   simulator: sim, directory: Self.directory("cycles"), userRTL: mine, signals: !light)
@@ -173,18 +172,12 @@ final class RTLCosimTests: XCTestCase {
         XCTAssertGreaterThan(r.memoryWords, 0)
     }
 
+    /// The difference D = V - V(t - tau) of the hidden estimator made a sum by one changed
+    /// operator in adder_d_h.v: cosim must stop at d_h.sum.
     func testPlantedBugIsFoundAtItsBlockAndSignal() throws {
         let sim = HDLSimulator.icarus
         if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
-        let chip = try RTLTests.chip(RTLTests.tiny)
-        let rtl = try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks)
-        let mine = Self.directory("planted-rtl")
-        try rtl.write(to: mine)
-        let file = mine + "/adder_d_h.v"
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-        let planted = text.replacingOccurrences(of: ") - $signed(", with: ") + $signed(")
-        XCTAssertNotEqual(planted, text, "the operator to change is in adder_d_h.v")
-        try planted.write(toFile: file, atomically: true, encoding: .utf8)
+        let mine = try plantedRTL("planted-rtl", file: "adder_d_h.v", replacing: ") - $signed(", with: ") + $signed(")
         let r = try cosim(sim, images: 1, name: "planted", userRTL: mine)
         let m = try XCTUnwrap(r.mismatch, "the changed operator went unnoticed")
         XCTAssertEqual(m.instance, "d_h")
