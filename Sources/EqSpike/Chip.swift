@@ -33,6 +33,9 @@ public final class Chip {
     public let crossbars: [any SynapseArray]
     /// System cycles of every tick this chip has run (`runImage` records them).
     @exclusivity(unchecked) public internal(set) var systemCycles = SystemCycleHistogram()
+    /// `present` records the activity counters at an image's start and at the first-spike
+    /// deadline (`ImageResult.activityAtStart` / `activityAtDeadline`), for the readout's energy.
+    public var recordsReadoutActivity = false
     /// The weight arrays again, for the per-tick cycle count: crossbars as their final class (a
     /// field load per tick, no witness call or retain), any other conformer through the protocol.
     let cycleCrossbars: [Crossbar]

@@ -54,9 +54,10 @@ extension Chip {
         let cyclesBefore = systemCycles.total
         var result = ImageResult(label: label)
         // Activity at the start and at the first-spike readout's answer (clocks 0 ... deadline), so
-        // that the energy of that readout is its own, not the whole free phase's.
-        result.activityAtStart = activity
-        let deadlineClocks = settings.firstSpikeDeadline + 1
+        // that the energy of that readout is its own, not the whole free phase's; only when asked
+        // (eval), as the snapshots allocate.
+        let deadlineClocks = recordsReadoutActivity ? settings.firstSpikeDeadline + 1 : -1
+        if recordsReadoutActivity { result.activityAtStart = activity }
         let outSpike = outputLayer.spike.pointer
         let nOut = outputs
         let tFree = phase.tFree

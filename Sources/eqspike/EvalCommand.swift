@@ -16,6 +16,7 @@ enum EvalCommand {
         let n = min(try o.int("test-limit", range: 1...Int.max) ?? data.test.count, data.test.count)
         guard n > 0 else { throw CLIError.failed("the test set in \(data.source) is empty: nothing to evaluate") }
         let started = Date()
+        for c in chips { c.recordsReadoutActivity = true }
         let before = chips.map(\.activity)
         let (t, results, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
                                         progress: o.flag("json") ? nil : Progress(total: n, label: "eval"))

@@ -103,6 +103,8 @@ final class SystemCyclesAndEnergyTests: XCTestCase {
     /// The first-spike readout's energy is that of clocks 0 ... deadline: less than the whole free phase's.
     func testEnergyByTheFirstSpikeDeadline() throws {
         let c = try chip()
+        XCTAssertNil(try present(c, images: 1, train: false).first?.activityAtDeadline, "not recorded unless asked")
+        c.recordsReadoutActivity = true
         let r = try XCTUnwrap(try present(c, images: 1, train: false).first)
         let a = try XCTUnwrap(r.activityAtStart), b = try XCTUnwrap(r.activityAtDeadline)
         XCTAssertEqual(b.clocks - a.clocks, c.settings.firstSpikeDeadline + 1)
