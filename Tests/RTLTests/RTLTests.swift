@@ -96,7 +96,7 @@ final class RTLTests: XCTestCase {
         let files = Dictionary(uniqueKeysWithValues: rtl.files.map { ($0.name, $0.contents) })
         let top = try XCTUnwrap(files["eqspike_top.v"])
         for needle in ["lif_h h (", "crossbar_w1 w1 (", "wire [7:0] h_spike;", "assign w2_row_spike = h_spike;",
-                       ".current(h_current)", "input  wire [127:0] enc_pixel", "output wire ctrl_done", "input  wire [3:0] nudge_target"] {
+                       ".current(h_current)", "input  wire [127:0] enc_pixel", "output wire [0:0] ctrl_done", "input  wire [3:0] nudge_target"] {
             XCTAssertTrue(top.contains(needle), "top lacks '\(needle)'")
         }
         let lif = try XCTUnwrap(files["lif_h.v"])
