@@ -150,13 +150,7 @@ final class RTLBlockEquivalenceTests: XCTestCase {
         ] {
             let chip = try Chip(path: try netlist(Self.parameterSets[set], name: "planted-\(set)"))
             try chip.initialiseMemories(seed: 3)
-            let mine = RTLCosimTests.directory("blocks-planted-rtl-\(set)")
-            try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: mine)
-            let path = mine + "/" + file
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            let planted = text.replacingOccurrences(of: piece, with: bug)
-            XCTAssertNotEqual(planted, text, "'\(piece)' is not in \(file)")
-            try planted.write(toFile: path, atomically: true, encoding: .utf8)
+            let mine = try RTLCosimTests.plantedRTL("blocks-planted-rtl-\(set)", chip: chip, file: file, replacing: piece, with: bug)
             let r = try Cosim.run(chip: chip, images: RTLCosimTests.tinyTrainingImages(), count: 1, learn: true, simulator: sim,
                                   directory: RTLCosimTests.directory("blocks-planted-\(set)"), userRTL: mine)
             let m = try XCTUnwrap(r.mismatch, "the bug planted in \(file) went unnoticed")

@@ -29,11 +29,11 @@ final class RTLCosimTests: XCTestCase {
                              directory: Self.directory(name), userRTL: userRTL)
     }
 
-    /// The tiny design's RTL written into a fresh directory with one piece of `file` replaced (a
-    /// planted bug); fails the test if the piece is not where the test expects it.
-    func plantedRTL(_ name: String, file: String, replacing piece: String, with bug: String) throws -> String {
-        let chip = try RTLTests.chip(RTLTests.tiny)
-        let dir = Self.directory(name)
+    /// The RTL of `chip` (default: the tiny design) written into a fresh directory with one piece of
+    /// `file` replaced (a planted bug); fails the test if the piece is not where it expects it.
+    static func plantedRTL(_ name: String, chip given: Chip? = nil, file: String, replacing piece: String, with bug: String) throws -> String {
+        let chip = try given ?? RTLTests.chip(RTLTests.tiny)
+        let dir = directory(name)
         try RTLDesign.emit(circuit: chip.design.circuit, blocks: chip.design.blocks).write(to: dir)
         let path = dir + "/" + file
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -104,7 +104,7 @@ final class RTLCosimTests: XCTestCase {
     func testPlantedSweepBugIsFoundInTheMemory() throws {
         let sim = HDLSimulator.icarus
         if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
-        let mine = try plantedRTL("sweep-rtl", file: "crossbar_w2.v", replacing: "(s_value >>> 8)", with: "(s_value >>> 7)")
+        let mine = try Self.plantedRTL("sweep-rtl", file: "crossbar_w2.v", replacing: "(s_value >>> 8)", with: "(s_value >>> 7)")
         let r = try cosim(sim, images: 1, name: "sweep", userRTL: mine)
         let m = try XCTUnwrap(r.mismatch, "the changed shift went unnoticed")
         XCTAssertEqual(m.signal, "w2.weights")
@@ -146,7 +146,7 @@ final class RTLCosimTests: XCTestCase {
     func testPlantedCycleBugIsFoundInTheSystemCycles() throws {
         let sim = HDLSimulator.icarus
         if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
-        let mine = try plantedRTL("cycles-rtl", file: "crossbar_w1.v",
+        let mine = try Self.plantedRTL("cycles-rtl", file: "crossbar_w1.v",
                                   replacing: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd0);",
                                   with: "wire last_chunk = chunk == (job_on_column ? 1'd0 : 1'd1);")
         for light in [false, true] {   // --light compares the cycles too
@@ -177,7 +177,7 @@ final class RTLCosimTests: XCTestCase {
     func testPlantedBugIsFoundAtItsBlockAndSignal() throws {
         let sim = HDLSimulator.icarus
         if let m = sim.missing { throw XCTSkip("\(sim.rawValue): \(m)") }
-        let mine = try plantedRTL("planted-rtl", file: "adder_d_h.v", replacing: ") - $signed(", with: ") + $signed(")
+        let mine = try Self.plantedRTL("planted-rtl", file: "adder_d_h.v", replacing: ") - $signed(", with: ") + $signed(")
         let r = try cosim(sim, images: 1, name: "planted", userRTL: mine)
         let m = try XCTUnwrap(r.mismatch, "the changed operator went unnoticed")
         XCTAssertEqual(m.instance, "d_h")
