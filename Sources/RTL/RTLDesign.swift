@@ -17,31 +17,12 @@ public struct RTLDesign {
     public static func emit(circuit: Circuit, blocks: [Block]) throws -> RTLDesign {
         var modules: [(instance: Circuit.Instance, module: ModuleText)] = []
         var extra: [String: String] = [:]
-        var driven: [String: Set<String>] = [:]
-        for w in circuit.wires { driven[w.destination.instance, default: []].insert(w.destination.port) }
+        let driven = drivenInputs(circuit)
         for inst in circuit.instances {
             guard let block = blocks.first(where: { $0.name == inst.name }) else {
                 throw RTLError(instance: inst.name, "no elaborated block for this instance")
             }
-            let c = InstanceContext(instance: inst, driven: driven[inst.name] ?? [], block: block)
-            let m: ModuleText
-            switch inst.typeName {
-            case "lif": m = try NeuronPathModules.lif(c)
-            case "li": m = try NeuronPathModules.li(c)
-            case "delay": m = try NeuronPathModules.delay(c)
-            case "fir": m = try NeuronPathModules.fir(c)
-            case "adder": m = try NeuronPathModules.adder(c)
-            case "scale": m = try NeuronPathModules.scale(c)
-            case "spike_counter": m = try NeuronPathModules.spikeCounter(c)
-            case "crossbar": m = try MemoryControlModules.crossbar(c, files: &extra)
-            case "bias": m = try MemoryControlModules.bias(c, files: &extra)
-            case "pixel_encoder": m = try MemoryControlModules.pixelEncoder(c)
-            case "nudge": m = try MemoryControlModules.nudge(c)
-            case "phase_controller": m = try MemoryControlModules.phaseController(c)
-            case "lfsr": m = try MemoryControlModules.lfsr(c)
-            default:
-                throw RTLError(instance: inst.name, "block type '\(inst.typeName)' has no RTL template yet")
-            }
+            let m = try module(InstanceContext(instance: inst, driven: driven[inst.name] ?? [], block: block), files: &extra)
             modules.append((inst, m))
         }
         var files: [File] = []
@@ -62,6 +43,43 @@ public struct RTLDesign {
         files.append(File(name: "files.f", contents: sources.joined(separator: "\n") + "\n"))
         files.append(File(name: "README.md", contents: ProtocolReadme.text(circuit: circuit, sources: sources)))
         return RTLDesign(files: files, sources: sources)
+    }
+
+    /// Per instance, the inputs a wire drives (a module declares only those).
+    public static func drivenInputs(_ circuit: Circuit) -> [String: Set<String>] {
+        var driven: [String: Set<String>] = [:]
+        for w in circuit.wires { driven[w.destination.instance, default: []].insert(w.destination.port) }
+        return driven
+    }
+
+    /// The module of one block instance (its memory images go into `files`).
+    static func module(_ c: InstanceContext, files: inout [String: String]) throws -> ModuleText {
+        switch c.instance.typeName {
+        case "lif": return try NeuronPathModules.lif(c)
+        case "li": return try NeuronPathModules.li(c)
+        case "delay": return try NeuronPathModules.delay(c)
+        case "fir": return try NeuronPathModules.fir(c)
+        case "adder": return try NeuronPathModules.adder(c)
+        case "scale": return try NeuronPathModules.scale(c)
+        case "spike_counter": return try NeuronPathModules.spikeCounter(c)
+        case "crossbar": return try MemoryControlModules.crossbar(c, files: &files)
+        case "bias": return try MemoryControlModules.bias(c, files: &files)
+        case "pixel_encoder": return try MemoryControlModules.pixelEncoder(c)
+        case "nudge": return try MemoryControlModules.nudge(c)
+        case "phase_controller": return try MemoryControlModules.phaseController(c)
+        case "lfsr": return try MemoryControlModules.lfsr(c)
+        default:
+            throw RTLError(instance: c.name, "block type '\(c.instance.typeName)' has no RTL template yet")
+        }
+    }
+
+    /// One instance's module alone, as `emit` writes it (file name and text), for an instance that
+    /// need not belong to a whole design: synthesis by lane scaling (Tooling's `SynthLaneScaling`)
+    /// emits an instance again with fewer lanes. `driven` names its inputs that a wire drives.
+    public static func moduleFile(instance: Circuit.Instance, driven: Set<String>, block: Block) throws -> File {
+        var files: [String: String] = [:]
+        let m = try module(InstanceContext(instance: instance, driven: driven, block: block), files: &files)
+        return File(name: "\(m.name).v", contents: "`timescale 1ns / 1ps\n" + m.text)
     }
 
     /// Writes every file into `directory` (created if missing).

@@ -3,6 +3,7 @@ import Foundation
 import Datasets
 import Netlist
 import GoldenModel
+import Blocks
 
 /// One `--set key=v1,v2,...` of a sweep (a single value is a fixed override).
 public struct SweepAxis: Codable, Equatable, Sendable {
@@ -150,6 +151,14 @@ public struct SweepResult: Codable, Sendable, Equatable {
     public var energyPerTrainingImage: Double?
     public var cyclesPerTickTrain: Double?
     public var cyclesPerTickInference: Double?
+    /// Area from synthesis (`--area`: `Synth` with lane scaling, 45 nm figures of
+    /// docs/synthesis.md), um^2: logic (and its estimated transistors), SRAM macros, and their sum.
+    /// nil when not asked, or when a block could not be synthesised (`areaError` says which).
+    public var logicTransistors: Int?
+    public var logicArea: Double?
+    public var sramArea: Double?
+    public var area: Double?
+    public var areaError: String?
     public var wallSeconds = 0.0
 
     public init(index: Int, key: String, settings: [SweepSetting], status: String) {
@@ -187,6 +196,8 @@ public final class SweepRunner {
     public var floatBaseline = false
     /// Log a progress line every this many training images of a point (0: none).
     public var progressEvery = 0
+    /// Synthesis settings when every point's area is wanted (`--area`); nil: no area.
+    public var area: Synth.Settings? = nil
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
     public init(spec: SweepSpec, directory: String) {
@@ -248,6 +259,7 @@ public final class SweepRunner {
             try SweepFiles.writeJSON(b, to: floatPath)
             log(String(format: "float baseline: train %.2f%%  test %.2f%%  (%.0f s)", 100 * b.trainAccuracy, 100 * b.testAccuracy, b.wallSeconds))
         }
+        if let settings = area, !Interrupt.requested { try addArea(mine, settings: settings) }
         if Interrupt.requested { throw SweepError("interrupted: finished points are recorded in \(pointsDirectory); run the same command again to resume") }
         let results = mine.compactMap { p in try? SweepFiles.readJSON(SweepResult.self, from: recordPath(p.key)) }.map { r in
             var r = r
@@ -257,6 +269,30 @@ public final class SweepRunner {
         try SweepFiles.writeResults(spec: spec, results: results, float: try? SweepFiles.readJSON(SweepFloatBaseline.self, from: floatPath),
                                     directory: directory, shard: shard)
         return results
+    }
+
+    /// Synthesises the design of every recorded point of `points` that has no area yet (points
+    /// after each other; each block's result is cached per distinct RTL, so a block that no
+    /// setting of the grid changes is synthesised once for the whole sweep) and rewrites its record.
+    func addArea(_ points: [SweepPoint], settings: Synth.Settings) throws {
+        for p in points {
+            if Interrupt.requested { return }
+            guard var r = try? SweepFiles.readJSON(SweepResult.self, from: recordPath(p.key)), r.status == "ok", r.area == nil, r.areaError == nil else { continue }
+            let started = Date()
+            let design = try Netlist.load(path: spec.netlist, registry: standardBlocks, overrides: p.overrides)
+            let report = try Synth.run(circuit: design.circuit, blocks: design.blocks, settings: settings)
+            if let failed = report.blocks.first(where: { $0.failure != nil }) {
+                r.areaError = "\(failed.instance): \(failed.failure!)"
+            } else {
+                r.logicTransistors = report.transistors
+                r.logicArea = report.logicArea
+                r.sramArea = report.sramArea
+                r.area = report.totalArea
+            }
+            try SweepFiles.writeJSON(r, to: recordPath(p.key))
+            log(String(format: "point %d: area %@ (%.0f s)", p.index, r.area.map { String(format: "%.4f mm^2", $0 * 1e-6) } ?? "not known: \(r.areaError!)",
+                       Date().timeIntervalSince(started)))
+        }
     }
 
     /// One point: a fresh chip with the point's overrides, initial memories from the seed, the
@@ -402,7 +438,8 @@ public enum SweepFiles {
                                        "test_images", "test_accuracy", "test_first_spike_accuracy", "nudged_fraction",
                                        "synops_per_inference", "train_saturations", "test_saturations", "sram_bits", "state_bits",
                                        "energy_per_inference_uj", "energy_per_training_image_uj", "cycles_per_tick_train",
-                                       "cycles_per_tick_inference", "wall_seconds"]
+                                       "cycles_per_tick_inference", "logic_transistors", "logic_area_um2", "sram_area_um2", "area_um2",
+                                       "wall_seconds"]
 
     public static func csv(spec: SweepSpec, results: [SweepResult]) -> String {
         let keys = spec.varying.map(\.key)
@@ -419,6 +456,10 @@ public enum SweepFiles {
                       r.energyPerTrainingImage.map { String(format: "%.4f", $0 * 1e6) } ?? "",
                       r.cyclesPerTickTrain.map { String(format: "%.2f", $0) } ?? "",
                       r.cyclesPerTickInference.map { String(format: "%.2f", $0) } ?? "",
+                      r.logicTransistors.map(String.init) ?? "",
+                      r.logicArea.map { String(format: "%.0f", $0) } ?? "",
+                      r.sramArea.map { String(format: "%.0f", $0) } ?? "",
+                      r.area.map { String(format: "%.0f", $0) } ?? "",
                       String(format: "%.2f", r.wallSeconds)]
             out += cells.joined(separator: ",") + "\n"
         }
@@ -444,7 +485,10 @@ public enum SweepFiles {
                       to: directory + "/results.json")
         try OutputFiles.write(SweepPlot.svg(spec: spec, results: sorted, float: float), to: directory + "/plot.svg")
         if sorted.contains(where: { $0.energyPerInference != nil }) {
-            try OutputFiles.write(SweepPlot.energySVG(spec: spec, results: sorted, float: float), to: directory + "/energy.svg")
+            try OutputFiles.write(SweepPlot.costSVG(.energy, spec: spec, results: sorted, float: float), to: directory + "/energy.svg")
+        }
+        if sorted.contains(where: { $0.area != nil }) {
+            try OutputFiles.write(SweepPlot.costSVG(.area, spec: spec, results: sorted, float: float), to: directory + "/area.svg")
         }
     }
 

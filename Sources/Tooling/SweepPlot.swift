@@ -108,34 +108,61 @@ public enum SweepPlot {
 }
 
 extension SweepPlot {
-    /// The points that no other point beats on both counts: higher test accuracy and lower energy
-    /// per inference (ties keep both). Increasing energy.
-    public static func paretoFront(_ results: [SweepResult]) -> [SweepResult] {
-        let ok = results.filter { $0.status == "ok" && $0.energyPerInference != nil }
-        return ok.filter { p in
-            !ok.contains { q in
-                q.index != p.index && q.testAccuracy >= p.testAccuracy && q.energyPerInference! <= p.energyPerInference!
-                    && (q.testAccuracy > p.testAccuracy || q.energyPerInference! < p.energyPerInference!)
+    /// What a design point costs, on the x axis of a Pareto plot.
+    public enum Cost: Sendable {
+        /// Energy per inference from the activity account, uJ.
+        case energy
+        /// Total area (logic + SRAM) from `--area`, mm^2.
+        case area
+
+        public func value(_ r: SweepResult) -> Double? {
+            switch self {
+            case .energy: return r.energyPerInference.map { $0 * 1e6 }
+            case .area: return r.area.map { $0 * 1e-6 }
             }
-        }.sorted { $0.energyPerInference! < $1.energyPerInference! }
+        }
+
+        var axisLabel: String {
+            switch self {
+            case .energy: return "energy per inference (uJ, activity account, 45 nm)"
+            case .area: return "area (mm^2: logic from synthesis + SRAM macros, 45 nm)"
+            }
+        }
+
+        var name: String { self == .energy ? "energy per inference" : "area" }
     }
 
-    /// Test accuracy against energy per inference (activity account, uJ), every point, the Pareto
-    /// front drawn through its points, and the float model's accuracy when there is one.
-    public static func energySVG(spec: SweepSpec, results: [SweepResult], float: SweepFloatBaseline?) -> String {
-        let ok = results.filter { $0.status == "ok" && $0.energyPerInference != nil }
-        let xs = ok.map { $0.energyPerInference! * 1e6 }, ys = ok.map { 100 * $0.testAccuracy }
+    /// The points that no other point beats on both counts: higher test accuracy and lower cost
+    /// (ties keep both). Increasing cost.
+    public static func paretoFront(_ results: [SweepResult], cost: Cost = .energy) -> [SweepResult] {
+        let ok = results.filter { $0.status == "ok" && cost.value($0) != nil }
+        return ok.filter { p in
+            !ok.contains { q in
+                q.index != p.index && q.testAccuracy >= p.testAccuracy && cost.value(q)! <= cost.value(p)!
+                    && (q.testAccuracy > p.testAccuracy || cost.value(q)! < cost.value(p)!)
+            }
+        }.sorted { cost.value($0)! < cost.value($1)! }
+    }
+
+    /// Test accuracy against a cost, every point, the Pareto front drawn through its points, and
+    /// the float model's accuracy when there is one.
+    public static func costSVG(_ cost: Cost, spec: SweepSpec, results: [SweepResult], float: SweepFloatBaseline?) -> String {
+        let ok = results.filter { $0.status == "ok" && cost.value($0) != nil }
+        let xs = ok.map { cost.value($0)! }, ys = ok.map { 100 * $0.testAccuracy }
         let x0 = (xs.min() ?? 0) * 0.95, x1 = max((xs.max() ?? 1) * 1.05, x0 + 1e-9)
         var yLow = ys.min() ?? 0, yHigh = ys.max() ?? 100
-        if let f = float { yLow = min(yLow, 100 * f.testAccuracy); yHigh = max(yHigh, 100 * f.testAccuracy) }
+        if let f = float { yLow = min(yLow, 100 * f.testAccuracy - 0.5); yHigh = max(yHigh, 100 * f.testAccuracy) }
         let pad = max(0.5, (yHigh - yLow) * 0.1)
-        var p = SVGPlot(title: "Accuracy against energy per inference (\(ok.count) points)", xLabel: "energy per inference (uJ, activity account, 45 nm)",
+        var p = SVGPlot(title: "Accuracy against \(cost.name) (\(ok.count) points)", xLabel: cost.axisLabel,
                         yLabel: "test accuracy (%)", x: x0...x1, y: (yLow - pad)...min(100, yHigh + pad))
         p.markers(zip(xs, ys).map { ($0, $1) }, color: "#1f77b4", label: "design points")
-        let front = paretoFront(ok)
-        p.line(front.map { ($0.energyPerInference! * 1e6, 100 * $0.testAccuracy) }, color: "#d62728", label: "Pareto front")
-        for r in front { p.text("#\(r.index)", x: r.energyPerInference! * 1e6, y: 100 * r.testAccuracy, color: "#d62728", size: 10) }
-        if let f = float { p.horizontalLine(at: 100 * f.testAccuracy, color: "#2ca02c", label: "float model") }
+        let front = paretoFront(ok, cost: cost)
+        p.line(front.map { (cost.value($0)!, 100 * $0.testAccuracy) }, color: "#d62728", label: "Pareto front")
+        for r in front { p.text("#\(r.index)", x: cost.value(r)!, y: 100 * r.testAccuracy, color: "#d62728", size: 10) }
+        if let f = float {
+            p.horizontalLine(at: 100 * f.testAccuracy, color: "#2ca02c", label: "float model")
+            p.horizontalLine(at: 100 * f.testAccuracy - 0.5, color: "#777777", label: "float - 0.5 point")
+        }
         return p.render()
     }
 }

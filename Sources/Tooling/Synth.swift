@@ -31,6 +31,9 @@ public enum Synth {
         public var cacheDirectory = Synth.defaultCacheDirectory
         /// Instances to synthesise (nil: all, and the top's glue); the SRAM table is always complete.
         public var only: Set<String>? = nil
+        /// Blocks larger than `SynthLaneScaling.largest` lanes are estimated from two smaller
+        /// copies instead of synthesised whole (`--lane-scaling`).
+        public var laneScaling = false
         public init() {}
     }
     /// Relative to the working directory, like `runs/`: results belong to the checkout they were made in.
@@ -48,6 +51,9 @@ public enum Synth {
         public var seconds: Double
         /// nil when synthesised; else why not (time or memory limit, Yosys error).
         public var failure: String?
+        /// Set when the figures are a lane-scaling estimate, not a synthesis of this block: how
+        /// (e.g. "lanes 16, 32 -> 784"). Optional so that cached results without it still read.
+        public var estimate: String? = nil
         public var cells: Int { cellsByKind.values.reduce(0, +) }
         public var flipFlops: Int { cellsByKind.filter { $0.key.uppercased().contains("DFF") }.values.reduce(0, +) }
     }
@@ -113,48 +119,82 @@ public enum Synth {
         return out
     }
 
-    /// Synthesises (or takes from the cache) every selected module. `progress` hears each block as it ends.
+    /// What every module's synthesis of one run shares: where the RTL was written, the Yosys
+    /// version and Liberty file of the cache key, the limits.
+    struct RunContext {
+        let settings: Settings
+        let version: String
+        let liberty: String?
+        let directory: String
+        let files: [String: String]
+        let designModules: Set<String>
+        let rtl: RTLDesign
+    }
+
+    /// Synthesises (or takes from the cache) every selected module. `progress` hears each block as
+    /// it ends. With `settings.laneScaling`, a block with more than `SynthLaneScaling.largest`
+    /// lanes (rows, columns) is synthesised at two sizes and extrapolated (SynthLaneScaling).
     public static func run(circuit: Circuit, blocks: [HDL.Block], settings: Settings,
                            progress: (Block, _ cached: Bool) -> Void = { _, _ in }) throws -> Report {
         guard HDLSimulator.which("yosys") != nil else { throw Failure.noYosys }
         let rtl = try RTLDesign.emit(circuit: circuit, blocks: blocks)
-        let version = try SynthYosys.version()
-        let lib = try settings.liberty.map { try libertyPath($0) }
         let dir = NSTemporaryDirectory() + "eqspike-synth-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: dir)
         try rtl.write(to: dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let files = fileMap(rtl)
         if let p = files[sramPortsFile] { try Data(p.utf8).write(to: URL(fileURLWithPath: "\(dir)/\(sramPortsFile)")) }
-        let modules = Set(rtl.sources.map { String($0.dropLast(2)) })
-        var report = Report(yosys: version, liberty: lib, blocks: [], srams: srams(circuit, blocks: blocks), missing: [])
+        let context = RunContext(settings: settings, version: try SynthYosys.version(), liberty: try settings.liberty.map { try libertyPath($0) },
+                                 directory: dir, files: files, designModules: Set(rtl.sources.map { String($0.dropLast(2)) }), rtl: rtl)
+        var report = Report(yosys: context.version, liberty: context.liberty, blocks: [], srams: srams(circuit, blocks: blocks), missing: [])
+        let driven = RTLDesign.drivenInputs(circuit)
         for (instance, type, module) in try work(circuit, rtl, only: settings.only) {
-            let libs = libraries(for: module, files, rtl)
-            let key = try cacheKey(module: module, files: files, libraries: libs, version: version, liberty: lib)
-            if let b = cached(key, settings.cacheDirectory) {
-                report.blocks.append(b)
-                progress(b, true)
+            if settings.laneScaling, let inst = circuit.instance(named: instance), !SynthLaneScaling.scaled(inst).isEmpty {
+                let b = try SynthLaneScaling.estimate(inst, driven: driven[instance] ?? [], module: module, context: context)
+                report.blocks.append(b.block)
+                progress(b.block, b.cached)
                 continue
             }
-            let start = Date()
-            let outcome = try SynthYosys.run(module: module, file: "\(module).v", libraries: libs, designModules: modules,
-                                             liberty: lib, directory: dir, timeoutSeconds: settings.timeoutSeconds,
-                                             memoryLimitMB: settings.memoryLimitMB)
-            let seconds = Date().timeIntervalSince(start)
-            var b = Block(instance: instance, type: type, module: module, cellsByKind: [:], transistors: 0, area: 0, seconds: seconds, failure: nil)
-            switch outcome {
-            case .done(let s, let cmos):
-                b.cellsByKind = s.cellsByKind
-                b.transistors = cmos.transistors
-                b.area = s.area ?? Double(cmos.transistors) * SynthFigures.um2PerTransistor
-                try store(b, key, settings.cacheDirectory)
-            case .failed(let why):
-                b.failure = why   // not cached: a larger --timeout or --memory-mb may succeed
-            }
-            report.blocks.append(b)
-            progress(b, false)
+            let b = try synthesize(instance: instance, type: type, module: module, text: files["\(module).v"] ?? "", context: context)
+            report.blocks.append(b.block)
+            progress(b.block, b.cached)
         }
         return report
+    }
+
+    /// One module's text synthesised under `context` (or its cached result). Written as
+    /// `<module>.<key>.v` beside the design's files so that lane-scaled variants of a module
+    /// (same module name, other text) do not overwrite each other.
+    static func synthesize(instance: String, type: String, module: String, text: String, context: RunContext) throws -> (block: Block, cached: Bool) {
+        let libs = libraries(for: module, text: text, context.rtl)
+        let key = try cacheKey(module: module, text: text, files: context.files, libraries: libs, version: context.version, liberty: context.liberty)
+        if let b = cached(key, context.settings.cacheDirectory) { return (b, true) }
+        guard !context.directory.isEmpty else { throw Failure.unreadable("internal: synthesis without a directory") }
+        let file = "\(module).\(key).v"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: "\(context.directory)/\(file)"))
+        let start = Date()
+        let outcome = try SynthYosys.run(module: module, file: file, libraries: libs, designModules: context.designModules,
+                                         liberty: context.liberty, directory: context.directory,
+                                         timeoutSeconds: context.settings.timeoutSeconds, memoryLimitMB: context.settings.memoryLimitMB)
+        var b = Block(instance: instance, type: type, module: module, cellsByKind: [:], transistors: 0, area: 0,
+                      seconds: Date().timeIntervalSince(start), failure: nil)
+        switch outcome {
+        case .done(let s, let cmos):
+            b.cellsByKind = s.cellsByKind
+            b.transistors = cmos.transistors
+            b.area = s.area ?? Double(cmos.transistors) * SynthFigures.um2PerTransistor
+            try store(b, key, context.settings.cacheDirectory)
+        case .failed(let why):
+            b.failure = why   // not cached: a larger --timeout or --memory-mb may succeed
+        }
+        return (b, false)
+    }
+
+    /// The cached result of one module's text, if any.
+    static func lookup(module: String, text: String, context: RunContext) throws -> Block? {
+        let libs = libraries(for: module, text: text, context.rtl)
+        return cached(try cacheKey(module: module, text: text, files: context.files, libraries: libs, version: context.version, liberty: context.liberty),
+                      context.settings.cacheDirectory)
     }
 
     /// The cached results of a design, without running Yosys (for `eqspike check`): nil when
@@ -165,9 +205,19 @@ public enum Synth {
         let version = try SynthYosys.version()
         var report = Report(yosys: version, liberty: nil, blocks: [], srams: srams(circuit, blocks: blocks), missing: [])
         let files = fileMap(rtl)
+        var settings = Settings()
+        settings.cacheDirectory = cacheDirectory
+        let context = RunContext(settings: settings, version: version, liberty: nil, directory: "", files: files, designModules: [], rtl: rtl)
+        let driven = RTLDesign.drivenInputs(circuit)
         for (instance, _, module) in try work(circuit, rtl, only: nil) {
-            let key = try cacheKey(module: module, files: files, libraries: libraries(for: module, files, rtl), version: version, liberty: nil)
-            if let b = cached(key, cacheDirectory) { report.blocks.append(b) } else { report.missing.append(instance) }
+            if let b = try lookup(module: module, text: files["\(module).v"] ?? "", context: context) {
+                report.blocks.append(b)
+            } else if let inst = circuit.instance(named: instance), !SynthLaneScaling.scaled(inst).isEmpty,
+                      let b = try SynthLaneScaling.cachedEstimate(inst, driven: driven[instance] ?? [], module: module, context: context) {
+                report.blocks.append(b)
+            } else {
+                report.missing.append(instance)
+            }
         }
         return report.blocks.isEmpty ? nil : report
     }
@@ -177,9 +227,9 @@ public enum Synth {
     /// `hierarchy` derives it with the crossbar's parameters (784-100-10's W1: a 78,400-word array
     /// turned into registers, out of memory in 17 s); other blocks `eqspike_sram.v` as a library,
     /// which they never instantiate (cheap, and it keeps their cached results' keys).
-    static func libraries(for module: String, _ files: [String: String], _ rtl: RTLDesign) -> [String] {
+    static func libraries(for module: String, text: String, _ rtl: RTLDesign) -> [String] {
         if module == rtl.topName { return rtl.sources.filter { $0 != "\(rtl.topName).v" } }
-        if files["\(module).v"]?.contains("eqspike_sram #(") == true { return [sramPortsFile] }
+        if text.contains("eqspike_sram #(") { return [sramPortsFile] }
         return rtl.sources.filter { $0 == "eqspike_sram.v" }
     }
 
@@ -207,16 +257,18 @@ public enum Synth {
     /// FNV-1a (64 bit) of everything the result depends on: the module's Verilog and that of the
     /// black boxes it reads, the script, the Yosys version and the Liberty file's contents. Not
     /// cryptographic; a collision would only show a stale table.
-    static func cacheKey(module: String, files: [String: String], libraries: [String], version: String, liberty: String?) throws -> String {
+    static func cacheKey(module: String, text: String, files: [String: String], libraries: [String], version: String, liberty: String?) throws -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 } ; h = (h ^ 0xff) &* 0x0000_0100_0000_01b3 }
         mix(version)
         mix(SynthYosys.script(module: module, file: "", libraries: libraries, liberty: liberty == nil ? nil : "LIB"))
-        for f in libraries + ["\(module).v"] {
-            guard let text = files[f] else { throw Failure.unknownBlock("no \(f) in the emitted RTL") }
+        for f in libraries {
+            guard let library = files[f] else { throw Failure.unknownBlock("no \(f) in the emitted RTL") }
             mix(f)
-            mix(text)
+            mix(library)
         }
+        mix("\(module).v")
+        mix(text)
         if let l = liberty { mix(try String(contentsOfFile: l, encoding: .utf8)) }
         return String(h, radix: 16)
     }

@@ -15,13 +15,17 @@ extension Synth.Report {
             if let why = b.failure {
                 rows.append([b.instance, b.type, "-", "-", "-", "-", "not synthesised: \(why)"])
             } else {
-                rows.append([b.instance, b.type, "\(b.cells)", "\(b.flipFlops)", "\(b.transistors)", f(b.area), kinds(b)])
+                rows.append([b.instance + (b.estimate == nil ? "" : " *"), b.type, "\(b.cells)", "\(b.flipFlops)", "\(b.transistors)", f(b.area), kinds(b)])
             }
         }
         for m in missing { rows.append([m, "", "-", "-", "-", "-", "no cached result"]) }
         rows.append(["logic total", "", "\(logicCells)", "\(flipFlops)", "\(transistors)", f(logicArea), ""])
+        let scaled = blocks.filter { $0.failure == nil && $0.estimate != nil }
         var s = "logic (Yosys: \(yosys); synth, dfflegalize to $_DFF_P_, abc -g cmos2, stat -tech cmos\(liberty.map { "; area from \($0)" } ?? ""))\n"
         s += Self.columns(rows, left: 2)
+        if !scaled.isEmpty {
+            s += "* lane scaling: synthesised at two smaller sizes and extrapolated linearly (\(scaled.map { "\($0.instance): \($0.estimate!)" }.joined(separator: "; ")))\n"
+        }
         var sr: [[String]] = [["SRAM", "words", "bits", "port (words/cycle)", "total bits", "area um^2 (est.)"]]
         for m in srams { sr.append([m.instance, "\(m.words)", "\(m.bits)", "\(m.portWords)", "\(m.totalBits)", f(m.area)]) }
         sr.append(["SRAM total", "", "", "", "\(sramBits)", f(sramArea)])
@@ -40,6 +44,7 @@ extension Synth.Report {
                 if let why = b.failure { d["failure"] = why } else {
                     d["cells"] = b.cells; d["flip_flops"] = b.flipFlops; d["transistors"] = b.transistors
                     d["area_um2"] = b.area; d["cells_by_kind"] = b.cellsByKind
+                    if let e = b.estimate { d["lane_scaling"] = e }
                 }
                 return d
             },

@@ -85,7 +85,7 @@ let commandHelp: [String: String] = [
     """,
     "synth": """
     eqspike synth <netlist> [--liberty FILE] [--json] [--timeout S] [--memory-mb M] [--only a,b,...]
-                  [--cache DIR] [--set k=v]
+                  [--lane-scaling] [--cache DIR] [--set k=v]
       Area of the design from logic synthesis of its RTL (as `verilog` writes it) with Yosys (Debian
       package yosys): each block instance's module, and the top's glue as "(top)", synthesised on its
       own (synth; flip-flops legalised to plain D flip-flops; abc -g cmos2; stat -tech cmos -json),
@@ -99,7 +99,10 @@ let commandHelp: [String: String] = [
       the exit status is 1. Results are cached per module in --cache DIR (default
       .eqspike-cache/synth in the working directory) under a hash of its Verilog, the script, the
       Yosys version and the Liberty file; `eqspike check` shows the cached table. --only a,b
-      synthesises those instances only ("(top)" for the glue).
+      synthesises those instances only ("(top)" for the glue). --lane-scaling: a block with more than
+      32 lanes (rows, columns) is synthesised with 16 and with 32 in each such size and its figures
+      extrapolated linearly (marked * in the table; 784-lane banks and 784 x H crossbars are beyond
+      Yosys's memory whole; accuracy of the estimate in docs/synthesis.md).
     """,
     "cosim": """
     eqspike cosim <netlist> [--weights CKPT] [--images N] [--learn] [--simulator icarus|verilator]
@@ -139,12 +142,19 @@ let commandHelp: [String: String] = [
     """,
     "sweep": """
     eqspike sweep <netlist> --set key=v1,v2,... [--set ...] [--jobs N] [--out DIR] [--train-limit N]
-                  [--test-limit N] [--epochs N] [--shard k/n] [--float] [--data DIR] [--seed N] [--progress N]
+                  [--test-limit N] [--epochs N] [--shard k/n] [--float] [--area] [--data DIR] [--seed N]
+                  [--progress N]
     eqspike sweep --merge DIR [DIR ...] --out DIR
       Trains and tests every point of the grid (the cartesian product of the --set lists; the first
       --set varies slowest; a --set with one value is a fixed override), each on its own chip, N
       points at a time (default: all cores). Writes DIR/results.csv, results.json and plot.svg (test
-      accuracy against weight bits, one line per combination of the other varying settings).
+      accuracy against weight bits, one line per combination of the other varying settings) and
+      energy.svg (test accuracy against energy per inference from the activity account, Pareto front
+      marked); results.csv also has energy per inference and per training image and mean system
+      cycles per tick. --area: once the points are trained, each point's design is synthesised as
+      `eqspike synth --lane-scaling` does (Yosys; blocks cached in .eqspike-cache/synth per distinct
+      RTL, so each is synthesised once for the sweep) and results.csv gains logic transistors, logic,
+      SRAM and total area (um^2, 45 nm), area.svg plots accuracy against area with its Pareto front.
       Finished points are recorded in DIR/points/ and are not run again (resume = same command).
       --shard k/n runs the points i with i mod n == k (0 <= k < n); --merge joins shard directories
       into one results.csv, identical to the unsplit sweep's except the last column (wall_seconds).

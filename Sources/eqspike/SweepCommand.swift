@@ -1,6 +1,7 @@
 import Foundation
 import EqSpike
 import Tooling
+import RTL
 
 /// `eqspike sweep`: a grid of designs (cartesian product of --set lists), each point an
 /// independent short training plus test on its own chip, several points at a time; resumable,
@@ -8,7 +9,7 @@ import Tooling
 enum SweepCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let o = try Options(args, valued: ["set", "jobs", "out", "train-limit", "test-limit", "epochs", "shard", "data", "seed", "merge", "progress"],
-                            booleans: ["float"], maxPositionals: nil)
+                            booleans: ["float", "area"], maxPositionals: nil)
         if !o.all("merge").isEmpty {
             guard let out = o.string("out") else { throw CLIError.usage("--merge needs --out DIR") }
             let dirs = o.all("merge") + o.positionals
@@ -20,6 +21,8 @@ enum SweepCommand {
             return
         }
         let path = try o.positional("netlist file")
+        // Checked first, so that a missing tool is not found after hours of training.
+        if o.flag("area") && HDLSimulator.which("yosys") == nil { throw CLIError.failed("sweep --area: \(Synth.Failure.noYosys)") }
         let axes = try o.all("set").map { s -> SweepAxis in
             do { return try SweepAxis.parse(s) } catch { throw CLIError.usage("\(error)") }
         }
@@ -44,6 +47,11 @@ enum SweepCommand {
         let runner = SweepRunner(spec: spec, directory: o.string("out") ?? "runs/sweep-\(base)")
         runner.jobs = try o.int("jobs", range: 1...256) ?? Setup.cores
         runner.floatBaseline = o.flag("float")
+        if o.flag("area") {
+            var settings = Synth.Settings()
+            settings.laneScaling = true
+            runner.area = settings
+        }
         runner.progressEvery = try o.int("progress", range: 0...Int.max) ?? 5000
         if let s = o.string("shard") {
             let parts = s.split(separator: "/").map { Int($0) }
@@ -54,6 +62,6 @@ enum SweepCommand {
         }
         Interrupt.install()
         let results = try runner.run(train: data.train, test: data.test)
-        print("\(results.count) point(s): \(runner.resultsCSVPath), results.json, plot.svg in \(runner.directory)")
+        print("\(results.count) point(s): \(runner.resultsCSVPath), results.json, plot.svg, energy.svg\(runner.area == nil ? "" : ", area.svg") in \(runner.directory)")
     }
 }

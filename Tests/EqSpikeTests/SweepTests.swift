@@ -31,7 +31,7 @@ final class SweepTests: XCTestCase {
         }
         let points = [point(0, 0.90, 5), point(1, 0.95, 8), point(2, 0.93, 9), point(3, 0.97, 12), point(4, 0.89, 4), point(5, 0.99, nil)]
         XCTAssertEqual(SweepPlot.paretoFront(points).map(\.index), [4, 0, 1, 3])
-        let svg = SweepPlot.energySVG(spec: try Self.spec([]), results: points, float: nil)
+        let svg = SweepPlot.costSVG(.energy, spec: try Self.spec([]), results: points, float: nil)
         XCTAssertTrue(svg.contains("Pareto front") && svg.hasPrefix("<svg"), String(svg.prefix(200)))
     }
 

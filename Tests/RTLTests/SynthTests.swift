@@ -122,8 +122,8 @@ final class SynthTests: XCTestCase {
         XCTAssertTrue(ports.contains("output reg  [P*WIDTH-1:0] rdata"))
         XCTAssertTrue(ports.hasSuffix(");\nendmodule\n"))
         XCTAssertFalse(ports.contains("mem"))
-        XCTAssertEqual(Synth.libraries(for: "crossbar_w1", files, rtl), [Synth.sramPortsFile])
-        XCTAssertEqual(Synth.libraries(for: rtl.topName, files, rtl).count, rtl.sources.count - 1)
+        XCTAssertEqual(Synth.libraries(for: "crossbar_w1", text: files["crossbar_w1.v"] ?? "", rtl), [Synth.sramPortsFile])
+        XCTAssertEqual(Synth.libraries(for: rtl.topName, text: files["\(rtl.topName).v"] ?? "", rtl).count, rtl.sources.count - 1)
     }
 
     func testBadInputIsRefused() throws {
