@@ -89,3 +89,40 @@ public struct EnergyTable: Sendable, Equatable {
         ]
     }
 }
+
+/// Energy from the activity account (`Chip.energy`: SRAM words, lane arithmetic, registers at the
+/// design's per-event costs, 45 nm) per test inference, block by block, with the readout each
+/// figure belongs to: the rate readout answers after the whole free phase, the first-spike readout
+/// at its deadline. Training energy per image is the last epoch's metrics.csv column, when the run has it.
+public struct ActivityEnergyTable: Sendable, Equatable {
+    /// Per block, joules per inference (whole free phase).
+    public var blocks: [BlockEnergy]
+    public var freeClocks: Int
+    public var perInferenceByDeadline: Double
+    public var deadline: Int
+    public var images: Int
+    /// Joules per training image (metrics.csv, last epoch), nil when the run has no such column.
+    public var perTrainingImage: Double?
+
+    public init(blocks: [BlockEnergy], freeClocks: Int, perInferenceByDeadline: Double, deadline: Int, images: Int, perTrainingImage: Double?) {
+        self.blocks = blocks
+        self.freeClocks = freeClocks
+        self.perInferenceByDeadline = perInferenceByDeadline
+        self.deadline = deadline
+        self.images = images
+        self.perTrainingImage = perTrainingImage
+    }
+
+    public var perInference: Double { blocks.reduce(0) { $0 + $1.total } }
+
+    /// block,type,sram_nj,arithmetic_nj,registers_nj,total_nj per inference, then the totals.
+    public var csv: String {
+        func nj(_ j: Double) -> String { String(format: "%.4f", j * 1e9) }
+        var s = "block,type,sram_nj,arithmetic_nj,registers_nj,total_nj\n"
+        for b in blocks { s += "\(b.block),\(b.type),\(nj(b.sram)),\(nj(b.arithmetic)),\(nj(b.registers)),\(nj(b.total))\n" }
+        s += "total per inference (rate readout: \(freeClocks) clocks),,,,,\(nj(perInference))\n"
+        s += "total per inference by clock \(deadline) (first-spike readout),,,,,\(nj(perInferenceByDeadline))\n"
+        if let t = perTrainingImage { s += "total per training image (metrics.csv),,,,,\(nj(t))\n" }
+        return s
+    }
+}

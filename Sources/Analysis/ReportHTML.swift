@@ -382,6 +382,10 @@ public enum ReportHTML {
             try OutputFiles.write(energyCSV, to: directory + "/energy.csv")
             written.append(directory + "/energy.csv")
         }
+        if let a = d.activityEnergy {
+            try OutputFiles.write(a.csv, to: directory + "/energy-activity.csv")
+            written.append(directory + "/energy-activity.csv")
+        }
         var cmp = "figure,quantity,paper,model,difference,note\n"
         for r in d.comparison {
             cmp += "\(csvField(r.figure)),\(csvField(r.quantity)),\(num(r.paper)),\(r.model.map(num) ?? ""),\(csvField(r.differenceText)),\(csvField(r.note))\n"
@@ -459,6 +463,19 @@ public enum ReportHTML {
             h += "</table><p class=\"small\">A SynOp is one weight word read by a spike (a spike on row i of a crossbar reads its row of H or 10 words; an output spike reads a W2 column). "
             h += "Per inference: the free phase of each test image in the report's inference pass; training: free + nudge phases from metrics.csv. "
             h += "CSV: <a href=\"energy.csv\">energy.csv</a>.</p>\n"
+        }
+        if let a = d.activityEnergy {
+            h += "<h2>Energy from activity, per block</h2>"
+            h += "<p>Per readout: <b>\(esc(formatJoules(a.perInference)))</b> per inference with the rate readout (its whole free phase, \(a.freeClocks) clocks), "
+            h += "<b>\(esc(formatJoules(a.perInferenceByDeadline)))</b> with the first-spike readout (clocks up to its deadline, \(a.deadline))"
+            h += a.perTrainingImage.map { ", <b>\(esc(formatJoules($0)))</b> per training image (last epoch of metrics.csv)" } ?? ""
+            h += ".</p><table><tr><th>block</th><th>type</th><th>SRAM</th><th>arithmetic</th><th>registers</th><th>total per inference</th></tr>"
+            for b in a.blocks where b.total > 0 {
+                h += "<tr><td>\(esc(b.block))</td><td>\(esc(b.type))</td><td class=\"n\">\(esc(formatJoules(b.sram)))</td><td class=\"n\">\(esc(formatJoules(b.arithmetic)))</td>"
+                h += "<td class=\"n\">\(esc(formatJoules(b.registers)))</td><td class=\"n\">\(esc(formatJoules(b.total)))</td></tr>"
+            }
+            h += "</table><p class=\"small\">\(esc(ReportText.activityEnergy(a)))"
+            h += " CSV: <a href=\"energy-activity.csv\">energy-activity.csv</a>.</p>\n"
         }
         section("Fig. 4 — training cost", ["fig4a", "fig4b", "fig4c"])
         section("Fig. 5c — STDP-like updates", ["fig5c", "fig5c-update"])

@@ -30,6 +30,10 @@ public final class InferenceRecorder: ClockObserver {
     public private(set) var synopsThrough: [Double]
     public private(set) var counts = InferenceCounts()
     private var spikesBeforeImages = 0
+    /// The energy account's counters summed over the images: whole inferences (the rate
+    /// readout's free phase) and each image up to the first-spike deadline.
+    public private(set) var activity: ActivitySnapshot
+    public private(set) var activityByDeadline: ActivitySnapshot
 
     public init(chip: Chip) {
         self.chip = chip
@@ -41,6 +45,9 @@ public final class InferenceRecorder: ClockObserver {
         deadline = min(chip.settings.firstSpikeDeadline, chip.phase.tFree - 1)
         synopsThrough = [Double](repeating: 0, count: chip.phase.tFree)
         counts.deadline = deadline
+        activity = chip.noActivity
+        activityByDeadline = chip.noActivity
+        chip.recordsReadoutActivity = true
     }
 
     public func sample(cycle: Int) {
@@ -71,6 +78,10 @@ public final class InferenceRecorder: ClockObserver {
         synopsStart = chip.synapticOperations
         let w1r = chip.w1.rowReads, w2r = chip.w2.rowReads, w2c = chip.w2.colReads
         let r = chip.present(pixels: pixels, label: label, train: false)
+        if let a = r.activityAtStart {
+            activity = activity.plus(chip.activity.minus(a))
+            if let b = r.activityAtDeadline { activityByDeadline = activityByDeadline.plus(b.minus(a)) }
+        }
         trains.append(OutputSpikeTrain(label: label, events: events))
         counts.images += 1
         counts.spikesInput += Double(r.spikes.input)
@@ -104,6 +115,8 @@ public final class InferenceRecorder: ClockObserver {
         counts.synopsOutputHidden += o.counts.synopsOutputHidden
         counts.spikesBeforeFirstOutput += o.counts.spikesBeforeFirstOutput
         spikesBeforeImages += o.spikesBeforeImages
+        activity = activity.plus(o.activity)
+        activityByDeadline = activityByDeadline.plus(o.activityByDeadline)
     }
 }
 

@@ -138,6 +138,7 @@ public struct ReportData {
     /// Wall time of the recording (seconds).
     public var stdpSeconds = 0.0
     public var energy: EnergyTable? = nil
+    public var activityEnergy: ActivityEnergyTable? = nil
     public var trace: Trace? = nil
     public var weights: (tiles: [[Double]], rows: Int, cols: Int, hidden: Int)? = nil
     /// The same tiles minus the initial weights (regenerated from the seed).
@@ -291,6 +292,16 @@ public enum ReportAnalysis {
             m.firstSpikeAccuracy = curves.firstSpike[d]
             m.rateAccuracyAtDeadline = curves.rate[d]
             m.meanFirstSpikeXfmax = curves.meanFirstSpikeClock * data.fMax
+            let perImage = 1 / Double(max(n, 1))
+            let blocks = chip.energy(from: chip.noActivity, to: all.activity, costs: chip.settings.energy).map { b -> BlockEnergy in
+                var b = b
+                b.sram *= perImage; b.arithmetic *= perImage; b.registers *= perImage
+                return b
+            }
+            data.activityEnergy = ActivityEnergyTable(blocks: blocks, freeClocks: chip.phase.tFree,
+                                                      perInferenceByDeadline: chip.totalEnergy(of: all.activityByDeadline) * perImage,
+                                                      deadline: chip.settings.firstSpikeDeadline, images: n,
+                                                      perTrainingImage: first.metrics.column("energy_per_training_image_uj").last.flatMap { $0 }.map { $0 * 1e-6 })
             let counts = all.meanCounts
             if var e = data.energy {
                 e.inference = counts

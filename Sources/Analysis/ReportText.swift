@@ -3,6 +3,16 @@
 /// what those numbers mean, from the chip's definitions, and were checked against
 /// results/784-100-10 (README.md, "Fig. 5c").
 enum ReportText {
+    /// What the activity account counts, and why the two readouts differ.
+    static func activityEnergy(_ a: ActivityEnergyTable) -> String {
+        "Each block's SRAM words read and written (spike reads; in deferred mode the shadow's read-modify-write and the commit sweep), "
+            + "the adds and multiplies its equations make in every lane every clock, and every register bit clocked once per clock, "
+            + "at the design's per-event costs (the experiment section's energy_* keys: Horowitz, ISSCC 2014, 45 nm), over the "
+            + "\(a.images) test images of the inference pass. The first-spike readout answers after \(a.deadline) of the \(a.freeClocks) "
+            + "free clocks, so it pays for those clocks only; an accuracy quoted with an energy must be the same readout's. "
+            + "Registers and the lane arithmetic run every clock whatever the spikes do, so they set a floor that spike sparsity does not lower."
+    }
+
     /// Why the paper's definition gives no STDP shape on this chip.
     static func fig5cPaper(window: Int, tFree: Int, tNudge: Int) -> String {
         let clocks = tFree + tNudge

@@ -52,14 +52,40 @@ public struct EventEnergies: Sendable, Equatable {
 }
 
 
-/// Counters the energy account reads, taken at two moments (`Chip.activity`).
-public struct ActivitySnapshot: Sendable, Equatable {
+/// Counters the energy account reads, taken at two moments (`Chip.activity`), or what happened
+/// between two moments (`minus`): the energy account depends on differences only, so a run's
+/// activity can be carried across a checkpoint as integers (`EpochTally.activity`) and its energy
+/// is the same whether or not the run was interrupted.
+public struct ActivitySnapshot: Sendable, Equatable, Codable {
     public var clocks = 0
     /// Per crossbar (in `Chip.crossbars` order): words read by spikes, words written by row and
     /// column updates (into the shadow in deferred mode), words written by commit sweeps.
     public var crossbarReads: [Int] = [], crossbarUpdates: [Int] = [], crossbarCommits: [Int] = []
     /// Per bias: words written.
     public var biasWrites: [Int] = []
+
+    public init() {}
+
+    /// Counter by counter `self - other` (both of the same chip's shape).
+    public func minus(_ other: ActivitySnapshot) -> ActivitySnapshot { combined(other, -) }
+    public func plus(_ other: ActivitySnapshot) -> ActivitySnapshot { combined(other, +) }
+
+    private func combined(_ o: ActivitySnapshot, _ op: (Int, Int) -> Int) -> ActivitySnapshot {
+        var r = ActivitySnapshot()
+        r.clocks = op(clocks, o.clocks)
+        r.crossbarReads = zip(crossbarReads, o.crossbarReads).map(op)
+        r.crossbarUpdates = zip(crossbarUpdates, o.crossbarUpdates).map(op)
+        r.crossbarCommits = zip(crossbarCommits, o.crossbarCommits).map(op)
+        r.biasWrites = zip(biasWrites, o.biasWrites).map(op)
+        return r
+    }
+
+    /// Whether these counters fit a chip with `crossbars` weight arrays and `biases` bias blocks.
+    public func fits(crossbars: Int, biases: Int) -> Bool {
+        crossbarReads.count == crossbars && crossbarUpdates.count == crossbars && crossbarCommits.count == crossbars && biasWrites.count == biases
+    }
+
+    var counts: [Int] { [clocks] + crossbarReads + crossbarUpdates + crossbarCommits + biasWrites }
 }
 
 /// One block's energy over a run, split by kind of event.
@@ -86,6 +112,21 @@ extension Chip {
         }
         a.biasWrites = biases.map(\.writes)
         return a
+    }
+
+    /// All counters zero, in this chip's shape (the start of an account).
+    public var noActivity: ActivitySnapshot {
+        var a = ActivitySnapshot()
+        a.crossbarReads = [Int](repeating: 0, count: crossbars.count)
+        a.crossbarUpdates = a.crossbarReads
+        a.crossbarCommits = a.crossbarReads
+        a.biasWrites = [Int](repeating: 0, count: biases.count)
+        return a
+    }
+
+    /// Joules of `activity` (counter differences), all blocks together.
+    public func totalEnergy(of activity: ActivitySnapshot) -> Double {
+        energy(from: noActivity, to: activity, costs: settings.energy).reduce(0) { $0 + $1.total }
     }
 
     /// Arithmetic per lane and tick by block type: (adds, multiplies), the operations of the

@@ -15,6 +15,10 @@ extension EpochMetrics {
             "test_synops_per_inference": test.map { $0.synopsFreePerImage } ?? NSNull(),
             "train_saturations": train.saturations, "lr_multiplier": learningRateMultiplier, "wall_seconds": wallSeconds,
         ]
+        if let e = energy {
+            object["energy_per_training_image_uj"] = e.training.map { $0 * 1e6 } ?? NSNull()
+            object["energy_per_inference_uj"] = e.inference.map { $0 * 1e6 } ?? NSNull()
+        }
         if let v = validation {
             object["validation_images"] = v.images
             object["validation_accuracy"] = v.accuracy

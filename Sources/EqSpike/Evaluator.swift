@@ -40,6 +40,7 @@ public enum Evaluator {
         let done = ManagedCounter()
         let shared = UncheckedSendable((chips, images, progress))
         jobTimes?.reset(jobs: jobs)
+        let before = chips.prefix(jobs).map(\.activity)
         Evaluator.runJobs(jobs) { j in
             let (chips, images, progress) = shared.value
             let chip = chips[j]
@@ -62,6 +63,8 @@ public enum Evaluator {
         // An image never presented keeps label -1; one cut short is marked interrupted.
         if stopOnInterrupt && results.contains(where: { $0.label < 0 || $0.interrupted }) { return (tally, results, true) }
         for r in results { tally.add(r) }
+        // Counters summed before any energy is computed: the same figure for any number of jobs.
+        tally.activity = zip(chips, before).reduce(chips[0].noActivity) { $0.plus($1.0.activity.minus($1.1)) }
         progress?.update(done: n, fields: [("acc", String(format: "%.2f%%", 100 * tally.accuracy))])
         return (tally, results, false)
     }

@@ -62,6 +62,12 @@ enum RunFiles {
         return String(decoding: data, as: UTF8.self).split(separator: "\n").count <= 1
     }
 
+    /// The first line of a metrics.csv, if it can be read.
+    static func metricsHeader(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", maxSplits: 1).first.map(String.init)
+    }
+
     /// Keeps the header and the rows of epochs 1...`epochs` of metrics.csv: the rows a checkpoint
     /// after `epochs` epochs has seen. A row written before a kill that came before its checkpoint
     /// is dropped here and written again, identically, when the epoch is redone.
@@ -73,7 +79,7 @@ enum RunFiles {
         // A last line without its newline is a write cut short by a kill: it is not a row.
         if data.last != UInt8(ascii: "\n") && !lines.isEmpty { lines.removeLast() }
         guard let header = lines.first,
-              header == EpochMetrics.csvHeader(validation: false) || header == EpochMetrics.csvHeader(validation: true) else {
+              EpochMetrics.csvHeaders.contains(String(header)) else {
             throw TrainError.resume("cannot resume: \(path) does not start with the metrics header")
         }
         var kept = [String(header)]

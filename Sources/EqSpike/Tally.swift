@@ -19,6 +19,10 @@ public struct EpochTally: Codable, Equatable, Sendable {
     /// First-spike readout deadline (clocks): an output spike shown after clock `deadline` counts
     /// as none (`<=`: the golden model's `GoldenImageResult.firstSpikeCorrect` reads the same clocks).
     public let firstSpikeDeadline: Int
+    /// The energy account's counters over this tally's images (`Chip.activity` differences), for
+    /// energy per image; set by whoever presents the images (Trainer, Evaluator), carried through
+    /// a checkpoint's partial epoch. nil: not counted (checkpoints written before it existed).
+    public var activity: ActivitySnapshot? = nil
 
     public init(classes: Int, firstSpikeDeadline: Int) {
         self.classes = classes
@@ -51,6 +55,7 @@ public struct EpochTally: Codable, Equatable, Sendable {
         spikesInput += o.spikesInput; spikesHidden += o.spikesHidden; spikesOutput += o.spikesOutput
         synopsFree += o.synopsFree; synopsNudge += o.synopsNudge; clocks += o.clocks; saturations += o.saturations
         for i in confusion.indices { confusion[i] += o.confusion[i] }
+        if let a = activity, let b = o.activity { activity = a.plus(b) } else { activity = nil }
     }
 
     /// What is impossible in a tally read from a file, or nil (checkpoints are input).
@@ -60,7 +65,7 @@ public struct EpochTally: Codable, Equatable, Sendable {
         let counts = [images, correct, firstSpikeCorrect, withOutputSpike, firstSpikeClockSum, nudged, spikesInput, spikesHidden,
                       spikesOutput, synopsFree, synopsNudge, clocks, saturations, firstSpikeDeadline] + confusion
         // Bounded so that no sum made of them later can overflow.
-        guard counts.allSatisfy({ $0 >= 0 && $0 <= 1 << 56 }) else { return "a count outside 0...2^56" }
+        guard (counts + (activity?.counts ?? [])).allSatisfy({ $0 >= 0 && $0 <= 1 << 56 }) else { return "a count outside 0...2^56" }
         guard correct <= images, firstSpikeCorrect <= images, withOutputSpike <= images, nudged <= images else {
             return "more correct, nudged or spiking images than images"
         }

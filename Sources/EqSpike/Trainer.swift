@@ -33,15 +33,34 @@ public struct EpochMetrics: Sendable {
     public var neurons: Int
     /// The held-out training images of `--validation N`, evaluated like the test set.
     public var validation: EpochTally? = nil
+    /// Energy from activity (joules per image) of the epoch's training images and of one test
+    /// inference (the rate readout's whole free phase); nil: the file has no energy columns (float
+    /// and rate models, runs begun before they existed). A value is nil when its tally was not counted.
+    public var energy: (training: Double?, inference: Double?)? = nil
 
-    public static let csvHeader = "epoch,train_images,train_accuracy,test_images,test_accuracy,test_first_spike_accuracy,"
+    /// The columns every run has (the float and rate models' files, and the chip's before energy).
+    public static let csvHeader = columnsBeforeWall + ",wall_seconds"
+    static let columnsBeforeWall = "epoch,train_images,train_accuracy,test_images,test_accuracy,test_first_spike_accuracy,"
         + "test_mean_first_spike_clock,nudged_fraction,spikes_per_neuron_per_image,synops_free_per_image,"
-        + "synops_nudge_per_image,test_synops_per_inference,train_saturations,lr_multiplier,wall_seconds"
+        + "synops_nudge_per_image,test_synops_per_inference,train_saturations,lr_multiplier"
     /// Appended to the header, and each row, by runs made with `--validation` (other runs keep the
     /// columns they always had, so their files stay byte for byte what they were).
     public static let validationColumns = ",validation_images,validation_accuracy,validation_first_spike_accuracy"
 
-    public static func csvHeader(validation: Bool) -> String { csvHeader + (validation ? validationColumns : "") }
+    /// Written by the chip's runs before wall_seconds (which stays the last column of a run
+    /// without validation, the one that differs between two runs): energy from the activity
+    /// account (`Chip.energy`, 45 nm event costs of the design's experiment section), uJ per
+    /// training image and per test inference of the rate readout (its whole free phase).
+    public static let energyColumns = ",energy_per_training_image_uj,energy_per_inference_uj"
+
+    public static func csvHeader(validation: Bool, energy: Bool = false) -> String {
+        columnsBeforeWall + (energy ? energyColumns : "") + ",wall_seconds" + (validation ? validationColumns : "")
+    }
+
+    /// Every header a run's metrics.csv may start with.
+    public static var csvHeaders: [String] {
+        [false, true].flatMap { e in [false, true].map { v in csvHeader(validation: v, energy: e) } }
+    }
 
     public var csvLine: String {
         func f(_ x: Double, _ digits: Int = 6) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "" }
@@ -50,7 +69,9 @@ public struct EpochMetrics: Sendable {
                 test.map { f($0.meanFirstSpikeClock, 3) } ?? "", f(train.nudgedFraction),
                 f(train.spikesPerNeuronPerImage(neurons: neurons), 3), f(train.synopsFreePerImage, 1),
                 f(train.synopsNudgePerImage, 1), test.map { f($0.synopsFreePerImage, 1) } ?? "",
-                String(train.saturations), f(learningRateMultiplier), f(wallSeconds, 2)].joined(separator: ",")
+                String(train.saturations), f(learningRateMultiplier)].joined(separator: ",")
+            + (energy.map { e in "," + [e.training, e.inference].map { $0.map { f($0 * 1e6, 4) } ?? "" }.joined(separator: ",") } ?? "")
+            + "," + f(wallSeconds, 2)
             + (validation.map { ",\($0.images),\(f($0.accuracy)),\(f($0.firstSpikeAccuracy))" } ?? "")
     }
 }
@@ -137,6 +158,8 @@ public final class Trainer {
         var startEpoch = 0
         var startImage = 0
         var partial: EpochTally? = nil
+        // Energy columns in metrics.csv: every new run; a resumed run keeps its file's header.
+        var energyColumns = true
         // A resume of a run killed before its first checkpoint has nothing to continue: it starts
         // the run again, which gives the same bits.
         let resuming = options.resume && !RunFiles.killedBeforeFirstCheckpoint(options.outDirectory)
@@ -156,6 +179,10 @@ public final class Trainer {
             startEpoch = ck.header.epoch
             startImage = ck.header.imageInEpoch
             partial = ck.header.partial
+            if let a = partial?.activity, !a.fits(crossbars: chip.crossbars.count, biases: chip.biases.count) {
+                throw TrainError.resume("cannot resume: \(checkpointPath): its partial epoch counts activity for another design")
+            }
+            energyColumns = RunFiles.metricsHeader(metricsPath)?.contains(EpochMetrics.energyColumns) ?? true
             log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
             try appendResumeRecord(epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
         } else {
@@ -166,7 +193,7 @@ public final class Trainer {
             }
             try chip.initialiseMemories(seed: seed)
             try writeRunRecord(seed: seed, epochs: epochs, identity: identity)
-            try AtomicFile.write(Data((EpochMetrics.csvHeader(validation: validationSet != nil) + "\n").utf8), to: metricsPath)
+            try AtomicFile.write(Data((EpochMetrics.csvHeader(validation: validationSet != nil, energy: true) + "\n").utf8), to: metricsPath)
             try checkpoint(seed: seed, epoch: 0, imageInEpoch: 0, partial: nil, identity: identity)
         }
         let evalChips = testCount > 0 || validationSet != nil
@@ -177,6 +204,10 @@ public final class Trainer {
             let started = Date()
             let order = SeededShuffle.epochOrder(count: trainSet.count, seed: seed, epoch: epoch)
             var tally = partial ?? EpochTally(classes: chip.outputs, firstSpikeDeadline: chip.settings.firstSpikeDeadline)
+            // The energy account of the epoch: the chip's counters now less what the epoch had
+            // counted before a resume (nil when a checkpoint from before the account says nothing).
+            let epochStart: ActivitySnapshot? = partial == nil ? chip.activity : tally.activity.map { chip.activity.minus($0) }
+            func countActivity() { tally.activity = epochStart.map { chip.activity.minus($0) } }
             partial = nil
             let progress = Progress(total: trainSet.count, label: "epoch \(epoch + 1)/\(epochs)")
             for k in (epoch == startEpoch ? startImage : 0)..<trainSet.count {
@@ -190,14 +221,17 @@ public final class Trainer {
                                                       ("nudged", String(format: "%.1f%%", 100 * tally.nudgedFraction))])
                 afterEachImage?(epoch, k + 1)
                 if Interrupt.requested {
+                    countActivity()
                     try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally, identity: identity)
                     throw TrainError.interrupted(checkpoint: checkpointPath)
                 }
                 if k + 1 < trainSet.count && Date().timeIntervalSince(lastCheckpoint) > checkpointSeconds {
+                    countActivity()
                     try checkpoint(seed: seed, epoch: epoch, imageInEpoch: k + 1, partial: tally, identity: identity)
                     lastCheckpoint = Date()
                 }
             }
+            countActivity()
             // metrics.csv: the multiplier the epoch ended with
             let multiplier = chip.settings.learningRateMultiplier(epoch: epoch, image: trainSet.count - 1, images: trainSet.count)
             var testTally: EpochTally? = nil
@@ -223,8 +257,15 @@ public final class Trainer {
                 }
                 validationTally = e.tally
             }
-            let m = EpochMetrics(epoch: epoch + 1, train: tally, test: testTally, learningRateMultiplier: multiplier,
+            var m = EpochMetrics(epoch: epoch + 1, train: tally, test: testTally, learningRateMultiplier: multiplier,
                                  wallSeconds: Date().timeIntervalSince(started), neurons: neurons, validation: validationTally)
+            if energyColumns {
+                func perImage(_ t: EpochTally?) -> Double? {
+                    guard let t, t.images > 0, let a = t.activity else { return nil }
+                    return chip.totalEnergy(of: a) / Double(t.images)
+                }
+                m.energy = (perImage(tally), perImage(testTally))
+            }
             all.append(m)
             try RunFiles.appendLine(m.csvLine, to: metricsPath)
             try checkpoint(seed: seed, epoch: epoch + 1, imageInEpoch: 0, partial: nil, identity: identity)

@@ -28,7 +28,7 @@ final class LearningTests: XCTestCase {
         // The metrics file has a header and one line per epoch.
         let csv = try String(contentsOfFile: trainer.metricsPath, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.count, 2)
-        XCTAssertEqual(String(csv[0]), EpochMetrics.csvHeader)
+        XCTAssertEqual(String(csv[0]), EpochMetrics.csvHeader(validation: false, energy: true))
         XCTAssertTrue(csv[1].hasPrefix("1,500,"))
     }
 }

@@ -25,9 +25,10 @@ final class RunReliabilityTests: XCTestCase {
         return t
     }
 
-    /// The columns of metrics.csv that training alone determines (not test, not wall time).
+    /// The columns of metrics.csv that training alone determines (not test, not wall time): with
+    /// the energy of a training image (column 14), which a resume must carry across its checkpoint.
     static func trainingColumns(_ path: String) throws -> [String] {
-        let keep = [0, 1, 2, 7, 8, 9, 10, 12, 13]
+        let keep = [0, 1, 2, 7, 8, 9, 10, 12, 13, 14]
         return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             return keep.map { String(f[$0]) }.joined(separator: ",")

@@ -120,4 +120,41 @@ final class SystemCyclesAndEnergyTests: XCTestCase {
         XCTAssertEqual(c.settings.energy.add32, 1)
         XCTAssertThrowsError(try chip(["energy_add32_pj=-1"]))
     }
+
+    /// metrics.csv's energy columns: a training image's is the training chip's whole account over
+    /// the epoch (evaluation runs on replicas), a test inference's is what `eval` of the
+    /// checkpoint counts on the same images (one job against the trainer's two); a checkpoint's
+    /// partial epoch carries its counters, so the figure survives a resume (RunReliabilityTests
+    /// compares the column after kills).
+    func testTrainingMetricsCarryEnergyPerImage() throws {
+        let (train, test) = try Repo.subsetData()
+        let dir = Repo.temporaryDirectory("energy-metrics")
+        var opts = TrainOptions(netlist: Repo.design100, outDirectory: dir)
+        opts.epochs = 1
+        opts.trainLimit = 40
+        opts.testLimit = 20
+        opts.jobs = 2
+        let trainer = Trainer(chip: try Chip(path: Repo.design100), options: opts)
+        trainer.log = { _ in }
+        let m = try XCTUnwrap(try trainer.run(train: train, test: test).last)
+        let lines = try String(contentsOfFile: trainer.metricsPath, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(String(lines[0]), EpochMetrics.csvHeader(validation: false, energy: true))
+        XCTAssertTrue(lines[0].hasSuffix(",wall_seconds"), "wall_seconds stays the last column")
+        let row = Dictionary(uniqueKeysWithValues: zip(lines[0].split(separator: ",").map(String.init),
+                                                       lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+        let trainingUJ = try XCTUnwrap(Double(row["energy_per_training_image_uj"] ?? ""))
+        let inferenceUJ = try XCTUnwrap(Double(row["energy_per_inference_uj"] ?? ""))
+        let whole = trainer.chip.totalEnergy(of: trainer.chip.activity) / 40
+        XCTAssertEqual(trainingUJ, whole * 1e6, accuracy: 1e-4)
+        XCTAssertEqual(try XCTUnwrap(m.energy?.training), whole, accuracy: whole * 1e-12)
+        let frozen = try Chip(path: Repo.design100)
+        try frozen.restore(try Checkpoint.read(from: trainer.checkpointPath).entries)
+        let e = Evaluator.evaluate(chips: [frozen], images: test, count: 20)
+        let inference = frozen.totalEnergy(of: try XCTUnwrap(e.tally.activity)) / 20
+        XCTAssertEqual(inferenceUJ, inference * 1e6, accuracy: 1e-4)
+        XCTAssertEqual(try XCTUnwrap(m.energy?.inference), inference, accuracy: inference * 1e-12)
+        // Training costs more than inference (the nudge phase, the updates, the commit sweeps).
+        XCTAssertGreaterThan(trainingUJ, 1.5 * inferenceUJ)
+        XCTAssertGreaterThan(inferenceUJ, 0)
+    }
 }
