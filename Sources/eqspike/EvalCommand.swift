@@ -17,22 +17,22 @@ enum EvalCommand {
         guard n > 0 else { throw CLIError.failed("the test set in \(data.source) is empty: nothing to evaluate") }
         let started = Date()
         for c in chips { c.recordsReadoutActivity = true }
-        let before = chips.map(\.activity)
         let (t, results, _) = Evaluator.evaluate(chips: chips, images: data.test, count: n,
                                         progress: o.flag("json") ? nil : Progress(total: n, label: "eval"))
         let seconds = Date().timeIntervalSince(started)
         let fMax = chip.nudge.fMax
         let energy = t.synopsFreePerImage * pj * 1e-12
         let cycles = SystemCycleHistogram.merged(chips.map(\.systemCycles))
-        // Energy from activity: the whole inference (free phase, the rate readout's window).
-        let blocks = BlockEnergy.sum(zip(chips, before).map { $0.energy(from: $1, to: $0.activity, costs: chip.settings.energy) })
+        // Energy from activity: the whole inference (free phase, the rate readout's window), from
+        // the counters the evaluation summed over its chips (the same figure for any --jobs).
+        let blocks = chip.energy(from: chip.noActivity, to: t.activity ?? chip.noActivity, costs: chip.settings.energy)
         let activityJoules = blocks.reduce(0) { $0 + $1.total } / Double(max(t.images, 1))
         // The first-spike readout answers after clock first_spike_deadline: its energy is that of
         // clocks 0 ... deadline of each image.
-        let byDeadline = results.reduce(0.0) { sum, r in
+        let byDeadline = chip.totalEnergy(of: results.reduce(chip.noActivity) { sum, r in
             guard let a = r.activityAtStart, let b = r.activityAtDeadline else { return sum }
-            return sum + chip.energy(from: a, to: b, costs: chip.settings.energy).reduce(0) { $0 + $1.total }
-        } / Double(max(t.images, 1))
+            return sum.plus(b.minus(a))
+        }) / Double(max(t.images, 1))
         if o.flag("json") {
             let obj: [String: Any] = [
                 "netlist": path, "weights": weights, "images": t.images,

@@ -17,12 +17,13 @@ final class SynthTests: XCTestCase {
         return d
     }
 
-    func synth(_ overrides: [String], only: Set<String>, liberty: String? = nil, cache: String) throws -> Synth.Report {
+    func synth(_ overrides: [String], only: Set<String>, liberty: String? = nil, laneScaling: Bool = false, cache: String) throws -> Synth.Report {
         try RTLTests.requireTool("yosys", package: "yosys")
         let chip = try RTLTests.chip(RTLTests.tiny, Self.small + overrides)
         var s = Synth.Settings()
         s.only = only
         s.liberty = liberty
+        s.laneScaling = laneScaling
         s.cacheDirectory = cache
         s.timeoutSeconds = 300
         return try Synth.run(circuit: chip.design.circuit, blocks: chip.design.blocks, settings: s)
@@ -46,6 +47,35 @@ final class SynthTests: XCTestCase {
         XCTAssertEqual(narrow.srams.first { $0.instance == "w1.weights" }?.portWords, 16)
         XCTAssertGreaterThan(wide.sramBits, narrow.sramBits)
         XCTAssertGreaterThan(wide.totalArea, narrow.totalArea)
+    }
+
+    /// Lane scaling: a 48-lane LIF bank and adder estimated from copies of 16 and 32 lanes come
+    /// within 2% of their synthesis whole (cells, transistors, flip-flops); blocks of 32 lanes or
+    /// fewer are synthesised whole; the estimate is marked and `check`'s cached table finds it.
+    func testLaneScalingEstimatesABankFromTwoSmallerCopies() throws {
+        let c = cache("lanes")
+        let big = ["H=48"]
+        let whole = try synth(big, only: ["h", "d_h", "o"], cache: c)
+        let scaled = try synth(big, only: ["h", "d_h", "o"], laneScaling: true, cache: c)
+        for name in ["h", "d_h"] {
+            let w = try XCTUnwrap(whole.blocks.first { $0.instance == name }), e = try XCTUnwrap(scaled.blocks.first { $0.instance == name })
+            XCTAssertNil(w.failure); XCTAssertNil(e.failure)
+            XCTAssertNil(w.estimate)
+            XCTAssertEqual(e.estimate, "lanes 16, 32 -> 48")
+            XCTAssertEqual(Double(e.cells), Double(w.cells), accuracy: 0.02 * Double(w.cells), name)
+            XCTAssertEqual(Double(e.transistors), Double(w.transistors), accuracy: 0.02 * Double(w.transistors), name)
+            XCTAssertEqual(Double(e.flipFlops), Double(w.flipFlops), accuracy: 0.02 * Double(w.flipFlops) + 1, name)
+            XCTAssertNotEqual(e.cells, w.cells, "\(name): an extrapolation equal to the whole synthesis would mean the copies were not smaller")
+        }
+        let o = try XCTUnwrap(scaled.blocks.first { $0.instance == "o" })
+        XCTAssertNil(o.estimate, "2 lanes: synthesised whole")
+        XCTAssertEqual(scaled.transistors, scaled.blocks.map(\.transistors).reduce(0, +))
+        XCTAssertTrue(scaled.text.contains("h *"), scaled.text)
+        XCTAssertTrue(scaled.text.contains("lane scaling"), scaled.text)
+        let chip = try RTLTests.chip(RTLTests.tiny, Self.small + big)
+        let cached = try XCTUnwrap(try Synth.cachedReport(circuit: chip.design.circuit, blocks: chip.design.blocks, cacheDirectory: c))
+        XCTAssertEqual(cached.blocks.first { $0.instance == "h" }?.cells, whole.blocks.first { $0.instance == "h" }?.cells,
+                       "a block synthesised whole is shown as such")
     }
 
     /// The LIF membrane at 10 instead of 16 bits: fewer cells, flip-flops and transistors in the
