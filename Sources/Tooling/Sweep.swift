@@ -277,7 +277,10 @@ public final class SweepRunner {
     func addArea(_ points: [SweepPoint], settings: Synth.Settings) throws {
         for p in points {
             if Interrupt.requested { return }
-            guard var r = try? SweepFiles.readJSON(SweepResult.self, from: recordPath(p.key)), r.status == "ok", r.area == nil, r.areaError == nil else { continue }
+            // A point whose synthesis failed is tried again (failures are not cached: another
+            // limit, or Yosys installed since, may succeed).
+            guard var r = try? SweepFiles.readJSON(SweepResult.self, from: recordPath(p.key)), r.status == "ok", r.area == nil else { continue }
+            r.areaError = nil
             let started = Date()
             let design = try Netlist.load(path: spec.netlist, registry: standardBlocks, overrides: p.overrides)
             let report = try Synth.run(circuit: design.circuit, blocks: design.blocks, settings: settings)

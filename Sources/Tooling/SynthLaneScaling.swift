@@ -12,11 +12,13 @@ import RTL
 /// c(n) = c(base) + (c(2 base) - c(base)) (n - base) / base. The block is emitted again with every
 /// size over `largest` at `base`, then with each of those at `2 base` in turn (the other sizes as
 /// they are), each copy is synthesised and cached like any module, and every figure (cells of each
-/// kind, transistors, area) is extrapolated. What linearity leaves out (index and accumulator
+/// kind, transistors, area) is extrapolated. A block whose copies are still too large for the
+/// memory limit (784-100-10's FIR: 32 lanes of a divider by 20) is tried again with copies half
+/// and a quarter the size (`bases`). What linearity leaves out (index and accumulator
 /// widths that grow with log2 of a size) is measured in docs/synthesis.md.
 enum SynthLaneScaling {
-    /// The smaller sample size; the larger is twice it.
-    static let base = 16
+    /// The smaller copy's size, in the order tried; the larger copy is twice it.
+    static let bases = [16, 8, 4]
     /// Sizes up to this are synthesised as they are.
     static let largest = 32
     /// The parameters that count a block's identical units: lanes (every bank), rows and columns (crossbar).
@@ -31,7 +33,7 @@ enum SynthLaneScaling {
     }
 
     /// The sizes of each sample: every scaled size at `base`, then each at `2 base` in turn.
-    static func samples(_ inst: Circuit.Instance) -> [[String: Int]] {
+    static func samples(_ inst: Circuit.Instance, base: Int) -> [[String: Int]] {
         let first = Dictionary(uniqueKeysWithValues: scaled(inst).map { ($0.parameter, base) })
         return [first] + scaled(inst).map { d in first.merging([d.parameter: 2 * base]) { $1 } }
     }
@@ -52,38 +54,51 @@ enum SynthLaneScaling {
         }
     }
 
-    /// Synthesises (or takes from the cache) every sample and extrapolates. A failed sample makes
-    /// the block failed, with the sample named.
+    /// Synthesises (or takes from the cache) every sample and extrapolates, with the largest copies
+    /// that fit (`bases`). A block none of whose copies fit is failed, with the last failure named.
     static func estimate(_ inst: Circuit.Instance, driven: Set<String>, module: String, context: Synth.RunContext) throws -> (block: Synth.Block, cached: Bool) {
-        var results: [Synth.Block] = []
-        var allCached = true
-        for sizes in samples(inst) {
-            let text = try moduleText(inst, sizes: sizes, driven: driven)
-            let r = try Synth.synthesize(instance: inst.name, type: inst.typeName, module: module, text: text, context: context)
-            if let why = r.block.failure {
-                var b = r.block
-                b.failure = "lane-scaling sample \(describe(sizes)): \(why)"
-                return (b, false)
+        var failed: Synth.Block? = nil
+        var seconds = 0.0
+        attempt: for base in bases {
+            var results: [Synth.Block] = []
+            var allCached = true
+            for sizes in samples(inst, base: base) {
+                let text = try moduleText(inst, sizes: sizes, driven: driven)
+                let r = try Synth.synthesize(instance: inst.name, type: inst.typeName, module: module, text: text, context: context)
+                seconds += r.block.seconds
+                if let why = r.block.failure {
+                    var b = r.block
+                    b.failure = "lane-scaling copy with \(describe(sizes)): \(why)"
+                    b.seconds = seconds
+                    failed = b
+                    continue attempt
+                }
+                results.append(r.block)
+                allCached = allCached && r.cached
             }
-            results.append(r.block)
-            allCached = allCached && r.cached
+            var b = extrapolate(inst, module: module, base: base, results)
+            b.seconds = seconds
+            return (b, allCached)
         }
-        return (extrapolate(inst, module: module, results), allCached)
+        return (failed!, false)
     }
 
     /// The estimate from cached samples only (for `eqspike check`), nil when one is missing.
     static func cachedEstimate(_ inst: Circuit.Instance, driven: Set<String>, module: String, context: Synth.RunContext) throws -> Synth.Block? {
-        var results: [Synth.Block] = []
-        for sizes in samples(inst) {
-            let text = try moduleText(inst, sizes: sizes, driven: driven)
-            guard let b = try Synth.lookup(module: module, text: text, context: context) else { return nil }
-            results.append(b)
+        attempt: for base in bases {
+            var results: [Synth.Block] = []
+            for sizes in samples(inst, base: base) {
+                let text = try moduleText(inst, sizes: sizes, driven: driven)
+                guard let b = try Synth.lookup(module: module, text: text, context: context) else { continue attempt }
+                results.append(b)
+            }
+            return extrapolate(inst, module: module, base: base, results)
         }
-        return extrapolate(inst, module: module, results)
+        return nil
     }
 
     /// c(full) = c(first) + sum over the scaled sizes of (c(that size doubled) - c(first)) (full - base) / base.
-    static func extrapolate(_ inst: Circuit.Instance, module: String, _ results: [Synth.Block]) -> Synth.Block {
+    static func extrapolate(_ inst: Circuit.Instance, module: String, base: Int, _ results: [Synth.Block]) -> Synth.Block {
         let dims = scaled(inst)
         let first = results[0]
         var kinds = first.cellsByKind.mapValues(Double.init)

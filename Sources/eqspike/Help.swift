@@ -100,9 +100,10 @@ let commandHelp: [String: String] = [
       .eqspike-cache/synth in the working directory) under a hash of its Verilog, the script, the
       Yosys version and the Liberty file; `eqspike check` shows the cached table. --only a,b
       synthesises those instances only ("(top)" for the glue). --lane-scaling: a block with more than
-      32 lanes (rows, columns) is synthesised with 16 and with 32 in each such size and its figures
-      extrapolated linearly (marked * in the table; 784-lane banks and 784 x H crossbars are beyond
-      Yosys's memory whole; accuracy of the estimate in docs/synthesis.md).
+      32 lanes (rows, columns) is synthesised with 16 and with 32 in each such size (8 and 16, then 4
+      and 8, when those copies do not fit the limits) and its figures extrapolated linearly (marked *
+      in the table; 784-lane banks and 784 x H crossbars are beyond Yosys's memory whole; accuracy of
+      the estimate in docs/synthesis.md).
     """,
     "cosim": """
     eqspike cosim <netlist> [--weights CKPT] [--images N] [--learn] [--simulator icarus|verilator]
