@@ -8,7 +8,7 @@ import GoldenModel
 /// Several hidden layers (issue 17, "Deeper networks"): the 784-H-H-10 design at H = 24 binds its
 /// layers and arrays in order, maps onto the float model, learns on the chip, agrees with the float
 /// model clock by clock as the one-layer design does (CompareTests), refuses arrays of the wrong
-/// shape at their role's line, and round-trips through a checkpoint.
+/// shape at their role's line, and round-trips through a checkpoint; the 784-H-H-H-10 design too.
 final class DeepNetworkTests: XCTestCase {
     static let design = Repo.path("hw-configs/eqspike-784-300-300-10.net")
     static let small = ["H=24"]
@@ -138,7 +138,31 @@ final class DeepNetworkTests: XCTestCase {
         }
     }
 
-    static func compare(_ overrides: [String], learn: Bool) throws -> CompareReport {
+    /// Three hidden layers (eqspike-784-100-100-100-10.net at H = 16): bound in order, mapped onto
+    /// the float model, and in lockstep with it as two are, learning included.
+    func testThreeHiddenLayersBindAndAgreeWithTheFloatModel() throws {
+        let design = Repo.path("hw-configs/eqspike-784-100-100-100-10.net")
+        let chip = try Chip(path: design, overrides: ["H=16"])
+        XCTAssertEqual(chip.neuronLayers.map(\.lanes), [784, 16, 16, 16, 10])
+        XCTAssertEqual(chip.weightArrays.map(\.name), ["w1", "w2", "w3", "w4"])
+        let golden = try GoldenDesign(chip: chip)
+        XCTAssertEqual(golden.config.layerSizes, [784, 16, 16, 16, 10])
+        XCTAssertEqual(golden.warnings, [])
+        let overrides = ["H=16", "eta=1e-3", "g_in=0.999", "delta=s1.30"] + CompareTests.precision(20)
+        let r = try Self.compare(overrides, learn: true, design: design)
+        XCTAssertEqual(r.spikes.map(\.layer), ["input", "hidden", "hidden2", "hidden3", "output"])
+        XCTAssertEqual(r.nudgedImages, 1)
+        for s in r.spikes { XCTAssertGreaterThanOrEqual(s.agreement, 0.999, "\(s.layer)\n\(r.text)") }
+        XCTAssertEqual(r.nudgeDisagreements, 0)
+        let ws = try XCTUnwrap(r.weights)
+        XCTAssertEqual(ws.map(\.memory), ["w1", "w2", "w3", "w4", "b_h", "b_h2", "b_h3", "b_o"])
+        for w in ws {
+            XCTAssertLessThan(w.maxLSB, w.memory == "w1" ? 16 : 8, "\(w.memory)\n\(r.text)")
+            XCTAssertLessThan(w.meanLSB, 1, "\(w.memory)\n\(r.text)")
+        }
+    }
+
+    static func compare(_ overrides: [String], learn: Bool, design: String = design) throws -> CompareReport {
         let chip = try Chip(path: design, overrides: overrides)
         try chip.initialiseMemories(seed: 1)
         let (train, test) = try Repo.subsetData()
