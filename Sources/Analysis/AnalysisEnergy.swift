@@ -7,7 +7,8 @@ public struct InferenceCounts: Sendable, Equatable {
     /// Spikes emitted in the free phase, per layer.
     public var spikesInput = 0.0, spikesHidden = 0.0, spikesOutput = 0.0
     /// SynOps (words read by spike-driven crossbar reads) in the free phase, per path:
-    /// input -> hidden (W1 rows), hidden -> output (W2 rows), output -> hidden (W2 columns).
+    /// input -> hidden (W1 rows), hidden -> output (W2 rows), output -> hidden (W2 columns). With
+    /// several hidden layers the last two sum every array past W1 (forward rows, backward columns).
     public var synopsInputHidden = 0.0, synopsHiddenOutput = 0.0, synopsOutputHidden = 0.0
     /// SynOps in clocks 0 ... deadline (the first-spike readout's answer time).
     public var synopsByDeadline = 0.0

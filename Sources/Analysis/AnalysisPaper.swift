@@ -121,7 +121,7 @@ public enum PaperComparison {
         } else {
             rows.append(ComparisonRow(figure: "Table 1 / Fig. 2", quantity: "test accuracy, \(m.network) (paper: 784-100-10)",
                                       paper: PaperNumbers.eqSpike(hidden: 100)!.test, model: m.testAccuracy, kind: .percent,
-                                      note: "different hidden size from the paper's designs; after \(m.epochs) epoch(s)"))
+                                      note: "a network the paper did not train (other hidden size or depth); after \(m.epochs) epoch(s)"))
         }
         rows.append(ComparisonRow(figure: "Table 1", quantity: "rate-based C-EP 784-100-10, test accuracy", paper: PaperNumbers.cepTest,
                                   model: m.cepTestAccuracy, kind: .percent,

@@ -14,8 +14,9 @@ public final class InferenceRecorder: ClockObserver {
     let chip: Chip
     let outSpike: UnsafeMutablePointer<Int32>
     let inSpike: UnsafeMutablePointer<Int32>
-    let hidSpike: UnsafeMutablePointer<Int32>
-    let nOut: Int, nIn: Int, nHid: Int
+    /// Every hidden layer's spike register and lanes.
+    let hidSpikes: [(UnsafeMutablePointer<Int32>, Int)]
+    let nOut: Int, nIn: Int
     public let horizon: Int
     public let deadline: Int
 
@@ -39,8 +40,8 @@ public final class InferenceRecorder: ClockObserver {
         self.chip = chip
         outSpike = chip.outputLayer.spike.pointer
         inSpike = chip.inputLayer.spike.pointer
-        hidSpike = chip.hiddenLayer.spike.pointer
-        nOut = chip.outputs; nIn = chip.inputs; nHid = chip.hiddenLayer.lanes
+        hidSpikes = chip.hiddenLayers.map { ($0.spike.pointer, $0.lanes) }
+        nOut = chip.outputs; nIn = chip.inputs
         horizon = chip.phase.tFree
         deadline = min(chip.settings.firstSpikeDeadline, chip.phase.tFree - 1)
         synopsThrough = [Double](repeating: 0, count: chip.phase.tFree)
@@ -66,7 +67,7 @@ public final class InferenceRecorder: ClockObserver {
         if !seenOutput {
             var n = 0
             for i in 0 ..< nIn { n &+= Int(inSpike[i]) }
-            for h in 0 ..< nHid { n &+= Int(hidSpike[h]) }
+            for (hidSpike, nHid) in hidSpikes { for h in 0 ..< nHid { n &+= Int(hidSpike[h]) } }
             spikesBefore += n
         }
         synopsThrough[cycle] += Double(chip.synapticOperations - synopsStart)
@@ -76,7 +77,9 @@ public final class InferenceRecorder: ClockObserver {
     @discardableResult
     public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int) -> ImageResult {
         synopsStart = chip.synapticOperations
-        let w1r = chip.w1.rowReads, w2r = chip.w2.rowReads, w2c = chip.w2.colReads
+        // Past W1, every array's rows are forward reads and its columns back reads.
+        let deeper = chip.weightArrays.dropFirst()
+        let w1r = chip.w1.rowReads, w2r = deeper.reduce(0) { $0 + $1.rowReads }, w2c = deeper.reduce(0) { $0 + $1.colReads }
         let r = chip.present(pixels: pixels, label: label, train: false)
         if let a = r.activityAtStart {
             activity = activity.plus(chip.activity.minus(a))
@@ -88,8 +91,8 @@ public final class InferenceRecorder: ClockObserver {
         counts.spikesHidden += Double(r.spikes.hidden)
         counts.spikesOutput += Double(r.spikes.output)
         counts.synopsInputHidden += Double(chip.w1.rowReads - w1r)
-        counts.synopsHiddenOutput += Double(chip.w2.rowReads - w2r)
-        counts.synopsOutputHidden += Double(chip.w2.colReads - w2c)
+        counts.synopsHiddenOutput += Double(deeper.reduce(0) { $0 + $1.rowReads } - w2r)
+        counts.synopsOutputHidden += Double(deeper.reduce(0) { $0 + $1.colReads } - w2c)
         if seenOutput { counts.spikesBeforeFirstOutput += Double(spikesBefore); spikesBeforeImages += 1 }
         return r
     }

@@ -215,7 +215,7 @@ public enum ReportAnalysis {
         }
         let chip = try makeChip(netlist, first.overrides)
         m.hidden = chip.hiddenLayer.lanes
-        m.network = "\(chip.inputs)-\(chip.hiddenLayer.lanes)-\(chip.outputs)"
+        m.network = chip.neuronLayers.map { "\($0.lanes)" }.joined(separator: "-")
         data.fMax = chip.nudge.fMax
         data.deadline = chip.settings.firstSpikeDeadline
         data.tFree = chip.phase.tFree
@@ -224,15 +224,15 @@ public enum ReportAnalysis {
         let pj = options.picojoulesPerSynop ?? chip.settings.synopEnergyPicojoules
         let seed = first.seed ?? chip.settings.seed
         // What the Circuit says of the weight arrays (any SynapseArray type; `?` if it has no `update`).
-        let updates = (w1: chip.parameter("update", of: chip.w1) ?? "?", w2: chip.parameter("update", of: chip.w2) ?? "?")
+        let updates = zip(1..., chip.weightArrays).map { k, w in (name: "w\(k)", mode: chip.parameter("update", of: w) ?? "?") }
         data.design = [
             ("netlist", netlist + (first.overrides.isEmpty ? "" : "  --set " + first.overrides.joined(separator: " --set "))),
-            ("network", "\(chip.inputs)-\(chip.hiddenLayer.lanes)-\(chip.outputs)"),
+            ("network", m.network),
             ("phases", "T_free \(chip.phase.tFree), T_nudge \(chip.phase.tNudge) clocks; readout [\(chip.phase.readoutFrom), \(chip.phase.readoutTo))"),
             ("f_max", "\(SVG.tickLabel(chip.nudge.fMax)) spike/clock (t x f_max = clocks x \(SVG.tickLabel(chip.nudge.fMax)))"),
             ("first-spike deadline", "clock \(data.deadline) (t x f_max = \(SVG.tickLabel(Double(data.deadline) * chip.nudge.fMax)))"),
             ("nudge", "beta \(SVG.tickLabel(chip.nudge.beta)) (\(chip.nudge.sign == .random ? "random sign per image, eta with it" : "positive sign")), skip threshold \(SVG.tickLabel(chip.nudge.threshold))"),
-            ("weight updates", updates.w1 == updates.w2 ? updates.w1 : "w1 \(updates.w1), w2 \(updates.w2)"),
+            ("weight updates", Set(updates.map(\.mode)).count == 1 ? updates[0].mode : updates.map { "\($0.name) \($0.mode)" }.joined(separator: ", ")),
             ("energy", "\(SVG.tickLabel(pj)) pJ per SynOp"),
             ("seed", "\(seed)"),
         ]

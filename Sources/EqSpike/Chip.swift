@@ -19,10 +19,18 @@ public final class Chip {
     /// Neuron layers and weight arrays are reached through their role protocols, so any block
     /// type that conforms fills the role (Blocks/Roles.swift).
     public let inputLayer: any NeuronLayer
-    public let hiddenLayer: any NeuronLayer
+    /// Hidden layers, first to last: roles `hidden`, `hidden2`, `hidden3`, ...
+    public let hiddenLayers: [any NeuronLayer]
     public let outputLayer: any NeuronLayer
-    public let w1: any SynapseArray
-    public let w2: any SynapseArray
+    /// W_k at index k - 1 (roles `w1`, `w2`, ...): layer k-1 x layer k, input = layer 0, output =
+    /// layer L+1; every array past w1 is read in both directions (the symmetric synapse).
+    public let weightArrays: [any SynapseArray]
+    /// The first hidden layer.
+    public var hiddenLayer: any NeuronLayer { hiddenLayers[0] }
+    public var w1: any SynapseArray { weightArrays[0] }
+    public var w2: any SynapseArray { weightArrays[1] }
+    /// Every neuron layer, input first, output last.
+    public var neuronLayers: [any NeuronLayer] { [inputLayer] + hiddenLayers + [outputLayer] }
     public let biases: [Bias]
     public let nudge: NudgeUnit
     public let phase: PhaseController
@@ -51,10 +59,11 @@ public final class Chip {
         var r = design.experimentReader()
         let encoder = r.role("encoder", type: "pixel_encoder") as? PixelEncoder
         let input = r.role("input", as: (any NeuronLayer).self, described: Chip.neuronLayer)
-        let hidden = r.role("hidden", as: (any NeuronLayer).self, described: Chip.neuronLayer)
+        // hidden, hidden2, ... and w1, w2, ...: one more weight array than hidden layers.
+        let depth = Chip.hiddenLayerCount(design)
+        let hidden = (1 ... depth).map { r.role(Chip.hiddenRole($0), as: (any NeuronLayer).self, described: Chip.neuronLayer) }
         let output = r.role("output", as: (any NeuronLayer).self, described: Chip.neuronLayer)
-        let w1 = r.role("w1", as: (any SynapseArray).self, described: Chip.synapseArray)
-        let w2 = r.role("w2", as: (any SynapseArray).self, described: Chip.synapseArray)
+        let arrays = (1 ... depth + 1).map { r.role("w\($0)", as: (any SynapseArray).self, described: Chip.synapseArray) }
         let nudge = r.role("nudge", type: "nudge") as? NudgeUnit
         let phase = r.role("phase", type: "phase_controller") as? PhaseController
         let readout = r.role("readout", type: "spike_counter") as? SpikeCounter
@@ -72,10 +81,9 @@ public final class Chip {
         // After finish() every role is bound and of its type.
         self.encoder = encoder!
         self.inputLayer = input!
-        self.hiddenLayer = hidden!
+        self.hiddenLayers = hidden.map { $0! }
         self.outputLayer = output!
-        self.w1 = w1!
-        self.w2 = w2!
+        self.weightArrays = arrays.map { $0! }
         self.nudge = nudge!
         self.phase = phase!
         self.readout = readout!
@@ -87,20 +95,34 @@ public final class Chip {
         try checkShapes()
     }
 
+    /// Role of hidden layer k (1-based): `hidden` for the first, so every one-layer netlist keeps its name.
+    public static func hiddenRole(_ k: Int) -> String { k == 1 ? "hidden" : "hidden\(k)" }
+
+    /// How many hidden layers the design binds: `hidden`, then `hidden2`, `hidden3`, ... while bound.
+    static func hiddenLayerCount(_ design: Design) -> Int {
+        var k = 1
+        while design.experiment.roles.contains(where: { $0.role == hiddenRole(k + 1) }) { k += 1 }
+        return k
+    }
+
     static let neuronLayer = "a neuron layer (a block type conforming to NeuronLayer: lif)"
     static let synapseArray = "a weight array (a block type conforming to SynapseArray: crossbar)"
 
     /// The roles must fit together: an image fills the encoder, labels index the outputs.
+    /// A weight array's mismatch is reported at its role's line.
     private func checkShapes() throws(NetlistErrors) {
-        var problems: [String] = []
-        if encoder.lanes != inputLayer.lanes { problems.append("encoder has \(encoder.lanes) lanes but input has \(inputLayer.lanes)") }
-        if w1.rows != inputLayer.lanes || w1.cols != hiddenLayer.lanes { problems.append("w1 must be \(inputLayer.lanes)x\(hiddenLayer.lanes), is \(w1.rows)x\(w1.cols)") }
-        if w2.rows != hiddenLayer.lanes || w2.cols != outputLayer.lanes { problems.append("w2 must be \(hiddenLayer.lanes)x\(outputLayer.lanes), is \(w2.rows)x\(w2.cols)") }
-        if nudge.lanes != outputLayer.lanes { problems.append("nudge has \(nudge.lanes) lanes but output has \(outputLayer.lanes)") }
-        if readout.lanes != outputLayer.lanes { problems.append("readout has \(readout.lanes) lanes but output has \(outputLayer.lanes)") }
-        guard !problems.isEmpty else { return }
+        var problems: [(at: SourceLocation, text: String)] = []
         let at = design.experiment.location
-        throw NetlistErrors(problems.map { Diagnostic(at, "roles do not fit together: \($0)") })
+        func roleLine(_ role: String) -> SourceLocation { design.experiment.roles.first { $0.role == role }?.location ?? at }
+        if encoder.lanes != inputLayer.lanes { problems.append((at, "encoder has \(encoder.lanes) lanes but input has \(inputLayer.lanes)")) }
+        let layers = neuronLayers
+        for (k, w) in weightArrays.enumerated() where w.rows != layers[k].lanes || w.cols != layers[k + 1].lanes {
+            problems.append((roleLine("w\(k + 1)"), "w\(k + 1) must be \(layers[k].lanes)x\(layers[k + 1].lanes) (\(layers[k].name) x \(layers[k + 1].name)), is \(w.rows)x\(w.cols)"))
+        }
+        if nudge.lanes != outputLayer.lanes { problems.append((at, "nudge has \(nudge.lanes) lanes but output has \(outputLayer.lanes)")) }
+        if readout.lanes != outputLayer.lanes { problems.append((at, "readout has \(readout.lanes) lanes but output has \(outputLayer.lanes)")) }
+        guard !problems.isEmpty else { return }
+        throw NetlistErrors(problems.map { Diagnostic($0.at, "roles do not fit together: \($0.text)") })
     }
 
     /// What the Circuit says a block is: one of its instance's parameters (after defaults and
@@ -124,11 +146,11 @@ public final class Chip {
     // MARK: Memories
 
     /// Initial weights: uniform in ±init_scale * sqrt(6 / (fan_in + fan_out)), drawn in the golden
-    /// model's order (W1 row-major, then W2 row-major, one 64-bit word each from
+    /// model's order (W1 row-major, then W2 row-major, then W3 ..., one 64-bit word each from
     /// SeededGenerator(seed)), rounded to nearest into the weight format. Biases start at 0.
     public func initialiseMemories(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        for w in [w1, w2] {
+        for w in weightArrays {
             let a = settings.initScale * (6.0 / Double(w.rows + w.cols)).squareRoot()
             var values = [Double](repeating: 0, count: w.rows * w.cols)
             for k in 0..<values.count {

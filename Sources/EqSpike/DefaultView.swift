@@ -30,7 +30,7 @@ public enum DefaultView {
             .filter { $0.source.owner === output && !($0.destination.owner is any SynapseArray) }
             .map { ObjectIdentifier($0.destination.owner) })
         first += chip.simulator.blocks.filter { readers.contains(ObjectIdentifier($0)) }
-        first += [chip.nudge, chip.hiddenLayer, chip.inputLayer]
+        first += [chip.nudge] + chip.hiddenLayers.reversed().map { $0 as Block } + [chip.inputLayer]
         var names: [String] = []
         for b in first + chip.simulator.blocks where !names.contains(b.name) { names.append(b.name) }
         return names

@@ -15,14 +15,14 @@ import GoldenModel
 ///
 /// | GoldenConfig | circuit instance (role) and parameter |
 /// |---|---|
-/// | inputs, hidden, outputs | lanes of the `input`, `hidden`, `output` LIF banks |
+/// | inputs, hidden, extraHidden, outputs | lanes of the `input`, `hidden` (`hidden2`, ...), `output` LIF banks |
 /// | tFree, tNudge, readoutFrom, readoutTo | the `phase` controller |
 /// | threshold, uMin, gammaLIF, tRefract, reset, integrateDuringRefractory | the `hidden` LIF bank (asked values; the input and output banks must agree) |
 /// | fMax, beta, skipThreshold | the `nudge` unit |
 /// | nudgeSignState | the `nudge` unit's sign register (`sign = random`; 0 for positive) |
 /// | gammaLI, tau, nFilt | the `li`, `delay` and `fir` blocks behind the hidden spikes (hidden.spike -> li -> delay, li -> adder -> fir) |
 /// | gIn | the `encoder` gain |
-/// | eta1, eta2, etaB | the `scale` blocks that drive w1.row_delta, w2.row_delta and the hidden bias's delta (etaB = factor / f_max) |
+/// | eta1, eta2, extraEta, etaB | the `scale` blocks that drive w1.row_delta, w2.row_delta (w3, ...) and the hidden bias's delta (etaB = factor / f_max) |
 /// | etaSchedule, etaStepsPerEpoch, initScale, seed, firstSpikeDeadline | the experiment settings |
 /// | updateMode | the `w1` crossbar (`rank1`: W1 rank-1, W2 and the biases deferred) |
 ///
@@ -43,8 +43,10 @@ public struct GoldenDesign {
         public let fir: String
     }
 
-    public let hiddenEstimator: Estimator
+    /// The estimators of the hidden layers, first to last, and of the output.
+    public let hiddenEstimators: [Estimator]
     public let outputEstimator: Estimator
+    public var hiddenEstimator: Estimator { hiddenEstimators[0] }
 
     /// Configured like `chip`, with the nudge sign register's present state.
     public init(chip: Chip) throws {
@@ -86,18 +88,27 @@ public struct GoldenDesign {
             }
             return Estimator(li: li.name, delay: delay.name, difference: adder?.name, fir: fir.name)
         }
-        let input = try role("input", "lif"), hidden = try role("hidden", "lif"), output = try role("output", "lif")
+        // hidden, hidden2, ... while bound (as Chip binds them), and one weight array more.
+        var depth = 1
+        while circuit.roles.contains(where: { $0.role == Chip.hiddenRole(depth + 1) }) { depth += 1 }
+        let input = try role("input", "lif"), output = try role("output", "lif")
+        let hiddens = try (1 ... depth).map { try role(Chip.hiddenRole($0), "lif") }
+        let hidden = hiddens[0]
         let phase = try role("phase", "phase_controller").parameters
         let nudge = try role("nudge", "nudge").parameters
         let encoder = try role("encoder", "pixel_encoder").parameters
-        let w1 = try role("w1", "crossbar"), w2 = try role("w2", "crossbar")
-        hiddenEstimator = try estimator(of: hidden)
-        outputEstimator = try estimator(of: output)
+        let arrays = try (1 ... depth + 1).map { try role("w\($0)", "crossbar") }
+        let w1 = arrays[0], w2 = arrays[1]
+        let hiddenEstimators = try hiddens.map { try estimator(of: $0) }, hiddenEstimator = hiddenEstimators[0]
+        let outputEstimator = try estimator(of: output)
+        self.hiddenEstimators = hiddenEstimators
+        self.outputEstimator = outputEstimator
         func parameters(_ name: String) -> BlockParameters { circuit.instance(named: name)!.parameters }
 
         var c = GoldenConfig()
         c.inputs = input.parameters.int("lanes")
         c.hidden = hidden.parameters.int("lanes")
+        c.extraHidden = hiddens.dropFirst().map { $0.parameters.int("lanes") }
         c.outputs = output.parameters.int("lanes")
         c.tFree = phase.int("t_free")
         c.tNudge = phase.int("t_nudge")
@@ -122,7 +133,7 @@ public struct GoldenDesign {
         c.tRefract = h.refractory
         c.reset = h.reset == LIFCore.Reset.subtract.rawValue ? .subtract : .zero
         c.integrateDuringRefractory = h.integrateRefractory
-        for other in [input, output] where Neuron(other.parameters) != h {
+        for other in [input] + hiddens.dropFirst() + [output] where Neuron(other.parameters) != h {
             warnings.append("LIF bank \(other.name) differs from \(hidden.name); the golden model uses \(hidden.name)'s constants for every layer")
         }
 
@@ -142,10 +153,11 @@ public struct GoldenDesign {
         c.gammaLI = li.real("gamma")
         c.tau = parameters(hiddenEstimator.delay).int("depth")
         c.nFilt = parameters(hiddenEstimator.fir).int("taps")
-        let (oGamma, oTau, oTaps) = (parameters(outputEstimator.li).real("gamma"), parameters(outputEstimator.delay).int("depth"),
-                                     parameters(outputEstimator.fir).int("taps"))
-        if oGamma != c.gammaLI || oTau != c.tau || oTaps != c.nFilt {
-            warnings.append("output estimator (gamma \(oGamma), tau \(oTau), N_filt \(oTaps)) differs from the hidden one; the golden model uses the hidden one's")
+        for (what, e) in hiddenEstimators.dropFirst().map({ ("\($0.li)'s estimator", $0) }) + [("output estimator", outputEstimator)] {
+            let (oGamma, oTau, oTaps) = (parameters(e.li).real("gamma"), parameters(e.delay).int("depth"), parameters(e.fir).int("taps"))
+            if oGamma != c.gammaLI || oTau != c.tau || oTaps != c.nFilt {
+                warnings.append("\(what) (gamma \(oGamma), tau \(oTau), N_filt \(oTaps)) differs from the first hidden one; the golden model uses the first hidden one's")
+            }
         }
         c.gIn = encoder.real("gain")
 
@@ -172,6 +184,12 @@ public struct GoldenDesign {
         if let f2c = factor(into: w2.name, "col_delta"), let e2 = eta2, f2c != e2 {
             warnings.append("w2 row and column updates use different rates (\(e2), \(f2c)); the golden model uses \(e2)")
         }
+        c.extraEta = arrays.dropFirst(2).map { w in
+            let row = factor(into: w.name, "row_delta"), col = factor(into: w.name, "col_delta")
+            if row == nil && col == nil { warnings.append("no scale block drives \(w.name)'s update ports: its rate = 0") }
+            if let r = row, let cc = col, r != cc { warnings.append("\(w.name) row and column updates use different rates (\(r), \(cc)); the golden model uses \(r)") }
+            return row ?? col ?? 0
+        }
 
         let randomSign = nudge.word("sign") == NudgeUnit.Sign.random.rawValue
         c.nudgeSignState = randomSign ? nudgeSignState ?? NudgeUnit.initialSignState(seed: UInt32(nudge.int("seed"))) : 0
@@ -191,12 +209,12 @@ public struct GoldenDesign {
         c.initScale = settings.initScale
         c.seed = settings.seed
         c.firstSpikeDeadline = settings.firstSpikeDeadline
-        let w1Mode = w1.parameters.word("update"), w2Mode = w2.parameters.word("update")
+        let w1Mode = w1.parameters.word("update")
         c.updateMode = GoldenConfig.UpdateMode(rawValue: w1Mode) ?? .deferred
-        // The golden model's rank-1 mode keeps W2 deferred (W2 has column updates, which rank-1 cannot factor).
+        // The golden model's rank-1 mode keeps W2, W3, ... deferred (they have column updates, which rank-1 cannot factor).
         let w2Expected = w1Mode == Crossbar.UpdateMode.rank1.rawValue ? Crossbar.UpdateMode.deferred.rawValue : w1Mode
-        if w2Mode != w2Expected {
-            warnings.append("w1 is \(w1Mode) but w2 is \(w2Mode); the golden model uses \(w2Expected) for w2")
+        for w in arrays.dropFirst() where w.parameters.word("update") != w2Expected {
+            warnings.append("w1 is \(w1Mode) but \(w.name) is \(w.parameters.word("update")); the golden model uses \(w2Expected) for \(w.name)")
         }
         let errors = c.validationErrors()
         guard errors.isEmpty else { throw GoldenDesignError("the design maps to an invalid golden config: " + errors.joined(separator: "; ")) }
@@ -222,14 +240,15 @@ extension GoldenNetwork {
     /// Copies the chip's memories (weights and biases, as reals) into the golden network, so that
     /// both start from identical values.
     public func loadMemories(from chip: Chip) throws {
-        let cfg = config
-        guard chip.w1.rows == cfg.inputs, chip.w1.cols == cfg.hidden, chip.w2.rows == cfg.hidden, chip.w2.cols == cfg.outputs else {
+        let sizes = config.layerSizes
+        let chipSizes = chip.neuronLayers.map(\.lanes)
+        guard sizes == chipSizes, zip(chip.weightArrays, 1...).allSatisfy({ $0.rows == sizes[$1 - 1] && $0.cols == sizes[$1] }) else {
             throw GoldenDesignError("chip and golden model have different shapes")
         }
-        weights1 = chip.w1.realWeights
-        weights2 = chip.w2.realWeights
-        if let bh = chip.bias(feeding: chip.hiddenLayer) { biasHidden = bh.realValues }
-        if let bo = chip.bias(feeding: chip.outputLayer) { biasOutput = bo.realValues }
+        for (k, w) in zip(1..., chip.weightArrays) { setWeights(k, w.realWeights) }
+        for (k, layer) in zip(1..., chip.neuronLayers.dropFirst()) {
+            if let b = chip.bias(feeding: layer) { setBias(k, b.realValues) }
+        }
         if let state = chip.nudge.signState { loadSignState(state) }
     }
 }

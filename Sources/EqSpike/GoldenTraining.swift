@@ -23,7 +23,7 @@ public final class GoldenTrainer {
     public init(chip: Chip, options: TrainOptions) throws {
         design = try GoldenDesign(chip: chip)
         self.options = options
-        neurons = chip.inputLayer.lanes + chip.hiddenLayer.lanes + chip.outputLayer.lanes
+        neurons = chip.neuronLayers.reduce(0) { $0 + $1.lanes }
         defaultEpochs = chip.settings.epochs
     }
 

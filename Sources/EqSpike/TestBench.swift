@@ -4,6 +4,9 @@ import Datasets
 /// image (training, evaluation, the report's recorders, compare, bench) goes through `load` and
 /// `runImage`, so the load / reset / clock-until-done sequence and its clock limit exist once.
 extension Chip {
+    /// Spikes emitted by all hidden layers so far.
+    var hiddenSpikesEmitted: Int { hiddenLayers.reduce(0) { $0 + $1.spikesEmitted } }
+
     /// Longest an image may take: a guard against a controller that never finishes.
     var maxClocks: Int { phase.tFree + phase.tNudge + 4 }
 
@@ -49,7 +52,7 @@ extension Chip {
     public func present(pixels: UnsafeBufferPointer<UInt8>, label: Int, train: Bool, stopOnInterrupt: Bool = false) -> ImageResult {
         load(pixels: pixels, label: label, train: train)
         let synBefore = synapticOperations
-        let spikesBefore = (inputLayer.spikesEmitted, hiddenLayer.spikesEmitted, outputLayer.spikesEmitted)
+        let spikesBefore = (inputLayer.spikesEmitted, hiddenSpikesEmitted, outputLayer.spikesEmitted)
         let saturationsBefore = simulator.saturations
         let cyclesBefore = systemCycles.total
         var result = ImageResult(label: label)
@@ -88,7 +91,7 @@ extension Chip {
         result.nudged = phase.nudgedThisImage
         result.synopsFree = freeSynOps
         result.synopsNudge = synapticOperations - synBefore - freeSynOps
-        result.spikes = (inputLayer.spikesEmitted - spikesBefore.0, hiddenLayer.spikesEmitted - spikesBefore.1,
+        result.spikes = (inputLayer.spikesEmitted - spikesBefore.0, hiddenSpikesEmitted - spikesBefore.1,
                          outputLayer.spikesEmitted - spikesBefore.2)
         // Highest count over the readout window (as latched at the end of the free phase).
         result.prediction = Readout.predictedClass(result.counts)
@@ -115,6 +118,7 @@ public struct ImageResult: Sendable {
     public var activityAtDeadline: ActivitySnapshot? = nil
     /// Values clamped or wrapped by any block while this image ran.
     public var saturations = 0
+    /// Spikes per layer; `hidden` sums every hidden layer.
     public var spikes: (input: Int, hidden: Int, output: Int) = (0, 0, 0)
     /// Stopped by Ctrl-C before the phase controller was done (the other fields are incomplete).
     public var interrupted = false

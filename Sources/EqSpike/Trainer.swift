@@ -152,7 +152,7 @@ public final class Trainer {
         }
         if let v = validationSet { try chip.checkFits(v, as: "validation set") }
         let identity = RunIdentity(training: trainSet)
-        let neurons = chip.inputLayer.lanes + chip.hiddenLayer.lanes + chip.outputLayer.lanes
+        let neurons = chip.neuronLayers.reduce(0) { $0 + $1.lanes }
         try RunFiles.prepare(options.outDirectory)
 
         var startEpoch = 0

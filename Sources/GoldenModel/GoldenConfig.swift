@@ -27,6 +27,10 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     // MARK: sizes and phases
     public var inputs = 784
     public var hidden = 100
+    /// Sizes of the hidden layers after the first (784-H-H-10: [H]); empty for one hidden layer.
+    /// Layer k (k = 1 ... L, input 0, output L+1) gets W_k from layer k-1, read by rows, and, for
+    /// k >= 2, by columns from layer k (the symmetric synapse W2 is in the one-layer network).
+    public var extraHidden: [Int] = []
     public var outputs = 10
     /// Free-phase length in clocks (no learning, no nudge).
     public var tFree = 100
@@ -66,6 +70,8 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     public var eta1 = 2.5e-4
     public var eta2 = 2.5e-4
     public var etaB = 2.5e-4
+    /// Learning rates of W3, W4, ... (one per entry of `extraHidden`; W2 keeps eta2).
+    public var extraEta: [Double] = []
     /// Learning-rate multiplier per step (index 0 = the first); the last entry repeats. One step per
     /// epoch unless `etaStepsPerEpoch` > 1.
     public var etaSchedule: [Double] = [1.0, 0.25]
@@ -104,6 +110,13 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     public var seed: UInt64 = 1
 
     public init() {}
+
+    /// Every hidden layer's size, first to last.
+    public var hiddenSizes: [Int] { [hidden] + extraHidden }
+    /// Layer sizes from the input to the output.
+    public var layerSizes: [Int] { [inputs] + hiddenSizes + [outputs] }
+    /// Learning rate of W_k, k = 1 ... L+1 (index k - 1).
+    public var weightEtas: [Double] { [eta1, eta2] + extraEta }
 
     /// The 784-100-10 starting point of DESIGN.md.
     public static let standard = GoldenConfig()
@@ -148,7 +161,8 @@ public struct GoldenConfig: Sendable, Equatable, Codable {
     /// Problems that would make the model meaningless (empty list = valid).
     public func validationErrors() -> [String] {
         var e: [String] = []
-        if inputs < 1 || hidden < 1 || outputs < 1 { e.append("layer sizes must be >= 1") }
+        if inputs < 1 || hidden < 1 || outputs < 1 || extraHidden.contains(where: { $0 < 1 }) { e.append("layer sizes must be >= 1") }
+        if extraEta.count != extraHidden.count { e.append("extraEta needs one learning rate per extra hidden layer (W3, W4, ...)") }
         if tFree < 1 || tNudge < 0 { e.append("tFree must be >= 1 and tNudge >= 0") }
         if etaStepsPerEpoch < 1 { e.append("etaStepsPerEpoch must be >= 1") }
         if tau < 1 { e.append("tau must be >= 1") }
@@ -189,7 +203,12 @@ extension GoldenConfig {
         }
         switch key {
         case "inputs": inputs = try i()
-        case "hidden": hidden = try i()
+        case "hidden":   // one size, or one per hidden layer: hidden=100,100 (the new layers' rates are eta2)
+            let sizes = value.split(separator: ",").map { Int($0) }
+            guard let first = sizes.first ?? nil, !sizes.contains(where: { $0 == nil }) else { throw GoldenError.badOverride("\(key)=\(value)") }
+            hidden = first
+            extraHidden = sizes.dropFirst().map { $0! }
+            extraEta = [Double](repeating: eta2, count: extraHidden.count)
         case "outputs": outputs = try i()
         case "tFree", "tfree": tFree = try i()
         case "tNudge", "tnudge": tNudge = try i()
@@ -207,7 +226,7 @@ extension GoldenConfig {
         case "tau": tau = try i()
         case "nFilt", "nfilt": nFilt = try i()
         case "beta": beta = try d()
-        case "eta": let x = try d(); eta1 = x; eta2 = x; etaB = x
+        case "eta": let x = try d(); eta1 = x; eta2 = x; etaB = x; extraEta = extraEta.map { _ in x }
         case "eta1": eta1 = try d()
         case "eta2": eta2 = try d()
         case "etaB", "etab": etaB = try d()

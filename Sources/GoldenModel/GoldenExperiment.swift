@@ -58,7 +58,7 @@ extension GoldenNetwork {
                       reportEvery: Int = 0, progress: (Int, GoldenStats) -> Void = { _, _ in }) -> GoldenStats {
         etaScale = config.etaMultiplier(epoch: epoch)
         var stats = GoldenStats()
-        stats.neurons = config.inputs + config.hidden + config.outputs
+        stats.neurons = config.layerSizes.reduce(0, +)
         let idx = order ?? Array(0 ..< images.count)
         for (n, k) in idx.enumerated() {
             let r = present(image: images.image(k), label: Int(images.label(k)), train: true)
@@ -71,7 +71,7 @@ extension GoldenNetwork {
     /// Inference (free phase only, no learning) on the first `limit` images.
     public func evaluate(images: LabeledImages, limit: Int? = nil) -> GoldenStats {
         var stats = GoldenStats()
-        stats.neurons = config.inputs + config.hidden + config.outputs
+        stats.neurons = config.layerSizes.reduce(0, +)
         for k in 0 ..< min(limit ?? images.count, images.count) {
             stats.add(present(image: images.image(k), label: Int(images.label(k)), train: false),
                       deadline: config.firstSpikeDeadline)
@@ -111,7 +111,7 @@ public enum GoldenExperiment {
                 let k = max(s.images - last.images, 1)
                 let acc = Double(s.correct - last.correct) / Double(k)
                 let nudged = Double(s.nudged - last.nudged) / Double(k)
-                let rate = Double(s.free.hidden - last.free.hidden) / Double(k * config.hidden * config.tFree)
+                let rate = Double(s.free.hidden - last.free.hidden) / Double(k * config.hiddenSizes.reduce(0, +) * config.tFree)
                 last = s
                 log("  epoch \(epoch + 1) image \(n): train \(pct(acc)) (running \(pct(s.accuracy))), nudged \(pct(nudged)), "
                     + "hidden rate " + String(format: "%.3f", rate) + ", " + net.weightSummary)
@@ -168,7 +168,7 @@ public enum GoldenExperiment {
         line += " nudged \(pct(tr.nudgedFraction))"
         line += " synops/free \(Int(te.synOpsPerFreePhase)) synops@deadline \(Int(te.synOpsPerEarlyInference))"
         line += " spikes/neuron/img(train) " + String(format: "%.1f", tr.spikesPerNeuronPerImage)
-        let rate = Double(te.free.hidden) / Double(max(te.images, 1) * config.hidden * config.tFree)
+        let rate = Double(te.free.hidden) / Double(max(te.images, 1) * config.hiddenSizes.reduce(0, +) * config.tFree)
         line += " hidden rate(test) " + String(format: "%.3f", rate)
         line += " [\(trainCount) train in \(Int(r.trainSeconds)) s, \(te.images) test in \(Int(r.testSeconds)) s]"
         return line
@@ -189,7 +189,7 @@ extension GoldenNetwork {
             for k in 0 ..< n { let x = p[k]; s += abs(x); m = max(m, abs(x)); lo = min(lo, x); hi = max(hi, x) }
             return (s / Double(n), m, lo, hi)
         }
-        let a = stats(w1, nIn * nH), b = stats(w2, nH * nO), c = stats(bH, nH), d = stats(bO, nO)
+        let a = stats(w[0], n[0] * n[1]), b = stats(w[1], n[1] * n[2]), c = stats(self.b[0], n[1]), d = stats(self.b[top - 1], nO)
         func f(_ x: Double) -> String { String(format: "%.4f", x) }
         return "|W1| \(f(a.mean)) max \(f(a.maxAbs)) |W2| \(f(b.mean)) max \(f(b.maxAbs)) "
             + "bH [\(f(c.lo)), \(f(c.hi))] bO [\(f(d.lo)), \(f(d.hi))]"

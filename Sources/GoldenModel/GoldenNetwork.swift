@@ -1,35 +1,43 @@
 import Datasets
 import FixedPoint
 
-/// The float (Double) golden model of EqSpike: input -> hidden <-> output, one clock per `step()`,
-/// following docs/algorithm.md. The phase controller (`present`) lives in GoldenPresent.swift.
+/// The float (Double) golden model of EqSpike: input -> hidden_1 <-> ... <-> hidden_L <-> output,
+/// one clock per `step()`, following docs/algorithm.md. The phase controller (`present`) lives in
+/// GoldenPresent.swift.
 ///
-/// Memories (row-major, flat):
-///   W1[i * hidden + h]   input i -> hidden h      (inputs x hidden)
-///   W2[h * outputs + o]  hidden h <-> output o    (hidden x outputs, read by rows and by columns)
-///   bH[h], bO[o]
-/// Deferred mode adds shadow arrays dW1, dW2, dBH, dBO of the same shapes; rank-1 mode replaces
-/// dW1 by the spike counts r1Count[i] (inputs), the sums r1Acc[h] (hidden) and the clock count r1Clocks.
+/// Layers are numbered k = 0 (input), 1 ... L (hidden), L+1 (output). Memories (row-major, flat):
+///   W_k[i * n_k + j]   layer k-1 neuron i -> layer k neuron j   (n_{k-1} x n_k), k = 1 ... L+1;
+///                      read by rows (forward) and, for k >= 2, by columns (back: the symmetric synapse)
+///   b_k[j]             k = 1 ... L+1
+/// With one hidden layer W_1 is W1 (inputs x hidden) and W_2 is W2 (hidden x outputs).
+/// Deferred mode adds shadow arrays of the same shapes; rank-1 mode replaces W1's shadow by the
+/// spike counts r1Count[i] (inputs), the sums r1Acc[h] (first hidden layer) and the clock count r1Clocks.
 public final class GoldenNetwork {
     /// The parameter set. Changing sizes or estimator lengths needs a new network; learning rates,
     /// beta, readout and skip settings may be changed between images through `setConfig`.
     public private(set) var config: GoldenConfig
 
-    public let inputLayer: GoldenLIFBank
-    public let hiddenLayer: GoldenLIFBank
-    public let outputLayer: GoldenLIFBank
-    public let hiddenEstimator: GoldenEstimatorBank
-    public let outputEstimator: GoldenEstimatorBank
+    /// Every LIF bank, input first, output last.
+    public let layers: [GoldenLIFBank]
+    /// The estimator of layer k at index k - 1 (hidden layers, then the output; inputs have none).
+    public let estimators: [GoldenEstimatorBank]
+    public var inputLayer: GoldenLIFBank { layers[0] }
+    /// The first hidden layer.
+    public var hiddenLayer: GoldenLIFBank { layers[1] }
+    public var outputLayer: GoldenLIFBank { layers[layers.count - 1] }
+    public var hiddenEstimator: GoldenEstimatorBank { estimators[0] }
+    public var outputEstimator: GoldenEstimatorBank { estimators[estimators.count - 1] }
 
+    /// Layer sizes n_0 ... n_{L+1}.
+    let n: [Int]
     let nIn: Int, nH: Int, nO: Int
-    let w1: UnsafeMutablePointer<Double>
-    let w2: UnsafeMutablePointer<Double>
-    let bH: UnsafeMutablePointer<Double>
-    let bO: UnsafeMutablePointer<Double>
-    let dW1: UnsafeMutablePointer<Double>
-    let dW2: UnsafeMutablePointer<Double>
-    let dBH: UnsafeMutablePointer<Double>
-    let dBO: UnsafeMutablePointer<Double>
+    /// Index of the output layer (L + 1).
+    let top: Int
+    /// W_k, its shadow, b_k and its shadow at index k - 1.
+    let w: [UnsafeMutablePointer<Double>]
+    let dw: [UnsafeMutablePointer<Double>]
+    let b: [UnsafeMutablePointer<Double>]
+    let db: [UnsafeMutablePointer<Double>]
     /// Rows of dW1 touched since the last commit (so the commit sweeps only those).
     let dW1Touched: UnsafeMutablePointer<Bool>
     /// Rank-1 mode: spikes of each input in the learning clocks, sum of eta1 * F_h over them, their number.
@@ -37,12 +45,10 @@ public final class GoldenNetwork {
     let r1Acc: UnsafeMutablePointer<Double>
     var r1Clocks = 0
 
-    // Per-clock scratch: currents and scaled derivatives.
-    let iX: UnsafeMutablePointer<Double>
-    let iH: UnsafeMutablePointer<Double>
-    let iO: UnsafeMutablePointer<Double>
-    let gH: UnsafeMutablePointer<Double>
-    let gO: UnsafeMutablePointer<Double>
+    // Per-clock scratch: currents I_k (index k, the input's is the encoder current) and scaled
+    // derivatives (index k - 1).
+    let cur: [UnsafeMutablePointer<Double>]
+    let g: [UnsafeMutablePointer<Double>]
     /// One-hot target y.
     let target: UnsafeMutablePointer<Double>
 
@@ -58,13 +64,13 @@ public final class GoldenNetwork {
     public private(set) var signLFSR: LFSR32?
     /// Weight updates applied in nudge clocks (false: nudge without learning, for analysis).
     public var learning = true
-    /// Multiplier applied to eta1, eta2 and etaB (the per-epoch schedule).
+    /// Multiplier applied to every learning rate (the per-epoch schedule).
     public var etaScale = 1.0
 
     // Per-image counters (reset at `beginImage`).
     /// Output spike counts over the readout window.
     let readoutCounts: UnsafeMutablePointer<Int>
-    /// Spikes per layer [input, hidden, output] per phase [free, nudge]: counts of s(t) = 1.
+    /// Spikes per layer [input, hidden (all hidden layers), output] per phase [free, nudge]: counts of s(t) = 1.
     public internal(set) var spikesFree = LayerCounts()
     public internal(set) var spikesNudge = LayerCounts()
     /// SynOps of clocks before `firstSpikeDeadline`.
@@ -84,38 +90,33 @@ public final class GoldenNetwork {
         let errors = config.validationErrors()
         guard errors.isEmpty else { throw GoldenError.invalidConfig(errors) }
         self.config = config
+        n = config.layerSizes
+        top = n.count - 1
         nIn = config.inputs; nH = config.hidden; nO = config.outputs
-        inputLayer = GoldenLIFBank(count: nIn, config: config)
-        hiddenLayer = GoldenLIFBank(count: nH, config: config)
-        outputLayer = GoldenLIFBank(count: nO, config: config)
-        hiddenEstimator = GoldenEstimatorBank(count: nH, config: config)
-        outputEstimator = GoldenEstimatorBank(count: nO, config: config)
-        w1 = .allocate(capacity: nIn * nH); dW1 = .allocate(capacity: nIn * nH)
-        w2 = .allocate(capacity: nH * nO); dW2 = .allocate(capacity: nH * nO)
-        bH = .allocate(capacity: nH); dBH = .allocate(capacity: nH)
-        bO = .allocate(capacity: nO); dBO = .allocate(capacity: nO)
-        dW1Touched = .allocate(capacity: nIn)
-        r1Count = .allocate(capacity: nIn); r1Acc = .allocate(capacity: nH)
-        r1Count.update(repeating: 0, count: nIn); r1Acc.update(repeating: 0, count: nH)
-        iX = .allocate(capacity: nIn); iH = .allocate(capacity: nH); iO = .allocate(capacity: nO)
-        gH = .allocate(capacity: nH); gO = .allocate(capacity: nO)
-        target = .allocate(capacity: nO)
-        readoutCounts = .allocate(capacity: nO)
-        dW1.update(repeating: 0, count: nIn * nH)
-        dW2.update(repeating: 0, count: nH * nO)
-        bH.update(repeating: 0, count: nH); dBH.update(repeating: 0, count: nH)
-        bO.update(repeating: 0, count: nO); dBO.update(repeating: 0, count: nO)
-        dW1Touched.update(repeating: false, count: nIn)
-        iX.update(repeating: 0, count: nIn); iH.update(repeating: 0, count: nH); iO.update(repeating: 0, count: nO)
-        gH.update(repeating: 0, count: nH); gO.update(repeating: 0, count: nO)
-        target.update(repeating: 0, count: nO)
-        readoutCounts.update(repeating: 0, count: nO)
-        GoldenInit.fill(w1: w1, w2: w2, config: config, rng: &rng)
+        layers = n.map { GoldenLIFBank(count: $0, config: config) }
+        estimators = n.dropFirst().map { GoldenEstimatorBank(count: $0, config: config) }
+        func zeros<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: count)
+            p.initialize(repeating: value, count: count)
+            return p
+        }
+        let sizes = n
+        w = (1 ..< sizes.count).map { zeros(sizes[$0 - 1] * sizes[$0], 0.0) }
+        dw = (1 ..< sizes.count).map { zeros(sizes[$0 - 1] * sizes[$0], 0.0) }
+        b = sizes.dropFirst().map { zeros($0, 0.0) }
+        db = sizes.dropFirst().map { zeros($0, 0.0) }
+        cur = sizes.map { zeros($0, 0.0) }
+        g = sizes.dropFirst().map { zeros($0, 0.0) }
+        dW1Touched = zeros(nIn, false)
+        r1Count = zeros(nIn, 0); r1Acc = zeros(nH, 0.0)
+        target = zeros(nO, 0.0)
+        readoutCounts = zeros(nO, 0)
+        GoldenInit.fill(weights: w, config: config, rng: &rng)
         if config.nudgeSignState != 0 { signLFSR = LFSR32(seed: config.nudgeSignState) }
     }
 
     deinit {
-        for p in [w1, w2, bH, bO, dW1, dW2, dBH, dBO, iX, iH, iO, gH, gO, target] { p.deallocate() }
+        for p in w + dw + b + db + cur + g + [target] { p.deallocate() }
         dW1Touched.deallocate()
         r1Count.deallocate(); r1Acc.deallocate()
         readoutCounts.deallocate()
@@ -127,6 +128,7 @@ public final class GoldenNetwork {
     public func setConfig(_ c: GoldenConfig) throws {
         var a = c, b = config
         for x in [\GoldenConfig.eta1, \.eta2, \.etaB, \.beta, \.skipThreshold] { a[keyPath: x] = 0; b[keyPath: x] = 0 }
+        a.extraEta = a.extraEta.map { _ in 0 }; b.extraEta = b.extraEta.map { _ in 0 }
         a.etaSchedule = []; b.etaSchedule = []
         a.etaStepsPerEpoch = 1; b.etaStepsPerEpoch = 1
         a.tNudge = 0; b.tNudge = 0
@@ -154,11 +156,12 @@ public final class GoldenNetwork {
         precondition(pixels.count == nIn, "image has \(pixels.count) pixels, network has \(nIn) inputs")
         var k = 0
         let scale = config.gIn / 255.0
+        let iX = cur[0]
         for p in pixels { iX[k] = Double(p) * scale; k += 1 }
         target.update(repeating: 0, count: nO)
         if label >= 0 && label < nO { target[label] = 1 }
-        inputLayer.reset(); hiddenLayer.reset(); outputLayer.reset()
-        hiddenEstimator.reset(); outputEstimator.reset()
+        for l in layers { l.reset() }
+        for e in estimators { e.reset() }
         readoutCounts.update(repeating: 0, count: nO)
         spikesFree = LayerCounts(); spikesNudge = LayerCounts()
         synOpsEarly = 0
@@ -191,8 +194,7 @@ public final class GoldenNetwork {
     /// Deferred (and rank-1) mode: drops the shadow deltas without writing them (for measurements
     /// with frozen weights).
     public func discardPendingDeltas() {
-        dW1.update(repeating: 0, count: nIn * nH); dW2.update(repeating: 0, count: nH * nO)
-        dBH.update(repeating: 0, count: nH); dBO.update(repeating: 0, count: nO)
+        for k in 1 ... top { dw[k - 1].update(repeating: 0, count: n[k - 1] * n[k]); db[k - 1].update(repeating: 0, count: n[k]) }
         dW1Touched.update(repeating: false, count: nIn)
         clearRank1()
     }
@@ -205,6 +207,7 @@ public final class GoldenNetwork {
     /// Deferred mode: weights += shadow deltas, shadow to 0 (only touched W1 rows are swept).
     /// Rank-1 mode: W1[i][h] += n_i * A_h / T for the inputs that spiked, then n, A, T to 0.
     func commitDeferred() {
+        let w1 = w[0], dW1 = dw[0]
         for i in 0 ..< nIn where dW1Touched[i] {
             let row = w1 + i * nH, d = dW1 + i * nH
             for h in 0 ..< nH { row[h] += d[h]; d[h] = 0 }
@@ -218,9 +221,14 @@ public final class GoldenNetwork {
             }
             clearRank1()
         }
-        for k in 0 ..< nH * nO { w2[k] += dW2[k]; dW2[k] = 0 }
-        for h in 0 ..< nH { bH[h] += dBH[h]; dBH[h] = 0 }
-        for o in 0 ..< nO { bO[o] += dBO[o]; dBO[o] = 0 }
+        for k in 2 ... top {
+            let wk = w[k - 1], dk = dw[k - 1]
+            for x in 0 ..< n[k - 1] * n[k] { wk[x] += dk[x]; dk[x] = 0 }
+        }
+        for k in 1 ... top {
+            let bk = b[k - 1], dk = db[k - 1]
+            for j in 0 ..< n[k] { bk[j] += dk[j]; dk[j] = 0 }
+        }
     }
 
     // MARK: - the clock
@@ -230,41 +238,50 @@ public final class GoldenNetwork {
     public func step() {
         let t = clock
         let c = config
-        let xs = inputLayer.spikeIndices
-        let hs = hiddenLayer.spikeIndices
-        let os = outputLayer.spikeIndices
-        let nH = self.nH, nO = self.nO
+        let top = self.top, n = self.n
 
-        // 1. Currents (combinational), from s(t) and the weights as they are during clock t.
-        for h in 0 ..< nH { iH[h] = bH[h] }
-        for i in xs {
-            let row = w1 + Int(i) * nH
-            for h in 0 ..< nH { iH[h] += row[h] }
-        }
-        for o in os {
-            let col = w2 + Int(o)
-            for h in 0 ..< nH { iH[h] += col[h * nO] }
-        }
-        for o in 0 ..< nO { iO[o] = bO[o] }
-        for h in hs {
-            let row = w2 + Int(h) * nO
-            for o in 0 ..< nO { iO[o] += row[o] }
+        // 1. Currents (combinational), from s(t) and the weights as they are during clock t:
+        //    I_k = b_k + W_k^T s_{k-1} (rows) + W_{k+1} s_{k+1} (columns, hidden layers only).
+        for k in 1 ... top {
+            let ik = cur[k], nk = n[k]
+            let bk = b[k - 1]
+            for j in 0 ..< nk { ik[j] = bk[j] }
+            for i in layers[k - 1].spikeIndices {
+                let row = w[k - 1] + Int(i) * nk
+                for j in 0 ..< nk { ik[j] += row[j] }
+            }
+            if k < top {
+                let nUp = n[k + 1]
+                for o in layers[k + 1].spikeIndices {
+                    let col = w[k] + Int(o)
+                    for j in 0 ..< nk { ik[j] += col[j * nUp] }
+                }
+            }
         }
         if nudging {
+            let iO = cur[top]
             let k = c.gammaLI / c.fMax
             let vO = outputEstimator.V
-            let b = nudgeSign * c.beta
-            for o in 0 ..< nO { iO[o] += b * (target[o] - k * vO[o]) }
+            let beta = nudgeSign * c.beta
+            for o in 0 ..< nO { iO[o] += beta * (target[o] - k * vO[o]) }
         }
 
         // 2. Spike-triggered updates with F(t); immediate: visible from clock t+1.
         if nudging && learning {
-            applyUpdates(xs: xs, hs: hs, os: os)
+            applyUpdates()
         }
 
-        // 3. Counters over s(t).
-        let nx = xs.count, nh = hs.count, no = os.count
-        let synOps = nx * nH + nh * nO + no * nH
+        // 3. Counters over s(t). SynOps: each spike read through its synapses, forward (rows of
+        //    W_{k+1}) and, past the first hidden layer, back (columns of W_k).
+        let nx = inputLayer.spikeCount, no = outputLayer.spikeCount
+        var nh = 0, synOps = 0
+        for k in 0 ... top {
+            let sk = layers[k].spikeCount
+            if k > 0 && k < top { nh += sk }
+            if k < top { synOps += sk * n[k + 1] }
+            if k >= 2 { synOps += sk * n[k - 1] }
+        }
+        let os = outputLayer.spikeIndices
         if nudging {
             spikesNudge.input += nx; spikesNudge.hidden += nh; spikesNudge.output += no
             spikesNudge.synOps += synOps
@@ -282,62 +299,61 @@ public final class GoldenNetwork {
         }
 
         // 4. Estimators consume s(t): V, F -> clock t+1.
-        hiddenEstimator.step(spikes: hs)
-        outputEstimator.step(spikes: os)
+        for k in 1 ... top { estimators[k - 1].step(spikes: layers[k].spikeIndices) }
 
         // 5. Neurons: u, r, s -> clock t+1 (spike lists are swapped inside).
-        inputLayer.step(current: iX)
-        hiddenLayer.step(current: iH)
-        outputLayer.step(current: iO)
+        for k in 0 ... top { layers[k].step(current: cur[k]) }
         if !nudging, signLFSR != nil { _ = signLFSR!.next() }
         clock = t + 1
     }
 
-    /// The updates of docs/algorithm.md at a nudge clock (all signs +):
-    ///   s_x,i(t):  W1[i][:] += eta1 * F_h(t)       (row)
-    ///   s_h,h(t):  W2[h][:] += eta2 * F_o(t)       (row)
-    ///   s_o,o(t):  W2[:][o] += eta2 * F_h(t)       (column)
-    ///   always:    bH += etaB * fMax * F_h(t),  bO += etaB * fMax * F_o(t)
+    /// The updates of docs/algorithm.md at a nudge clock (all signs +), for k = 1 ... L+1:
+    ///   s_{k-1},i(t):        W_k[i][:] += eta_k * F_k(t)       (row)
+    ///   s_k,j(t), k >= 2:    W_k[:][j] += eta_k * F_{k-1}(t)   (column; inputs are clamped, so W1 has none)
+    ///   always:              b_k += etaB * fMax * F_k(t)
+    /// Each word gets its row increment before its column increment, as with one hidden layer.
     @inline(__always)
-    func applyUpdates(xs: UnsafeBufferPointer<Int32>, hs: UnsafeBufferPointer<Int32>, os: UnsafeBufferPointer<Int32>) {
+    func applyUpdates() {
         let c = config
-        let fH = hiddenEstimator.F, fO = outputEstimator.F
         let rate = etaScale * nudgeSign        // random-sign nudging: -beta images learn with -eta
-        let e1 = c.eta1 * rate, e2 = c.eta2 * rate, eb = c.etaB * rate * c.fMax
+        let eb = c.etaB * rate * c.fMax
         let deferred = c.updateMode != .immediate       // rank-1: W2 and the biases deferred
         let rank1 = c.updateMode == .rank1
-        let m1 = deferred ? dW1 : w1
-        let m2 = deferred ? dW2 : w2
-        let mbH = deferred ? dBH : bH
-        let mbO = deferred ? dBO : bO
-        let nH = self.nH, nO = self.nO
+        let etas = c.weightEtas
+        let top = self.top, n = self.n
 
-        for h in 0 ..< nH { gH[h] = e1 * fH[h] }
-        if rank1 {
-            for h in 0 ..< nH { r1Acc[h] += gH[h] }
-            for i in xs { r1Count[Int(i)] += 1 }
-            r1Clocks += 1
-        } else {
-            for i in xs {
-                let row = m1 + Int(i) * nH
-                for h in 0 ..< nH { row[h] += gH[h] }
-                if deferred { dW1Touched[Int(i)] = true }
+        for k in 1 ... top {
+            let e = etas[k - 1] * rate
+            let m = deferred ? dw[k - 1] : w[k - 1]
+            let gk = g[k - 1], nk = n[k], fk = estimators[k - 1].F
+            for j in 0 ..< nk { gk[j] = e * fk[j] }
+            if k == 1 && rank1 {
+                for j in 0 ..< nk { r1Acc[j] += gk[j] }
+                for i in layers[0].spikeIndices { r1Count[Int(i)] += 1 }
+                r1Clocks += 1
+            } else {
+                for i in layers[k - 1].spikeIndices {
+                    let row = m + Int(i) * nk
+                    for j in 0 ..< nk { row[j] += gk[j] }
+                    if k == 1 && deferred { dW1Touched[Int(i)] = true }
+                }
+            }
+            if k >= 2 {
+                let up = layers[k].spikeIndices
+                if !up.isEmpty {
+                    let gDown = g[k - 2], nDown = n[k - 1], fDown = estimators[k - 2].F
+                    for i in 0 ..< nDown { gDown[i] = e * fDown[i] }
+                    for j in up {
+                        let col = m + Int(j)
+                        for i in 0 ..< nDown { col[i * nk] += gDown[i] }
+                    }
+                }
             }
         }
-        for o in 0 ..< nO { gO[o] = e2 * fO[o] }
-        for h in hs {
-            let row = m2 + Int(h) * nO
-            for o in 0 ..< nO { row[o] += gO[o] }
+        for k in 1 ... top {
+            let mb = deferred ? db[k - 1] : b[k - 1], fk = estimators[k - 1].F
+            for j in 0 ..< n[k] { mb[j] += eb * fk[j] }
         }
-        if !os.isEmpty {
-            for h in 0 ..< nH { gH[h] = e2 * fH[h] }
-            for o in os {
-                let col = m2 + Int(o)
-                for h in 0 ..< nH { col[h * nO] += gH[h] }
-            }
-        }
-        for h in 0 ..< nH { mbH[h] += eb * fH[h] }
-        for o in 0 ..< nO { mbO[o] += eb * fO[o] }
     }
 
     // MARK: - readout
@@ -373,58 +389,63 @@ public struct LayerCounts: Sendable, Equatable, Codable {
 public enum GoldenLayer: String, Sendable, CaseIterable { case input, hidden, output }
 
 extension GoldenNetwork {
-    func bank(_ l: GoldenLayer) -> GoldenLIFBank {
-        switch l { case .input: inputLayer; case .hidden: hiddenLayer; case .output: outputLayer }
+    /// The index k of a layer (input 0, the first hidden layer 1, output L+1).
+    public func index(of l: GoldenLayer) -> Int {
+        switch l { case .input: 0; case .hidden: 1; case .output: top }
     }
+    /// Number of layers, input and output included (L + 2).
+    public var layerCount: Int { n.count }
 
     /// u(t) of a layer.
-    public func u(_ l: GoldenLayer) -> [Double] { bank(l).potentials }
+    public func u(_ l: GoldenLayer) -> [Double] { u(layer: index(of: l)) }
     /// s(t) of a layer as 0/1.
-    public func s(_ l: GoldenLayer) -> [Double] { bank(l).spikeVector }
+    public func s(_ l: GoldenLayer) -> [Double] { s(layer: index(of: l)) }
     /// r(t) of a layer.
-    public func refractory(_ l: GoldenLayer) -> [Int] { bank(l).refractory }
+    public func refractory(_ l: GoldenLayer) -> [Int] { refractory(layer: index(of: l)) }
     /// V(t) of a layer (inputs have no estimator: zeros).
-    public func V(_ l: GoldenLayer) -> [Double] {
-        switch l {
-        case .input: [Double](repeating: 0, count: nIn)
-        case .hidden: hiddenEstimator.integrator
-        case .output: outputEstimator.integrator
-        }
-    }
+    public func V(_ l: GoldenLayer) -> [Double] { V(layer: index(of: l)) }
     /// F(t) of a layer (inputs: zeros).
-    public func F(_ l: GoldenLayer) -> [Double] {
-        switch l {
-        case .input: [Double](repeating: 0, count: nIn)
-        case .hidden: hiddenEstimator.filtered
-        case .output: outputEstimator.filtered
-        }
-    }
+    public func F(_ l: GoldenLayer) -> [Double] { F(layer: index(of: l)) }
     /// Input currents I(t) of the last clock stepped (input: the encoder current).
-    public func current(_ l: GoldenLayer) -> [Double] {
-        switch l {
-        case .input: Array(UnsafeBufferPointer(start: iX, count: nIn))
-        case .hidden: Array(UnsafeBufferPointer(start: iH, count: nH))
-        case .output: Array(UnsafeBufferPointer(start: iO, count: nO))
-        }
+    public func current(_ l: GoldenLayer) -> [Double] { current(layer: index(of: l)) }
+
+    // The same by layer index k (0 ... L+1), for networks with several hidden layers.
+    public func u(layer k: Int) -> [Double] { layers[k].potentials }
+    public func s(layer k: Int) -> [Double] { layers[k].spikeVector }
+    public func refractory(layer k: Int) -> [Int] { layers[k].refractory }
+    public func V(layer k: Int) -> [Double] { k == 0 ? [Double](repeating: 0, count: nIn) : estimators[k - 1].integrator }
+    public func F(layer k: Int) -> [Double] { k == 0 ? [Double](repeating: 0, count: nIn) : estimators[k - 1].filtered }
+    public func current(layer k: Int) -> [Double] { Array(UnsafeBufferPointer(start: cur[k], count: n[k])) }
+
+    /// W_k (k = 1 ... L+1), row-major n_{k-1} x n_k.
+    public func weights(_ k: Int) -> [Double] { Array(UnsafeBufferPointer(start: w[k - 1], count: n[k - 1] * n[k])) }
+    public func setWeights(_ k: Int, _ values: [Double]) {
+        precondition(values.count == n[k - 1] * n[k]); w[k - 1].update(from: values, count: values.count)
+    }
+    /// b_k (k = 1 ... L+1).
+    public func bias(_ k: Int) -> [Double] { Array(UnsafeBufferPointer(start: b[k - 1], count: n[k])) }
+    public func setBias(_ k: Int, _ values: [Double]) {
+        precondition(values.count == n[k]); b[k - 1].update(from: values, count: values.count)
     }
 
     /// W1, row-major inputs x hidden.
     public var weights1: [Double] {
-        get { Array(UnsafeBufferPointer(start: w1, count: nIn * nH)) }
-        set { precondition(newValue.count == nIn * nH); w1.update(from: newValue, count: nIn * nH) }
+        get { weights(1) }
+        set { setWeights(1, newValue) }
     }
-    /// W2, row-major hidden x outputs.
+    /// W2, row-major hidden x outputs (with several hidden layers: first hidden x second hidden).
     public var weights2: [Double] {
-        get { Array(UnsafeBufferPointer(start: w2, count: nH * nO)) }
-        set { precondition(newValue.count == nH * nO); w2.update(from: newValue, count: nH * nO) }
+        get { weights(2) }
+        set { setWeights(2, newValue) }
     }
+    /// Biases of the first hidden layer.
     public var biasHidden: [Double] {
-        get { Array(UnsafeBufferPointer(start: bH, count: nH)) }
-        set { precondition(newValue.count == nH); bH.update(from: newValue, count: nH) }
+        get { bias(1) }
+        set { setBias(1, newValue) }
     }
     public var biasOutput: [Double] {
-        get { Array(UnsafeBufferPointer(start: bO, count: nO)) }
-        set { precondition(newValue.count == nO); bO.update(from: newValue, count: nO) }
+        get { bias(top) }
+        set { setBias(top, newValue) }
     }
     /// Rank-1 mode's pending state: spikes per input, sum of eta1 * F per hidden neuron, learning
     /// clocks (zeros in the other modes and after a commit).
@@ -432,9 +453,10 @@ extension GoldenNetwork {
         (Array(UnsafeBufferPointer(start: r1Count, count: nIn)), Array(UnsafeBufferPointer(start: r1Acc, count: nH)), r1Clocks)
     }
 
-    /// Pending deferred deltas (zeros in immediate mode and after a commit).
+    /// Pending deferred deltas of W1, W2, the first hidden layer's and the output's biases (zeros
+    /// in immediate mode and after a commit).
     public var pendingDeltas: (w1: [Double], w2: [Double], bH: [Double], bO: [Double]) {
-        (Array(UnsafeBufferPointer(start: dW1, count: nIn * nH)), Array(UnsafeBufferPointer(start: dW2, count: nH * nO)),
-         Array(UnsafeBufferPointer(start: dBH, count: nH)), Array(UnsafeBufferPointer(start: dBO, count: nO)))
+        (Array(UnsafeBufferPointer(start: dw[0], count: n[0] * n[1])), Array(UnsafeBufferPointer(start: dw[1], count: n[1] * n[2])),
+         Array(UnsafeBufferPointer(start: db[0], count: n[1])), Array(UnsafeBufferPointer(start: db[top - 1], count: nO)))
     }
 }

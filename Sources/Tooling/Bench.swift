@@ -194,7 +194,7 @@ public enum Bench {
         let repeats = max(1, o.repeats)
         let trainImages = trainSet.prefix(n)
         let inferImages = testSet.prefix(min(o.images, testSet.count))
-        var report = Report(netlist: o.netlist, layers: [chip.inputs, chip.hiddenLayer.lanes, chip.outputs],
+        var report = Report(netlist: o.netlist, layers: chip.neuronLayers.map(\.lanes),
                             images: n, repeats: repeats)
         report.setupRSSBytes = peakRSS()
 

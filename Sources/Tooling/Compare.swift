@@ -29,18 +29,22 @@ public final class Comparison {
     final class StateProbe {
         let name: String
         let port: HDL.Port
-        let layer: GoldenLayer
+        let layer: Layer
         let quantity: Quantity
         /// Registers are compared at the new clock; currents (combinational) at the clock just run.
         var stats = ErrorStats()
         /// Only the clocks at which every spike so far in the image agreed (pure rounding error).
         var sync = ErrorStats()
-        init(name: String, port: HDL.Port, layer: GoldenLayer, quantity: Quantity) {
+        init(name: String, port: HDL.Port, layer: Layer, quantity: Quantity) {
             self.name = name; self.port = port; self.layer = layer; self.quantity = quantity
         }
     }
 
     enum Quantity: String { case u, V, F, I }
+
+    /// A layer of both models: its name in the report (`input`, `hidden`, `hidden2`, ..., `output`)
+    /// and its index in the golden network (input 0, output L+1).
+    struct Layer { let name: String; let index: Int }
 
     struct ErrorStats {
         var max = 0.0
@@ -74,7 +78,8 @@ public final class Comparison {
     }
 
     let probes: [StateProbe]
-    let lifs: [(layer: GoldenLayer, lif: any NeuronLayer)]
+    let lifs: [(layer: Layer, lif: any NeuronLayer)]
+    let estimators: [(layer: Layer, estimator: GoldenDesign.Estimator)]
     private var spikeStats: [SpikeStats]
     private var rates: [Correlation]
 
@@ -86,16 +91,21 @@ public final class Comparison {
         golden = try design.network()
         try golden.loadMemories(from: chip)
         var p: [StateProbe] = []
-        let layers: [(GoldenLayer, any NeuronLayer)] = [(.input, chip.inputLayer), (.hidden, chip.hiddenLayer), (.output, chip.outputLayer)]
+        let top = chip.hiddenLayers.count + 1
+        let names = ["input"] + (1 ..< top).map { Chip.hiddenRole($0) } + ["output"]
+        let layers: [(Layer, any NeuronLayer)] = zip(chip.neuronLayers, names.indices).map { (Layer(name: names[$1], index: $1), $0) }
+        // Estimators of the hidden layers and the output, beside their layers.
+        let estimators = zip(layers.dropFirst().map(\.0), design.hiddenEstimators + [design.outputEstimator]).map { (layer: $0, estimator: $1) }
+        self.estimators = estimators
         for (layer, lif) in layers {
-            p.append(StateProbe(name: "\(layer.rawValue).u", port: lif.membrane, layer: layer, quantity: .u))
+            p.append(StateProbe(name: "\(layer.name).u", port: lif.membrane, layer: layer, quantity: .u))
         }
-        for (layer, est) in [(GoldenLayer.hidden, design.hiddenEstimator), (.output, design.outputEstimator)] {
-            p.append(StateProbe(name: "\(layer.rawValue).V", port: try chip.port(est.li, "v"), layer: layer, quantity: .V))
-            p.append(StateProbe(name: "\(layer.rawValue).F", port: try chip.port(est.fir, "mean"), layer: layer, quantity: .F))
+        for (layer, est) in estimators {
+            p.append(StateProbe(name: "\(layer.name).V", port: try chip.port(est.li, "v"), layer: layer, quantity: .V))
+            p.append(StateProbe(name: "\(layer.name).F", port: try chip.port(est.fir, "mean"), layer: layer, quantity: .F))
         }
         for (layer, lif) in layers {
-            p.append(StateProbe(name: "\(layer.rawValue).I", port: lif.current, layer: layer, quantity: .I))
+            p.append(StateProbe(name: "\(layer.name).I", port: lif.current, layer: layer, quantity: .I))
         }
         probes = p
         lifs = layers.map { (layer: $0.0, lif: $0.1) }
@@ -111,9 +121,9 @@ public final class Comparison {
     private var mirrors: [(probe: MirrorSource, buffer: UnsafeMutablePointer<Double>, lanes: Int)] = []
     /// Float spikes are 0 or 1: dumped as 1-bit signals like the chip's, not as reals drawn as
     /// boxes reading "0".
-    private var spikeMirrors: [(layer: GoldenLayer, buffer: UnsafeMutablePointer<Int32>, lanes: Int)] = []
+    private var spikeMirrors: [(layer: Layer, buffer: UnsafeMutablePointer<Int32>, lanes: Int)] = []
     private var hasMirrors: Bool { !mirrors.isEmpty || !spikeMirrors.isEmpty }
-    enum MirrorSource { case u(GoldenLayer), s(GoldenLayer), V(GoldenLayer), F(GoldenLayer), I(GoldenLayer) }
+    enum MirrorSource { case u(Layer), s(Layer), V(Layer), F(Layer), I(Layer) }
 
     deinit {
         for m in mirrors { m.buffer.deallocate() }
@@ -139,7 +149,7 @@ public final class Comparison {
                 twins[ObjectIdentifier(drv)] = (.I(layer), lif.lanes)
             }
         }
-        for (layer, est) in [(GoldenLayer.hidden, design.hiddenEstimator), (.output, design.outputEstimator)] {
+        for (layer, est) in estimators {
             let v = try chip.port(est.li, "v"), mean = try chip.port(est.fir, "mean")
             twins[ObjectIdentifier(v)] = (.V(layer), v.lanes)
             twins[ObjectIdentifier(mean)] = (.F(layer), mean.lanes)
@@ -181,18 +191,18 @@ public final class Comparison {
     private func refreshMirrors(registers: Bool) {
         if registers {
             for m in spikeMirrors {
-                let values = golden.s(m.layer)
+                let values = golden.s(layer: m.layer.index)
                 for k in 0..<min(m.lanes, values.count) { m.buffer[k] = values[k] != 0 ? 1 : 0 }
             }
         }
         for m in mirrors {
             let values: [Double]
             switch m.probe {
-            case .u(let l) where registers: values = golden.u(l)
-            case .s(let l) where registers: values = golden.s(l)
-            case .V(let l) where registers: values = golden.V(l)
-            case .F(let l) where registers: values = golden.F(l)
-            case .I(let l) where !registers: values = golden.current(l)
+            case .u(let l) where registers: values = golden.u(layer: l.index)
+            case .s(let l) where registers: values = golden.s(layer: l.index)
+            case .V(let l) where registers: values = golden.V(layer: l.index)
+            case .F(let l) where registers: values = golden.F(layer: l.index)
+            case .I(let l) where !registers: values = golden.current(layer: l.index)
             default: continue
             }
             for k in 0..<min(m.lanes, values.count) { m.buffer[k] = values[k] }
@@ -296,7 +306,7 @@ public final class Comparison {
         let image = imageIndex
         for (k, l) in lifs.enumerated() {
             let s = l.lif.spike.pointer
-            let g = golden.s(l.layer)
+            let g = golden.s(layer: l.layer.index)
             var same = 0
             for j in 0..<l.lif.lanes {
                 let a = s[j] != 0, b = g[j] != 0
@@ -317,10 +327,10 @@ public final class Comparison {
             let scale = Double(sign: .plus, exponent: f.fracBits, significand: 1)
             let g: [Double]
             switch p.quantity {
-            case .u: g = golden.u(p.layer)
-            case .V: g = golden.V(p.layer)
-            case .F: g = golden.F(p.layer)
-            case .I: g = golden.current(p.layer)
+            case .u: g = golden.u(layer: p.layer.index)
+            case .V: g = golden.V(layer: p.layer.index)
+            case .F: g = golden.F(layer: p.layer.index)
+            case .I: g = golden.current(layer: p.layer.index)
             }
             let raw = p.port.pointer
             for j in 0..<min(p.port.lanes, g.count) {
@@ -345,7 +355,7 @@ public final class Comparison {
         }
         r.spikes = lifs.enumerated().map { k, l in
             let s = spikeStats[k]
-            return CompareReport.SpikeAgreement(layer: l.layer.rawValue, signal: l.lif.spike.fullName, agreement: s.total > 0 ? Double(s.same) / Double(s.total) : 1,
+            return CompareReport.SpikeAgreement(layer: l.layer.name, signal: l.lif.spike.fullName, agreement: s.total > 0 ? Double(s.same) / Double(s.total) : 1,
                                                 bits: s.total, differing: s.total - s.same, firstDivergence: s.first,
                                                 rateCorrelation: rates[k].r)
         }
@@ -371,10 +381,10 @@ public final class Comparison {
             let n = Double(max(min(raw.count, g.count), 1))
             return CompareReport.WeightDivergence(memory: name, format: f.description, words: raw.count, maxLSB: m, meanLSB: s / n)
         }
-        var out = [stats(chip.w1.name, chip.w1.weights, chip.w1.weightFormat, golden.weights1),
-                   stats(chip.w2.name, chip.w2.weights, chip.w2.weightFormat, golden.weights2)]
-        if let bh = chip.bias(feeding: chip.hiddenLayer) { out.append(stats(bh.name, bh.values, bh.weightFormat, golden.biasHidden)) }
-        if let bo = chip.bias(feeding: chip.outputLayer) { out.append(stats(bo.name, bo.values, bo.weightFormat, golden.biasOutput)) }
+        var out = zip(1..., chip.weightArrays).map { k, w in stats(w.name, w.weights, w.weightFormat, golden.weights(k)) }
+        for (k, layer) in zip(1..., chip.neuronLayers.dropFirst()) {
+            if let b = chip.bias(feeding: layer) { out.append(stats(b.name, b.values, b.weightFormat, golden.bias(k))) }
+        }
         return out
     }
 }

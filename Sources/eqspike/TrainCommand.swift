@@ -88,6 +88,7 @@ extension TrainCommand {
         let data = try Setup.data(o.string("data"), for: chip)
         var c = RateCEPConfig()
         c.inputs = chip.inputs
+        guard chip.hiddenLayers.count == 1 else { throw CLIError.usage("--model rate (C-EP) has one hidden layer; \(path) has \(chip.hiddenLayers.count)") }
         c.hidden = chip.hiddenLayer.lanes
         c.outputs = chip.outputs
         c.initScale = chip.settings.initScale
