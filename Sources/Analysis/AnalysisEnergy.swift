@@ -99,13 +99,14 @@ public struct ActivityEnergyTable: Sendable, Equatable {
     /// Per block, joules per inference (whole free phase).
     public var blocks: [BlockEnergy]
     public var freeClocks: Int
-    public var perInferenceByDeadline: Double
+    /// nil when the first-spike deadline is not inside the free phase.
+    public var perInferenceByDeadline: Double?
     public var deadline: Int
     public var images: Int
     /// Joules per training image (metrics.csv, last epoch), nil when the run has no such column.
     public var perTrainingImage: Double?
 
-    public init(blocks: [BlockEnergy], freeClocks: Int, perInferenceByDeadline: Double, deadline: Int, images: Int, perTrainingImage: Double?) {
+    public init(blocks: [BlockEnergy], freeClocks: Int, perInferenceByDeadline: Double?, deadline: Int, images: Int, perTrainingImage: Double?) {
         self.blocks = blocks
         self.freeClocks = freeClocks
         self.perInferenceByDeadline = perInferenceByDeadline
@@ -122,7 +123,7 @@ public struct ActivityEnergyTable: Sendable, Equatable {
         var s = "block,type,sram_nj,arithmetic_nj,registers_nj,total_nj\n"
         for b in blocks { s += "\(b.block),\(b.type),\(nj(b.sram)),\(nj(b.arithmetic)),\(nj(b.registers)),\(nj(b.total))\n" }
         s += "total per inference (rate readout: \(freeClocks) clocks),,,,,\(nj(perInference))\n"
-        s += "total per inference by clock \(deadline) (first-spike readout),,,,,\(nj(perInferenceByDeadline))\n"
+        if let d = perInferenceByDeadline { s += "total per inference by clock \(deadline) (first-spike readout),,,,,\(nj(d))\n" }
         if let t = perTrainingImage { s += "total per training image (metrics.csv),,,,,\(nj(t))\n" }
         return s
     }

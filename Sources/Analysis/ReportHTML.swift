@@ -467,7 +467,8 @@ public enum ReportHTML {
         if let a = d.activityEnergy {
             h += "<h2>Energy from activity, per block</h2>"
             h += "<p>Per readout: <b>\(esc(formatJoules(a.perInference)))</b> per inference with the rate readout (its whole free phase, \(a.freeClocks) clocks), "
-            h += "<b>\(esc(formatJoules(a.perInferenceByDeadline)))</b> with the first-spike readout (clocks up to its deadline, \(a.deadline))"
+            h += a.perInferenceByDeadline.map { "<b>\(esc(formatJoules($0)))</b> with the first-spike readout (clocks up to its deadline, \(a.deadline))" }
+                ?? "no first-spike figure (its deadline, clock \(a.deadline), is not in the free phase)"
             h += a.perTrainingImage.map { ", <b>\(esc(formatJoules($0)))</b> per training image (last epoch of metrics.csv)" } ?? ""
             h += ".</p><table><tr><th>block</th><th>type</th><th>SRAM</th><th>arithmetic</th><th>registers</th><th>total per inference</th></tr>"
             for b in a.blocks where b.total > 0 {

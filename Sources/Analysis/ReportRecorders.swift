@@ -48,7 +48,7 @@ public final class InferenceRecorder: ClockObserver {
         counts.deadline = deadline
         activity = chip.noActivity
         activityByDeadline = chip.noActivity
-        chip.recordsReadoutActivity = true
+        chip.recordsReadoutActivity = true   // for the first-spike readout's energy; ReportRun turns it off after the pass
     }
 
     public func sample(cycle: Int) {

@@ -279,7 +279,7 @@ public enum ReportAnalysis {
                 let lo = n * j / jobs, hi = n * (j + 1) / jobs
                 for i in lo ..< hi { _ = test.withImage(i) { recorders[j].present(pixels: $0, label: Int(test.labels[i])) } }
             }
-            for (c, r) in zip(chips, recorders) { c.simulator.detach(r) }
+            for (c, r) in zip(chips, recorders) { c.simulator.detach(r); c.recordsReadoutActivity = false }
             let all = recorders[0]
             for r in recorders.dropFirst() { all.merge(r) }
             let curves = AccuracyOverTime.curves(all.trains, outputs: chip.outputs, horizon: chip.phase.tFree)
@@ -298,8 +298,10 @@ public enum ReportAnalysis {
                 b.sram *= perImage; b.arithmetic *= perImage; b.registers *= perImage
                 return b
             }
+            // The first-spike readout's clocks exist only when its deadline falls in the free phase.
+            let deadlineInFreePhase = chip.settings.firstSpikeDeadline < chip.phase.tFree
             data.activityEnergy = ActivityEnergyTable(blocks: blocks, freeClocks: chip.phase.tFree,
-                                                      perInferenceByDeadline: chip.totalEnergy(of: all.activityByDeadline) * perImage,
+                                                      perInferenceByDeadline: deadlineInFreePhase ? chip.totalEnergy(of: all.activityByDeadline) * perImage : nil,
                                                       deadline: chip.settings.firstSpikeDeadline, images: n,
                                                       perTrainingImage: first.metrics.column("energy_per_training_image_uj").last.flatMap { $0 }.map { $0 * 1e-6 })
             let counts = all.meanCounts

@@ -228,7 +228,7 @@ extension GoldenConfig {
         case "beta": beta = try d()
         case "eta": let x = try d(); eta1 = x; eta2 = x; etaB = x; extraEta = extraEta.map { _ in x }
         case "eta1": eta1 = try d()
-        case "eta2": eta2 = try d()
+        case "eta2": let x = try d(); eta2 = x; extraEta = extraEta.map { _ in x }   // W3, W4, ... take eta2's rate, whatever the order
         case "etaB", "etab": etaB = try d()
         case "schedule":
             let xs = value.split(separator: ",").compactMap { Double($0) }

@@ -15,7 +15,11 @@ import FixedPoint
 public final class GoldenNetwork {
     /// The parameter set. Changing sizes or estimator lengths needs a new network; learning rates,
     /// beta, readout and skip settings may be changed between images through `setConfig`.
-    public private(set) var config: GoldenConfig
+    public private(set) var config: GoldenConfig {
+        didSet { weightEtas = config.weightEtas }
+    }
+    /// `config.weightEtas`, kept so that a learning clock reads it without building the array.
+    private var weightEtas: [Double]
 
     /// Every LIF bank, input first, output last.
     public let layers: [GoldenLIFBank]
@@ -90,6 +94,7 @@ public final class GoldenNetwork {
         let errors = config.validationErrors()
         guard errors.isEmpty else { throw GoldenError.invalidConfig(errors) }
         self.config = config
+        weightEtas = config.weightEtas
         n = config.layerSizes
         top = n.count - 1
         nIn = config.inputs; nH = config.hidden; nO = config.outputs
@@ -317,9 +322,9 @@ public final class GoldenNetwork {
         let c = config
         let rate = etaScale * nudgeSign        // random-sign nudging: -beta images learn with -eta
         let eb = c.etaB * rate * c.fMax
-        let deferred = c.updateMode != .immediate       // rank-1: W2 and the biases deferred
+        let deferred = c.updateMode != .immediate       // rank-1: W2, W3, ... and the biases deferred
         let rank1 = c.updateMode == .rank1
-        let etas = c.weightEtas
+        let etas = weightEtas
         let top = self.top, n = self.n
 
         for k in 1 ... top {

@@ -73,13 +73,21 @@ public struct RTLDesign {
         }
     }
 
-    /// One instance's module alone, as `emit` writes it (file name and text), for an instance that
-    /// need not belong to a whole design: synthesis by lane scaling (Tooling's `SynthLaneScaling`)
-    /// emits an instance again with fewer lanes. `driven` names its inputs that a wire drives.
-    public static func moduleFile(instance: Circuit.Instance, driven: Set<String>, block: Block) throws -> File {
+    /// One instance's module alone: its Verilog as `emit` writes it, and the memory images it reads
+    /// with `$readmemh` (file name to contents).
+    public struct Module {
+        public let name: String
+        public let text: String
+        public let memoryImages: [String: String]
+    }
+
+    /// One instance's module for an instance that need not belong to a whole design: synthesis by
+    /// lane scaling (Tooling's `SynthLaneScaling`) emits an instance again with fewer lanes.
+    /// `driven` names its inputs that a wire drives.
+    public static func module(instance: Circuit.Instance, driven: Set<String>, block: Block) throws -> Module {
         var files: [String: String] = [:]
         let m = try module(InstanceContext(instance: instance, driven: driven, block: block), files: &files)
-        return File(name: "\(m.name).v", contents: "`timescale 1ns / 1ps\n" + m.text)
+        return Module(name: m.name, text: "`timescale 1ns / 1ps\n" + m.text, memoryImages: files)
     }
 
     /// Writes every file into `directory` (created if missing).

@@ -282,15 +282,21 @@ public final class SweepRunner {
             guard var r = try? SweepFiles.readJSON(SweepResult.self, from: recordPath(p.key)), r.status == "ok", r.area == nil else { continue }
             r.areaError = nil
             let started = Date()
-            let design = try Netlist.load(path: spec.netlist, registry: standardBlocks, overrides: p.overrides)
-            let report = try Synth.run(circuit: design.circuit, blocks: design.blocks, settings: settings)
-            if let failed = report.blocks.first(where: { $0.failure != nil }) {
-                r.areaError = "\(failed.instance): \(failed.failure!)"
-            } else {
-                r.logicTransistors = report.transistors
-                r.logicArea = report.logicArea
-                r.sramArea = report.sramArea
-                r.area = report.totalArea
+            // A point that cannot be synthesised gets its reason, and the sweep goes on: its
+            // training results are written whatever synthesis says.
+            do {
+                let design = try Netlist.load(path: spec.netlist, registry: standardBlocks, overrides: p.overrides)
+                let report = try Synth.run(circuit: design.circuit, blocks: design.blocks, settings: settings)
+                if let failed = report.blocks.first(where: { $0.failure != nil }) {
+                    r.areaError = "\(failed.instance): \(failed.failure!)"
+                } else {
+                    r.logicTransistors = report.transistors
+                    r.logicArea = report.logicArea
+                    r.sramArea = report.sramArea
+                    r.area = report.totalArea
+                }
+            } catch {
+                r.areaError = "\(error)"
             }
             try SweepFiles.writeJSON(r, to: recordPath(p.key))
             log(String(format: "point %d: area %@ (%.0f s)", p.index, r.area.map { String(format: "%.4f mm^2", $0 * 1e-6) } ?? "not known: \(r.areaError!)",
@@ -327,7 +333,7 @@ public final class SweepRunner {
                 }
             }
             let afterTraining = chip.activity
-            let trainingEnergy = chip.energy(from: beforeTraining, to: afterTraining, costs: chip.settings.energy).reduce(0) { $0 + $1.total }
+            let trainingEnergy = chip.totalEnergy(of: afterTraining.minus(beforeTraining))
             let trainingCycles = chip.systemCycles
             chip.clearSystemCycles()
             let beforeTest = chip.activity
@@ -336,7 +342,7 @@ public final class SweepRunner {
                 if Interrupt.requested { return nil }
                 testTally.add(test.withImage(i) { chip.present(pixels: $0, label: Int(test.labels[i]), train: false) })
             }
-            let testEnergy = chip.energy(from: beforeTest, to: chip.activity, costs: chip.settings.energy).reduce(0) { $0 + $1.total }
+            let testEnergy = chip.totalEnergy(of: chip.activity.minus(beforeTest))
             r.energyPerTrainingImage = trainTally.images > 0 ? trainingEnergy / Double(spec.epochs * trainSet.count) : nil
             r.energyPerInference = testTally.images > 0 ? testEnergy / Double(testTally.images) : nil
             r.cyclesPerTickTrain = trainingCycles.ticks > 0 ? trainingCycles.mean : nil

@@ -165,16 +165,27 @@ public enum Synth {
     /// One module's text synthesised under `context` (or its cached result). Written as
     /// `<module>.<key>.v` beside the design's files so that lane-scaled variants of a module
     /// (same module name, other text) do not overwrite each other.
-    static func synthesize(instance: String, type: String, module: String, text: String, context: RunContext) throws -> (block: Block, cached: Bool) {
+    /// `memoryImages`: the `$readmemh` files of a module that is not the design's own (a lane-scaling
+    /// copy, whose memories are smaller): it is synthesised in a directory of its own beside them.
+    static func synthesize(instance: String, type: String, module: String, text: String, memoryImages: [String: String] = [:],
+                           context: RunContext) throws -> (block: Block, cached: Bool) {
         let libs = libraries(for: module, text: text, context.rtl)
         let key = try cacheKey(module: module, text: text, files: context.files, libraries: libs, version: context.version, liberty: context.liberty)
         if let b = cached(key, context.settings.cacheDirectory) { return (b, true) }
         guard !context.directory.isEmpty else { throw Failure.unreadable("internal: synthesis without a directory") }
+        var directory = context.directory
+        if !memoryImages.isEmpty {
+            directory += "/copy-\(key)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for (name, contents) in memoryImages.merging(libs.map { ($0, context.files[$0] ?? "") }, uniquingKeysWith: { a, _ in a }) {
+                try Data(contents.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name)"))
+            }
+        }
         let file = "\(module).\(key).v"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: "\(context.directory)/\(file)"))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(file)"))
         let start = Date()
         let outcome = try SynthYosys.run(module: module, file: file, libraries: libs, designModules: context.designModules,
-                                         liberty: context.liberty, directory: context.directory,
+                                         liberty: context.liberty, directory: directory,
                                          timeoutSeconds: context.settings.timeoutSeconds, memoryLimitMB: context.settings.memoryLimitMB)
         var b = Block(instance: instance, type: type, module: module, cellsByKind: [:], transistors: 0, area: 0,
                       seconds: Date().timeIntervalSince(start), failure: nil)

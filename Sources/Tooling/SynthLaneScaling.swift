@@ -40,7 +40,7 @@ enum SynthLaneScaling {
 
     /// The instance's module with some sizes replaced, emitted from its block type like any
     /// instance (the RTL reads realised constants from a cycle model built for it).
-    static func moduleText(_ inst: Circuit.Instance, sizes: [String: Int], driven: Set<String>) throws -> String {
+    static func moduleText(_ inst: Circuit.Instance, sizes: [String: Int], driven: Set<String>) throws -> RTLDesign.Module {
         guard let type = standardBlocks[inst.typeName] else { throw Synth.Failure.unknownBlock("no block type '\(inst.typeName)' to scale") }
         var given = inst.parameters.values
         for (k, v) in sizes { given[k] = .int(v) }
@@ -48,7 +48,7 @@ enum SynthLaneScaling {
             let (parameters, interface) = try type.declare(given)
             let block = try type.cycleModel(inst.name, parameters)
             let variant = Circuit.Instance(name: inst.name, typeName: inst.typeName, parameters: parameters, interface: interface, location: inst.location)
-            return try RTLDesign.moduleFile(instance: variant, driven: driven, block: block).contents
+            return try RTLDesign.module(instance: variant, driven: driven, block: block)
         } catch {
             throw Synth.Failure.unknownBlock("\(inst.name) with \(describe(sizes)): \(error)")
         }
@@ -63,8 +63,15 @@ enum SynthLaneScaling {
             var results: [Synth.Block] = []
             var allCached = true
             for sizes in samples(inst, base: base) {
-                let text = try moduleText(inst, sizes: sizes, driven: driven)
-                let r = try Synth.synthesize(instance: inst.name, type: inst.typeName, module: module, text: text, context: context)
+                let copy: RTLDesign.Module
+                do { copy = try moduleText(inst, sizes: sizes, driven: driven) } catch {
+                    // A size the block type refuses (a parameter that must exceed it): try smaller copies.
+                    failed = Synth.Block(instance: inst.name, type: inst.typeName, module: module, cellsByKind: [:], transistors: 0, area: 0,
+                                         seconds: seconds, failure: "lane-scaling copy with \(describe(sizes)): \(error)")
+                    continue attempt
+                }
+                let r = try Synth.synthesize(instance: inst.name, type: inst.typeName, module: module, text: copy.text,
+                                             memoryImages: copy.memoryImages, context: context)
                 seconds += r.block.seconds
                 if let why = r.block.failure {
                     var b = r.block
@@ -88,8 +95,8 @@ enum SynthLaneScaling {
         attempt: for base in bases {
             var results: [Synth.Block] = []
             for sizes in samples(inst, base: base) {
-                let text = try moduleText(inst, sizes: sizes, driven: driven)
-                guard let b = try Synth.lookup(module: module, text: text, context: context) else { continue attempt }
+                guard let copy = try? moduleText(inst, sizes: sizes, driven: driven),
+                      let b = try Synth.lookup(module: module, text: copy.text, context: context) else { continue attempt }
                 results.append(b)
             }
             return extrapolate(inst, module: module, base: base, results)

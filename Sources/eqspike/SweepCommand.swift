@@ -62,6 +62,8 @@ enum SweepCommand {
         }
         Interrupt.install()
         let results = try runner.run(train: data.train, test: data.test)
-        print("\(results.count) point(s): \(runner.resultsCSVPath), results.json, plot.svg, energy.svg\(runner.area == nil ? "" : ", area.svg") in \(runner.directory)")
+        let plots = ["plot.svg"] + (results.contains { $0.energyPerInference != nil } ? ["energy.svg"] : [])
+            + (results.contains { $0.area != nil } ? ["area.svg"] : [])
+        print("\(results.count) point(s): \(runner.resultsCSVPath), results.json, \(plots.joined(separator: ", ")) in \(runner.directory)")
     }
 }
