@@ -60,7 +60,7 @@ public final class Chip {
         let encoder = r.role("encoder", type: "pixel_encoder") as? PixelEncoder
         let input = r.role("input", as: (any NeuronLayer).self, described: Chip.neuronLayer)
         // hidden, hidden2, ... and w1, w2, ...: one more weight array than hidden layers.
-        let depth = Chip.hiddenLayerCount(design)
+        let depth = Chip.hiddenLayerCount(roles: design.experiment.roles.map(\.role))
         let hidden = (1 ... depth).map { r.role(Chip.hiddenRole($0), as: (any NeuronLayer).self, described: Chip.neuronLayer) }
         let output = r.role("output", as: (any NeuronLayer).self, described: Chip.neuronLayer)
         let arrays = (1 ... depth + 1).map { r.role("w\($0)", as: (any SynapseArray).self, described: Chip.synapseArray) }
@@ -99,9 +99,9 @@ public final class Chip {
     public static func hiddenRole(_ k: Int) -> String { k == 1 ? "hidden" : "hidden\(k)" }
 
     /// How many hidden layers the design binds: `hidden`, then `hidden2`, `hidden3`, ... while bound.
-    static func hiddenLayerCount(_ design: Design) -> Int {
+    static func hiddenLayerCount(roles: [String]) -> Int {
         var k = 1
-        while design.experiment.roles.contains(where: { $0.role == hiddenRole(k + 1) }) { k += 1 }
+        while roles.contains(hiddenRole(k + 1)) { k += 1 }
         return k
     }
 

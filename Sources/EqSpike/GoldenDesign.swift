@@ -89,8 +89,7 @@ public struct GoldenDesign {
             return Estimator(li: li.name, delay: delay.name, difference: adder?.name, fir: fir.name)
         }
         // hidden, hidden2, ... while bound (as Chip binds them), and one weight array more.
-        var depth = 1
-        while circuit.roles.contains(where: { $0.role == Chip.hiddenRole(depth + 1) }) { depth += 1 }
+        let depth = Chip.hiddenLayerCount(roles: circuit.roles.map(\.role))
         let input = try role("input", "lif"), output = try role("output", "lif")
         let hiddens = try (1 ... depth).map { try role(Chip.hiddenRole($0), "lif") }
         let hidden = hiddens[0]

@@ -39,12 +39,10 @@ public enum GoldenInit {
         }
     }
 
-    /// Fills W_k (at index k - 1) in the draw order.
+    /// Fills W_k (at index k - 1) in the draw order (`allWeights`'s, so there is one order).
     static func fill<G: RandomNumberGenerator>(weights w: [UnsafeMutablePointer<Double>], config c: GoldenConfig, rng: inout G) {
-        let n = c.layerSizes
-        for k in 1 ..< n.count {
-            let a = limit(fanIn: n[k - 1], fanOut: n[k], scale: c.initScale)
-            for x in 0 ..< n[k - 1] * n[k] { w[k - 1][x] = uniform(a, rng: &rng) }
+        for (k, values) in allWeights(config: c, rng: &rng).enumerated() {
+            for (x, v) in values.enumerated() { w[k][x] = v }
         }
     }
 }
