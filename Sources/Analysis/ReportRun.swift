@@ -54,7 +54,8 @@ public struct RunDirectory: Sendable {
             run.testLimit = (obj["test_limit"] as? NSNumber)?.intValue
             run.model = obj["model"] as? String ?? "fixed"
         }
-        if fm.fileExists(atPath: path + "/checkpoint.bin") { run.checkpoint = path + "/checkpoint.bin" }
+        // A float run's checkpoint holds the golden model's Doubles, not chip weights.
+        if run.model == "fixed" && fm.fileExists(atPath: path + "/checkpoint.bin") { run.checkpoint = path + "/checkpoint.bin" }
         return run
     }
 

@@ -21,6 +21,10 @@ public struct Checkpoint: Equatable {
         public var partial: EpochTally?
         /// The training data the run shuffles (nil in checkpoints written before it was recorded).
         public var run: RunIdentity?
+        /// Whose state the entries are: nil for the chip (its blocks' words), "float" for the float
+        /// golden model (`GoldenNetwork.persistentState`: Doubles as pairs of words), so that one
+        /// is never loaded as the other.
+        public var model: String?
         public init(design: String, fingerprint: String, epoch: Int, imageInEpoch: Int, seed: UInt64, version: String,
                     partial: EpochTally? = nil) {
             self.partial = partial
@@ -135,6 +139,7 @@ extension Checkpoint.Header {
     var problem: String? {
         guard (0...Checkpoint.Header.maxEpochs).contains(epoch) else { return "epoch \(epoch) is outside 0...\(Checkpoint.Header.maxEpochs)" }
         guard imageInEpoch >= 0 else { return "imageInEpoch \(imageInEpoch) is negative" }
+        if let m = model, m != "float" { return "model '\(m)' is not one a checkpoint can hold (the chip's or 'float')" }
         if let r = run {
             guard r.trainImages > 0 else { return "run.trainImages \(r.trainImages) is not positive" }
             guard imageInEpoch <= r.trainImages else { return "imageInEpoch \(imageInEpoch) is beyond the run's \(r.trainImages) training images" }

@@ -102,3 +102,60 @@ enum RunFiles {
         try AtomicFile.append(Data((line + "\n").utf8), to: path)
     }
 }
+
+// MARK: Resuming (the chip's Trainer and the float model's GoldenTrainer)
+
+extension RunFiles {
+    /// A checkpoint continues a run only if it holds the same model's state (`model`: nil for the
+    /// chip, "float" for the golden model) of the same design, seed and training data, and stands
+    /// inside the run: anything else is refused, naming the difference.
+    static func checkResumable(_ ck: Checkpoint, path: String, model: String?, fingerprint: String, seed: UInt64,
+                               identity: RunIdentity, epochs: Int, classes: Int) throws {
+        let h = ck.header
+        guard h.model == model else {
+            throw TrainError.resume(h.model == "float"
+                ? "\(path): checkpoint of the float golden model's run: resume it with --model float"
+                : "\(path): checkpoint of the chip's run, not of the float golden model: resume it without --model float")
+        }
+        guard h.fingerprint == fingerprint else {
+            throw TrainError.resume("\(path): checkpoint of another design or of other formats (\(h.design), fingerprint \(h.fingerprint)); this design is \(fingerprint)")
+        }
+        guard h.seed == seed else { throw TrainError.resume("\(path): checkpoint was made with seed \(h.seed), not \(seed)") }
+        if let recorded = h.run, let difference = identity.difference(from: recorded) {
+            throw TrainError.resume("cannot resume \(path): \(difference)")
+        }
+        guard h.imageInEpoch <= identity.trainImages else {
+            throw TrainError.resume("cannot resume \(path): it stopped at image \(h.imageInEpoch) of an epoch, but this run has \(identity.trainImages) training images")
+        }
+        guard h.epoch < epochs || (h.epoch == epochs && h.imageInEpoch == 0) else {
+            throw TrainError.resume("\(path) has already completed \(h.epoch) epoch(s), more than --epochs \(epochs) asks for (ask for more epochs to continue training)")
+        }
+        if let p = h.partial, p.classes != classes {
+            throw TrainError.resume("\(path): its partial epoch counts \(p.classes) classes, this design has \(classes)")
+        }
+    }
+
+    /// A resumed run may change the epoch count or the learning-rate settings (--set): run.json keeps
+    /// one record per resume under "resumes", so the whole run can still be replayed.
+    static func appendResumeRecord(_ options: TrainOptions, epoch: Int, imageInEpoch: Int, epochs: Int) throws {
+        var record = RunRecord.read(in: options.outDirectory)
+        var resumes = record["resumes"] as? [[String: Any]] ?? []
+        resumes.append([
+            "from_epoch": epoch,
+            "from_image": imageInEpoch,
+            "epochs": epochs,
+            "netlist": options.netlist,
+            "netlist_sha": fileFingerprint(options.netlist),
+            "overrides": options.overrides,
+        ].merging(RunRecord.invocation(version: options.version)) { $1 })
+        record["resumes"] = resumes
+        try RunRecord.write(record, in: options.outDirectory)
+    }
+
+    /// FNV-1a of a file's bytes (of nothing when it cannot be read), as hex.
+    static func fileFingerprint(_ path: String) -> String {
+        var f = Fingerprint()
+        if let d = FileManager.default.contents(atPath: path) { f.add(d) }
+        return f.hex
+    }
+}

@@ -166,7 +166,8 @@ public final class Trainer {
         if resuming {
             let ck: Checkpoint
             do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
-            try checkResumable(ck, seed: seed, identity: identity, epochs: epochs)
+            try RunFiles.checkResumable(ck, path: checkpointPath, model: nil, fingerprint: chip.fingerprint, seed: seed,
+                                        identity: identity, epochs: epochs, classes: chip.outputs)
             // A kill can land after the last checkpoint and before the process exits: resuming
             // then finds the run complete. That is success with nothing to do (a requeue loop
             // such as `until eqspike train --resume ...` must end), and nothing is written.
@@ -184,7 +185,7 @@ public final class Trainer {
             }
             energyColumns = RunFiles.metricsHeader(metricsPath)?.contains(EpochMetrics.energyColumns) ?? true
             log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
-            try appendResumeRecord(epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
+            try RunFiles.appendResumeRecord(options, epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
         } else {
             if options.resume {
                 log("\(options.outDirectory): no checkpoint yet (stopped before the first one): starting the run from the beginning")
@@ -278,28 +279,6 @@ public final class Trainer {
         return all
     }
 
-    /// A checkpoint continues this run only if it belongs to the same design, seed and training
-    /// data, and stands inside the run: anything else is refused, naming the difference.
-    func checkResumable(_ ck: Checkpoint, seed: UInt64, identity: RunIdentity, epochs: Int) throws {
-        let h = ck.header
-        guard h.fingerprint == chip.fingerprint else {
-            throw TrainError.resume("\(checkpointPath): checkpoint of another design or of other formats (\(h.design), fingerprint \(h.fingerprint)); this design is \(chip.fingerprint)")
-        }
-        guard h.seed == seed else { throw TrainError.resume("\(checkpointPath): checkpoint was made with seed \(h.seed), not \(seed)") }
-        if let recorded = h.run, let difference = identity.difference(from: recorded) {
-            throw TrainError.resume("cannot resume \(checkpointPath): \(difference)")
-        }
-        guard h.imageInEpoch <= identity.trainImages else {
-            throw TrainError.resume("cannot resume \(checkpointPath): it stopped at image \(h.imageInEpoch) of an epoch, but this run has \(identity.trainImages) training images")
-        }
-        guard h.epoch < epochs || (h.epoch == epochs && h.imageInEpoch == 0) else {
-            throw TrainError.resume("\(checkpointPath) has already completed \(h.epoch) epoch(s), more than --epochs \(epochs) asks for (ask for more epochs to continue training)")
-        }
-        if let p = h.partial, p.classes != chip.outputs {
-            throw TrainError.resume("\(checkpointPath): its partial epoch counts \(p.classes) classes, this design has \(chip.outputs)")
-        }
-    }
-
     func checkpoint(seed: UInt64, epoch: Int, imageInEpoch: Int, partial: EpochTally?, identity: RunIdentity) throws {
         var header = Checkpoint.Header(design: options.netlist, fingerprint: chip.fingerprint, epoch: epoch,
                                        imageInEpoch: imageInEpoch, seed: seed, version: options.version, partial: partial)
@@ -312,31 +291,8 @@ public final class Trainer {
         var record = RunRecord.common(options, seed: seed, epochs: epochs)
         record["train_images"] = identity.trainImages
         record["train_data_hash"] = identity.trainData
-        record["netlist_sha"] = fileFingerprint(options.netlist)
+        record["netlist_sha"] = RunFiles.fileFingerprint(options.netlist)
         record["design_fingerprint"] = chip.fingerprint
         try RunRecord.write(record, in: options.outDirectory)
-    }
-
-    /// A resumed run may change the epoch count or the learning-rate settings (--set): run.json keeps
-    /// one record per resume under "resumes", so the whole run can still be replayed.
-    func appendResumeRecord(epoch: Int, imageInEpoch: Int, epochs: Int) throws {
-        var record = RunRecord.read(in: options.outDirectory)
-        var resumes = record["resumes"] as? [[String: Any]] ?? []
-        resumes.append([
-            "from_epoch": epoch,
-            "from_image": imageInEpoch,
-            "epochs": epochs,
-            "netlist": options.netlist,
-            "netlist_sha": fileFingerprint(options.netlist),
-            "overrides": options.overrides,
-        ].merging(RunRecord.invocation(version: options.version)) { $1 })
-        record["resumes"] = resumes
-        try RunRecord.write(record, in: options.outDirectory)
-    }
-
-    private func fileFingerprint(_ path: String) -> String {
-        var f = Fingerprint()
-        if let d = FileManager.default.contents(atPath: path) { f.add(d) }
-        return f.hex
     }
 }

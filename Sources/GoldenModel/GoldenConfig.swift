@@ -257,12 +257,15 @@ public enum GoldenError: Error, CustomStringConvertible, Equatable {
     case badOverride(String)
     case invalidConfig([String])
     case sizeMismatch(String)
+    /// A checkpoint's state that this network cannot take (`restore`).
+    case badState(String)
 
     public var description: String {
         switch self {
         case .badOverride(let s): return "bad golden-model override: \(s)"
         case .invalidConfig(let e): return "invalid golden-model config: " + e.joined(separator: "; ")
         case .sizeMismatch(let s): return "size mismatch: \(s)"
+        case .badState(let s): return s
         }
     }
 }

@@ -65,6 +65,9 @@ enum Setup {
     /// Loads a checkpoint's memories into the chip, refusing one of another design.
     static func loadWeights(_ path: String, into chip: Chip) throws {
         let ck = try Checkpoint.read(from: path)
+        if let model = ck.header.model {
+            throw CLIError.failed("\(path): checkpoint of the \(model) golden model's run (its weights are real numbers, not the chip's words): give a checkpoint of `eqspike train` without --model \(model)")
+        }
         guard ck.header.fingerprint == chip.fingerprint else {
             throw CLIError.failed("\(path): checkpoint of another design or of other formats (\(ck.header.design), fingerprint \(ck.header.fingerprint)); this design is \(chip.fingerprint)")
         }

@@ -27,7 +27,8 @@ let commandHelp: [String: String] = [
       --set key=value     override a netlist parameter, block parameter or experiment key (repeatable)
       --model fixed|float fixed: the chip (default); float: the golden model configured from the design
                           (same data, initial weights, shuffle and schedule; same metrics.csv columns;
-                          default --out runs/<design>-float; no checkpoint, no --resume)
+                          default --out runs/<design>-float; its checkpoint.bin holds the
+                          network's weights, biases and sign register: --resume as for the chip)
       --model rate        train the rate-based C-EP reference (Table 1): same sizes,
                           seed, init, data and shuffle; --set cep.KEY=value sets dt, T, K, beta, eta1,
                           eta2, eta, lr_schedule (README, "Report")
