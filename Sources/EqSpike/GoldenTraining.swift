@@ -73,14 +73,9 @@ public final class GoldenTrainer {
                 startEpoch = ck.header.epoch
                 startImage = ck.header.imageInEpoch
                 partial = ck.header.partial
-                log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
-                try RunFiles.appendResumeRecord(options, epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
+                try RunFiles.recordResume(options, checkpoint: checkpointPath, epoch: startEpoch, imageInEpoch: startImage, epochs: epochs, log: log)
             } else {
-                if options.resume {
-                    log("\(options.outDirectory): no checkpoint yet (stopped before the first one): starting the run from the beginning")
-                } else if !options.force {
-                    try RunFiles.refuseExistingRun(in: options.outDirectory)
-                }
+                try RunFiles.beginNewRun(options, log: log)
                 try writeRunRecord(config: config, epochs: epochs, identity: identity)
                 try AtomicFile.write(Data((EpochMetrics.csvHeader(validation: validationSet != nil) + "\n").utf8), to: metricsPath)
                 try checkpoint(net, seed: seed, epoch: 0, imageInEpoch: 0, partial: nil, identity: identity)

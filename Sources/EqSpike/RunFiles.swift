@@ -135,6 +135,23 @@ extension RunFiles {
         }
     }
 
+    /// A new run in `options.outDirectory`: refused over an existing run unless --force (a --resume
+    /// that found no checkpoint, the run having been killed before its first, starts it again).
+    static func beginNewRun(_ options: TrainOptions, log: (String) -> Void) throws {
+        if options.resume {
+            log("\(options.outDirectory): no checkpoint yet (stopped before the first one): starting the run from the beginning")
+        } else if !options.force {
+            try refuseExistingRun(in: options.outDirectory)
+        }
+    }
+
+    /// Says where a resumed run continues and records the resume in run.json.
+    static func recordResume(_ options: TrainOptions, checkpoint: String, epoch: Int, imageInEpoch: Int, epochs: Int,
+                             log: (String) -> Void) throws {
+        log("resuming \(checkpoint): epoch \(epoch + 1), image \(imageInEpoch)")
+        try appendResumeRecord(options, epoch: epoch, imageInEpoch: imageInEpoch, epochs: epochs)
+    }
+
     /// A resumed run may change the epoch count or the learning-rate settings (--set): run.json keeps
     /// one record per resume under "resumes", so the whole run can still be replayed.
     static func appendResumeRecord(_ options: TrainOptions, epoch: Int, imageInEpoch: Int, epochs: Int) throws {

@@ -184,14 +184,9 @@ public final class Trainer {
                 throw TrainError.resume("cannot resume: \(checkpointPath): its partial epoch counts activity for another design")
             }
             energyColumns = RunFiles.metricsHeader(metricsPath)?.contains(EpochMetrics.energyColumns) ?? true
-            log("resuming \(checkpointPath): epoch \(startEpoch + 1), image \(startImage)")
-            try RunFiles.appendResumeRecord(options, epoch: startEpoch, imageInEpoch: startImage, epochs: epochs)
+            try RunFiles.recordResume(options, checkpoint: checkpointPath, epoch: startEpoch, imageInEpoch: startImage, epochs: epochs, log: log)
         } else {
-            if options.resume {
-                log("\(options.outDirectory): no checkpoint yet (stopped before the first one): starting the run from the beginning")
-            } else if !options.force {
-                try RunFiles.refuseExistingRun(in: options.outDirectory)
-            }
+            try RunFiles.beginNewRun(options, log: log)
             try chip.initialiseMemories(seed: seed)
             try writeRunRecord(seed: seed, epochs: epochs, identity: identity)
             try AtomicFile.write(Data((EpochMetrics.csvHeader(validation: validationSet != nil, energy: true) + "\n").utf8), to: metricsPath)
