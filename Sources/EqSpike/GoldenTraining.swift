@@ -60,20 +60,13 @@ public final class GoldenTrainer {
             try RunFiles.prepare(options.outDirectory)
             // A resume of a run killed before its first checkpoint starts it again (same bits).
             if options.resume && !RunFiles.killedBeforeFirstCheckpoint(options.outDirectory) {
-                let ck: Checkpoint
-                do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
-                try RunFiles.checkResumable(ck, path: checkpointPath, model: "float", fingerprint: fingerprint, seed: seed,
-                                            identity: identity, epochs: epochs, classes: config.outputs)
-                if ck.header.epoch == epochs && ck.header.imageInEpoch == 0 {
-                    log("\(checkpointPath) has already completed \(epochs) epoch(s): nothing to do (ask for more epochs to continue training)")
-                    return ([], net)
-                }
+                guard let ck = try RunFiles.resumableCheckpoint(path: checkpointPath, model: "float", fingerprint: fingerprint, seed: seed,
+                                                                identity: identity, epochs: epochs, classes: config.outputs, log: log) else { return ([], net) }
                 do { try net.restore(ck.entries) } catch { throw TrainError.resume("cannot resume: \(checkpointPath): \(error)") }
-                try RunFiles.truncateMetrics(metricsPath, toEpochs: ck.header.epoch)
+                try RunFiles.continueRun(options, from: ck, checkpoint: checkpointPath, metrics: metricsPath, epochs: epochs, log: log)
                 startEpoch = ck.header.epoch
                 startImage = ck.header.imageInEpoch
                 partial = ck.header.partial
-                try RunFiles.recordResume(options, checkpoint: checkpointPath, epoch: startEpoch, imageInEpoch: startImage, epochs: epochs, log: log)
             } else {
                 try RunFiles.beginNewRun(options, log: log)
                 try writeRunRecord(config: config, epochs: epochs, identity: identity)

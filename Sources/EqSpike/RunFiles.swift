@@ -145,11 +145,31 @@ extension RunFiles {
         }
     }
 
-    /// Says where a resumed run continues and records the resume in run.json.
-    static func recordResume(_ options: TrainOptions, checkpoint: String, epoch: Int, imageInEpoch: Int, epochs: Int,
-                             log: (String) -> Void) throws {
-        log("resuming \(checkpoint): epoch \(epoch + 1), image \(imageInEpoch)")
-        try appendResumeRecord(options, epoch: epoch, imageInEpoch: imageInEpoch, epochs: epochs)
+    /// The checkpoint a --resume continues from, read and checked against this run
+    /// (`checkResumable`); nil when the run has already completed its `epochs`: a kill can land
+    /// after the last checkpoint and before the process exits, and resuming then is success with
+    /// nothing to do (a requeue loop such as `until eqspike train --resume ...` must end), said in
+    /// the log, nothing written.
+    static func resumableCheckpoint(path: String, model: String?, fingerprint: String, seed: UInt64, identity: RunIdentity,
+                                    epochs: Int, classes: Int, log: (String) -> Void) throws -> Checkpoint? {
+        let ck: Checkpoint
+        do { ck = try Checkpoint.read(from: path) } catch { throw TrainError.resume("cannot resume: \(error)") }
+        try checkResumable(ck, path: path, model: model, fingerprint: fingerprint, seed: seed, identity: identity,
+                           epochs: epochs, classes: classes)
+        if ck.header.epoch == epochs && ck.header.imageInEpoch == 0 {
+            log("\(path) has already completed \(epochs) epoch(s): nothing to do (ask for more epochs to continue training)")
+            return nil
+        }
+        return ck
+    }
+
+    /// Once the checkpoint's state is restored: metrics.csv keeps the rows of the epochs it has
+    /// completed, and the resume is said and recorded in run.json.
+    static func continueRun(_ options: TrainOptions, from ck: Checkpoint, checkpoint path: String, metrics: String, epochs: Int,
+                            log: (String) -> Void) throws {
+        try truncateMetrics(metrics, toEpochs: ck.header.epoch)
+        log("resuming \(path): epoch \(ck.header.epoch + 1), image \(ck.header.imageInEpoch)")
+        try appendResumeRecord(options, epoch: ck.header.epoch, imageInEpoch: ck.header.imageInEpoch, epochs: epochs)
     }
 
     /// A resumed run may change the epoch count or the learning-rate settings (--set): run.json keeps

@@ -164,27 +164,17 @@ public final class Trainer {
         // the run again, which gives the same bits.
         let resuming = options.resume && !RunFiles.killedBeforeFirstCheckpoint(options.outDirectory)
         if resuming {
-            let ck: Checkpoint
-            do { ck = try Checkpoint.read(from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
-            try RunFiles.checkResumable(ck, path: checkpointPath, model: nil, fingerprint: chip.fingerprint, seed: seed,
-                                        identity: identity, epochs: epochs, classes: chip.outputs)
-            // A kill can land after the last checkpoint and before the process exits: resuming
-            // then finds the run complete. That is success with nothing to do (a requeue loop
-            // such as `until eqspike train --resume ...` must end), and nothing is written.
-            if ck.header.epoch == epochs && ck.header.imageInEpoch == 0 {
-                log("\(checkpointPath) has already completed \(epochs) epoch(s): nothing to do (ask for more epochs to continue training)")
-                return []
-            }
+            guard let ck = try RunFiles.resumableCheckpoint(path: checkpointPath, model: nil, fingerprint: chip.fingerprint, seed: seed,
+                                                            identity: identity, epochs: epochs, classes: chip.outputs, log: log) else { return [] }
             do { try chip.restore(ck.entries, from: checkpointPath) } catch { throw TrainError.resume("cannot resume: \(error)") }
-            try RunFiles.truncateMetrics(metricsPath, toEpochs: ck.header.epoch)
+            if let a = ck.header.partial?.activity, !a.fits(crossbars: chip.crossbars.count, biases: chip.biases.count) {
+                throw TrainError.resume("cannot resume: \(checkpointPath): its partial epoch counts activity for another design")
+            }
+            try RunFiles.continueRun(options, from: ck, checkpoint: checkpointPath, metrics: metricsPath, epochs: epochs, log: log)
             startEpoch = ck.header.epoch
             startImage = ck.header.imageInEpoch
             partial = ck.header.partial
-            if let a = partial?.activity, !a.fits(crossbars: chip.crossbars.count, biases: chip.biases.count) {
-                throw TrainError.resume("cannot resume: \(checkpointPath): its partial epoch counts activity for another design")
-            }
             energyColumns = RunFiles.metricsHeader(metricsPath)?.contains(EpochMetrics.energyColumns) ?? true
-            try RunFiles.recordResume(options, checkpoint: checkpointPath, epoch: startEpoch, imageInEpoch: startImage, epochs: epochs, log: log)
         } else {
             try RunFiles.beginNewRun(options, log: log)
             try chip.initialiseMemories(seed: seed)
